@@ -1,0 +1,216 @@
+#include "app.h"
+
+#include <SDL.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "draw.h"
+#include "log.h"
+#include "pacing.h"
+#include "stats.h"
+#include "util.h"
+#include "worker.h"
+
+static volatile sig_atomic_t stats_requested;
+static volatile sig_atomic_t reload_requested;
+
+static void on_sigusr1(int sig)
+{
+    (void)sig;
+    stats_requested = 1;
+}
+
+static void on_sighup(int sig)
+{
+    (void)sig;
+    reload_requested = 1;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sa.sa_handler = on_sigusr1;
+    sigaction(SIGUSR1, &sa, NULL);
+    sa.sa_handler = on_sighup;
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+/* A sign must never run invisibly: SDL may fall back to a driver with no screen when none is
+ * found. Such drivers are used only when asked for by name. */
+static bool display_is_real(void)
+{
+    const char *driver = SDL_GetCurrentVideoDriver();
+    const char *asked = getenv("SDL_VIDEODRIVER");
+    if (!driver)
+        return false;
+    if (strcmp(driver, "offscreen") != 0 && strcmp(driver, "dummy") != 0)
+        return true;
+    return asked && strstr(asked, driver);
+}
+
+static SDL_Renderer *create_renderer(SDL_Window *win, bool vsync)
+{
+    Uint32 flags = SDL_RENDERER_ACCELERATED | (vsync ? SDL_RENDERER_PRESENTVSYNC : 0);
+    SDL_Renderer *r = SDL_CreateRenderer(win, -1, flags);
+    if (!r) {
+        log_warn("no accelerated renderer (%s); using the software renderer", SDL_GetError());
+        r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
+    }
+    return r;
+}
+
+static int64_t wall_clock(void)
+{
+    return (int64_t)time(NULL);
+}
+
+int app_run(const struct app_options *opt)
+{
+    int64_t start_ns = util_now_ns();
+    int status = 1;
+    struct config cfg;
+    config_init(&cfg);
+    if (opt->config_path && !config_load(&cfg, opt->config_path))
+        goto err_config;
+    worker_add_sources(&cfg, opt->feeds, opt->feed_count);
+    if (opt->window_w > 0) {
+        cfg.window_w = opt->window_w;
+        cfg.window_h = opt->window_h;
+    }
+
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "0");
+    SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+        log_error("cannot open a display: %s", SDL_GetError());
+        goto err_config;
+    }
+    if (!display_is_real()) {
+        log_error("no display found (SDL picked the \"%s\" driver); set DISPLAY, "
+                  "WAYLAND_DISPLAY or SDL_VIDEODRIVER=kmsdrm",
+                  SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "none");
+        goto err_sdl;
+    }
+    Uint32 wflags = cfg.window_w > 0 ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP;
+    SDL_Window *win = SDL_CreateWindow("ticker", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                                       cfg.window_w > 0 ? cfg.window_w : 1280,
+                                       cfg.window_h > 0 ? cfg.window_h : 720, wflags);
+    if (!win) {
+        log_error("cannot create the window: %s", SDL_GetError());
+        goto err_sdl;
+    }
+    SDL_ShowCursor(SDL_DISABLE);
+    SDL_Renderer *renderer = create_renderer(win, cfg.vsync);
+    if (!renderer) {
+        log_error("cannot create a renderer: %s", SDL_GetError());
+        goto err_window;
+    }
+    SDL_RendererInfo info;
+    SDL_GetRendererInfo(renderer, &info);
+    int max_tile_w = info.max_texture_width > 0 ? MIN(info.max_texture_width, 2048) : 2048;
+    int width, height;
+    SDL_GetRendererOutputSize(renderer, &width, &height);
+    SDL_DisplayMode mode;
+    double nominal_hz = cfg.refresh_hz;
+    if (nominal_hz <= 0 && SDL_GetWindowDisplayMode(win, &mode) == 0)
+        nominal_hz = mode.refresh_rate;
+    log_info("%s video, %s renderer, %dx%d at %.0f Hz%s", SDL_GetCurrentVideoDriver(), info.name,
+             width, height, nominal_hz > 0 ? nominal_hz : 60.0,
+             cfg.refresh_hz > 0 ? " (configured)" : "");
+
+    uint32_t wake_event = SDL_RegisterEvents(1);
+    struct worker *worker = worker_create(opt->config_path, opt->feeds, opt->feed_count,
+                                          wake_event);
+    if (!worker)
+        goto err_renderer;
+    worker_set_screen(worker, width, height, max_tile_w);
+    install_signals();
+
+    struct pacing pacing;
+    pacing_init(&pacing, nominal_hz, cfg.vsync);
+    struct stage stage;
+    stage_init(&stage, renderer, pacing_hz(&pacing));
+    struct stats stats;
+    stats_init(&stats, start_ns);
+    bool was_measured = false, running = true;
+    int64_t periods = 1;
+    int64_t end_ns = opt->duration_s > 0 ? start_ns + (int64_t)(opt->duration_s * 1e9) : 0;
+
+    while (running) {
+        pacing_wait(&pacing);
+        int64_t frame_start = util_now_ns();
+        SDL_Event ev;
+        while (SDL_PollEvent(&ev)) {
+            if (ev.type == SDL_QUIT) {
+                running = false;
+            } else if (ev.type == wake_event) {
+                struct scene *scene = worker_take_scene(worker);
+                if (scene)
+                    stage_push(&stage, scene);
+            } else if (ev.type == SDL_WINDOWEVENT &&
+                       ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+                SDL_GetRendererOutputSize(renderer, &width, &height);
+                worker_set_screen(worker, width, height, max_tile_w);
+            }
+        }
+        if (reload_requested) {
+            reload_requested = 0;
+            worker_request_reload(worker);
+        }
+        if (stats_requested && opt->stats_path) {
+            stats_requested = 0;
+            stats.refresh_hz = pacing_hz(&pacing);
+            stats.timer_paced = pacing.timer;
+            worker_request_stats(worker, &stats, opt->stats_path);
+        }
+        /* Upload a new scene a little at a time so no frame runs long. */
+        if (stage_upload(&stage, 2000000))
+            stats.snapshots++;
+        int moved = stage_advance(&stage, periods, pacing.period_ns);
+        stage_draw(&stage, wall_clock());
+        int64_t work = util_now_ns() - frame_start;
+        SDL_RenderPresent(renderer);
+        int64_t presented = util_now_ns();
+        periods = pacing_presented(&pacing, presented);
+        stats_record_frame(&stats, moved, work, stats.frames ? periods : 1);
+        if (!stats.first_frame_ns) {
+            stats.first_frame_ns = presented - start_ns;
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            stats.first_frame_unix_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+        }
+        if (!stats.first_content_ns && stage_has_content(&stage))
+            stats.first_content_ns = presented - start_ns;
+        if (pacing.measured != was_measured) {
+            was_measured = true;
+            stage_set_refresh(&stage, pacing_hz(&pacing));
+            log_info("display refresh measured at %.3f Hz; crawl moves %d px per frame",
+                     pacing_hz(&pacing), stage.step_px);
+        }
+        if (end_ns && presented >= end_ns)
+            running = false;
+    }
+    stats.refresh_hz = pacing_hz(&pacing);
+    stats.timer_paced = pacing.timer;
+    status = 0;
+    if (opt->stats_path && !stats_write(&stats, opt->stats_path))
+        status = 1;
+
+    worker_destroy(worker);
+    stage_finish(&stage);
+err_renderer:
+    SDL_DestroyRenderer(renderer);
+err_window:
+    SDL_DestroyWindow(win);
+err_sdl:
+    SDL_Quit();
+err_config:
+    config_finish(&cfg);
+    return status;
+}

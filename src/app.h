@@ -1,0 +1,16 @@
+/* `ticker` run: the render thread's loop. Owns the window, the renderer, the pacing and the
+ * stage; talks to the worker only through its mailbox and wakeups. */
+#pragma once
+#include <stddef.h>
+
+struct app_options {
+    const char *config_path;  /* NULL: built-in defaults */
+    const char *const *feeds; /* --feed, in order */
+    size_t feed_count;
+    int window_w, window_h;   /* 0: from the config */
+    const char *stats_path;   /* --stats; NULL: none */
+    double duration_s;        /* --duration; 0: run until stopped */
+};
+
+/* Returns the process exit status. */
+int app_run(const struct app_options *opt);

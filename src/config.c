@@ -1,0 +1,922 @@
+#include "config.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+
+/* Past this many, errors are counted but not printed: a binary file given by mistake would
+ * otherwise fill the journal. */
+#define MAX_ERRORS_SHOWN 100
+
+enum key_type { KEY_STRING, KEY_INT, KEY_BOOL, KEY_ENUM, KEY_COLOR, KEY_SIZE };
+
+/* Writes the message for a rejected value into err; returns false to reject. */
+typedef bool (*key_check_fn)(const char *value, char *err, size_t err_len);
+
+struct key {
+    const char *section; /* "source" stands for every [source NAME] */
+    const char *name;
+    enum key_type type;
+    const char *def;            /* the default, written as in the file; NULL = required */
+    const char *example;        /* for required keys, shown in the documented file */
+    long min, max;              /* KEY_INT range; KEY_SIZE width range */
+    long min_h, max_h;          /* KEY_SIZE height range */
+    size_t offset;              /* into struct config, or struct config_source for "source" */
+    size_t offset_h;            /* KEY_SIZE: where the height goes */
+    const char *const *choices; /* KEY_ENUM: names in enum order, NULL-terminated */
+    key_check_fn check;         /* KEY_STRING: extra validation, may be NULL */
+    const char *doc;            /* one line */
+};
+
+struct section {
+    const char *name;
+    const char *doc; /* lines separated by '\n' */
+};
+
+static bool check_url(const char *value, char *err, size_t err_len);
+static bool check_public_key(const char *value, char *err, size_t err_len);
+
+static const char *const clock_names[] = {"24h", "12h", "off", NULL};
+
+/* Enum keys are stored through an int *. */
+_Static_assert(sizeof(enum config_clock) == sizeof(int), "enum config_clock is not int-sized");
+
+static const struct section sections[] = {
+    {"sign", "What the sign shows and how it moves."},
+    {"display", "The screen, and how frames reach it."},
+    {"theme", "Colours, as #rrggbb (hex digits in either case)."},
+    {"status", "The JSON health file that operators and monitoring read."},
+    {"source", "One [source NAME] section per feed, shown in the order given. NAME is letters,\n"
+               "digits, '_' and '-', different for each source."},
+};
+
+#define CFG(field) offsetof(struct config, field)
+#define SRC(field) offsetof(struct config_source, field)
+
+static const struct key keys[] = {
+    {.section = "sign",
+     .name = "title",
+     .type = KEY_STRING,
+     .def = "",
+     .offset = CFG(title),
+     .doc = "Title shown on the sign; empty uses the feed's title."},
+    {.section = "sign",
+     .name = "card_seconds",
+     .type = KEY_INT,
+     .def = "10",
+     .min = 3,
+     .max = 3600,
+     .offset = CFG(card_seconds),
+     .doc = "Seconds each story card stays up."},
+    {.section = "sign",
+     .name = "transition_ms",
+     .type = KEY_INT,
+     .def = "700",
+     .min = 0,
+     .max = 5000,
+     .offset = CFG(transition_ms),
+     .doc = "Cross-fade between cards, in milliseconds; 0 cuts straight to the next card."},
+    {.section = "sign",
+     .name = "crawl_speed",
+     .type = KEY_INT,
+     .def = "120",
+     .min = 10,
+     .max = 2000,
+     .offset = CFG(crawl_speed),
+     .doc = "Crawl speed in pixels per second on a 1080-line screen; scaled with the screen."},
+    {.section = "sign",
+     .name = "font",
+     .type = KEY_STRING,
+     .def = "Inter",
+     .offset = CFG(font),
+     .doc = "Text font: a fontconfig pattern or an absolute path."},
+    {.section = "sign",
+     .name = "font_bold",
+     .type = KEY_STRING,
+     .def = "Inter:bold",
+     .offset = CFG(font_bold),
+     .doc = "Font for headlines and figures: a fontconfig pattern or an absolute path."},
+    {.section = "sign",
+     .name = "clock",
+     .type = KEY_ENUM,
+     .def = "24h",
+     .choices = clock_names,
+     .offset = CFG(clock),
+     .doc = "Clock on the sign: 24-hour, 12-hour, or none."},
+    {.section = "sign",
+     .name = "fallback_message",
+     .type = KEY_STRING,
+     .def = "No news right now.",
+     .offset = CFG(fallback_message),
+     .doc = "Shown when there are no stories."},
+
+    {.section = "display",
+     .name = "window",
+     .type = KEY_SIZE,
+     .def = "fullscreen",
+     .min = 320,
+     .max = 7680,
+     .min_h = 240,
+     .max_h = 4320,
+     .offset = CFG(window_w),
+     .offset_h = CFG(window_h),
+     .doc = "fullscreen, or the size of a window (for testing)."},
+    {.section = "display",
+     .name = "refresh_hz",
+     .type = KEY_INT,
+     .def = "0",
+     .min = 0,
+     .max = 240,
+     .offset = CFG(refresh_hz),
+     .doc = "Refresh rate of the display in Hz; 0 measures it."},
+    {.section = "display",
+     .name = "vsync",
+     .type = KEY_BOOL,
+     .def = "true",
+     .offset = CFG(vsync),
+     .doc = "Present frames on the display's vertical sync; false paces with a timer."},
+
+    {.section = "theme",
+     .name = "background",
+     .type = KEY_COLOR,
+     .def = "#0b1220",
+     .offset = CFG(theme.background),
+     .doc = "Page background."},
+    {.section = "theme",
+     .name = "surface",
+     .type = KEY_COLOR,
+     .def = "#151f33",
+     .offset = CFG(theme.surface),
+     .doc = "Card and tile background."},
+    {.section = "theme",
+     .name = "foreground",
+     .type = KEY_COLOR,
+     .def = "#f4f6fb",
+     .offset = CFG(theme.foreground),
+     .doc = "Main text."},
+    {.section = "theme",
+     .name = "muted",
+     .type = KEY_COLOR,
+     .def = "#9aa7bd",
+     .offset = CFG(theme.muted),
+     .doc = "Secondary text: sources, times, labels."},
+    {.section = "theme",
+     .name = "accent",
+     .type = KEY_COLOR,
+     .def = "#ffb020",
+     .offset = CFG(theme.accent),
+     .doc = "Highlights and key figures."},
+    {.section = "theme",
+     .name = "band_background",
+     .type = KEY_COLOR,
+     .def = "#e8edf5",
+     .offset = CFG(theme.band_background),
+     .doc = "Background of the headline crawl band."},
+    {.section = "theme",
+     .name = "band_foreground",
+     .type = KEY_COLOR,
+     .def = "#0b1220",
+     .offset = CFG(theme.band_foreground),
+     .doc = "Text of the headline crawl band."},
+
+    {.section = "status",
+     .name = "file",
+     .type = KEY_STRING,
+     .def = "",
+     .offset = CFG(status_file),
+     .doc = "Status file path; empty uses $RUNTIME_DIRECTORY/status.json, else "
+            "/run/ticker/status.json."},
+
+    {.section = "source",
+     .name = "url",
+     .type = KEY_STRING,
+     .example = "https://news.example.org/lobby.json",
+     .offset = SRC(url),
+     .check = check_url,
+     .doc = "Where the feed is: a file path or an http:// or https:// URL."},
+    {.section = "source",
+     .name = "refresh",
+     .type = KEY_INT,
+     .def = "300",
+     .min = 30,
+     .max = 86400,
+     .offset = SRC(refresh_s),
+     .doc = "Seconds between polls of this feed."},
+    {.section = "source",
+     .name = "public_key",
+     .type = KEY_STRING,
+     .def = "",
+     .offset = SRC(public_key),
+     .check = check_public_key,
+     .doc = "minisign public key (base64 line of the .pub file); empty accepts unsigned feeds."},
+};
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static char ascii_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+static bool ascii_ieq(const char *a, const char *b)
+{
+    while (*a && ascii_lower(*a) == ascii_lower(*b)) {
+        a++;
+        b++;
+    }
+    return *a == '\0' && *b == '\0';
+}
+
+static bool ascii_istarts(const char *s, const char *prefix)
+{
+    for (; *prefix; s++, prefix++)
+        if (ascii_lower(*s) != ascii_lower(*prefix))
+            return false;
+    return true;
+}
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = ascii_lower(c);
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+static char *trim(char *s)
+{
+    while (is_blank(*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && is_blank(s[n - 1]))
+        n--;
+    s[n] = '\0';
+    return s;
+}
+
+/* A decimal integer and nothing else; values beyond long come back as LONG_MIN/LONG_MAX, which
+ * every range check rejects. */
+static bool parse_long(const char *s, long *out)
+{
+    const char *digits = (*s == '+' || *s == '-') ? s + 1 : s;
+    if (*digits < '0' || *digits > '9')
+        return false;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*end != '\0')
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Digits 'x' digits, no signs or spaces; each side as a long, saturated like parse_long. */
+static bool parse_size_long(const char *s, long *w, long *h)
+{
+    const char *x = strpbrk(s, "xX");
+    if (!x || x == s || x[1] == '\0')
+        return false;
+    for (const char *c = s; *c; c++)
+        if (c != x && (*c < '0' || *c > '9'))
+            return false;
+    *w = strtol(s, NULL, 10);
+    *h = strtol(x + 1, NULL, 10);
+    return true;
+}
+
+bool config_parse_size(const char *s, int *w, int *h)
+{
+    long lw, lh;
+    if (!parse_size_long(s, &lw, &lh) || lw < 1 || lw > 16384 || lh < 1 || lh > 16384)
+        return false;
+    *w = (int)lw;
+    *h = (int)lh;
+    return true;
+}
+
+bool config_parse_color(const char *s, uint32_t *rgb)
+{
+    if (s[0] != '#')
+        return false;
+    uint32_t v = 0;
+    for (size_t i = 1; i <= 6; i++) {
+        int d = hex_digit(s[i]);
+        if (d < 0)
+            return false;
+        v = v << 4 | (uint32_t)d;
+    }
+    if (s[7] != '\0')
+        return false;
+    *rgb = v;
+    return true;
+}
+
+static bool check_url(const char *value, char *err, size_t err_len)
+{
+    static const char expected[] = "expected a file path or an http:// or https:// URL";
+    if (*value == '\0') {
+        snprintf(err, err_len, "url: is empty (%s)", expected);
+        return false;
+    }
+    /* Only a real scheme counts: letters first, then letters, digits, '+', '-' or '.'. */
+    size_t n = 0;
+    if ((ascii_lower(value[0]) >= 'a' && ascii_lower(value[0]) <= 'z'))
+        n = strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+    if (n > 0 && strncmp(value + n, "://", 3) == 0 && !ascii_istarts(value, "http://") &&
+        !ascii_istarts(value, "https://")) {
+        snprintf(err, err_len, "url: scheme '%.*s' is not supported (%s)", (int)n, value, expected);
+        return false;
+    }
+    return true;
+}
+
+static bool check_public_key(const char *value, char *err, size_t err_len)
+{
+    /* Ed25519 algorithm id (2 bytes) + key id (8) + key (32) = 42 bytes = 56 base64 chars. */
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t n = strlen(value);
+    if (n == 0 || (n == 56 && strspn(value, b64) == 56))
+        return true;
+    snprintf(err, err_len,
+             "public_key: '%.64s' is not a minisign public key (expected the 56-character "
+             "base64 line of the .pub file)",
+             value);
+    return false;
+}
+
+static void size_range_text(const struct key *k, char *buf, size_t len)
+{
+    snprintf(buf, len, "%ld..%ld x %ld..%ld", k->min, k->max, k->min_h, k->max_h);
+}
+
+static void choices_text(const struct key *k, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; k->choices[i] && used < len; i++) {
+        const char *sep = i == 0 ? "" : k->choices[i + 1] ? ", " : " or ";
+        int n = snprintf(buf + used, len - used, "%s%s", sep, k->choices[i]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
+/* Converts text for key k and stores it into the struct at base. On failure writes a message
+ * naming the key and what is expected into err and leaves the field alone. */
+static bool key_store(const struct key *k, void *base, const char *text, char *err, size_t err_len)
+{
+    void *field = (char *)base + k->offset;
+    switch (k->type) {
+    case KEY_STRING: {
+        if (k->check && !k->check(text, err, err_len))
+            return false;
+        char **p = field;
+        free(*p);
+        *p = xstrdup(text);
+        return true;
+    }
+    case KEY_INT: {
+        long v;
+        if (!parse_long(text, &v)) {
+            snprintf(err, err_len, "%s: '%.64s' is not a number (expected an integer, %ld..%ld)",
+                     k->name, text, k->min, k->max);
+            return false;
+        }
+        if (v < k->min || v > k->max) {
+            snprintf(err, err_len, "%s: %.64s is out of range (%ld..%ld)", k->name, text, k->min,
+                     k->max);
+            return false;
+        }
+        int *p = field;
+        *p = (int)v;
+        return true;
+    }
+    case KEY_BOOL: {
+        bool *p = field;
+        if (ascii_ieq(text, "true") || ascii_ieq(text, "yes") || ascii_ieq(text, "on") ||
+            strcmp(text, "1") == 0) {
+            *p = true;
+            return true;
+        }
+        if (ascii_ieq(text, "false") || ascii_ieq(text, "no") || ascii_ieq(text, "off") ||
+            strcmp(text, "0") == 0) {
+            *p = false;
+            return true;
+        }
+        snprintf(err, err_len,
+                 "%s: '%.64s' is not valid (expected true or false; yes/no, on/off and 1/0 "
+                 "also work)",
+                 k->name, text);
+        return false;
+    }
+    case KEY_ENUM: {
+        for (int i = 0; k->choices[i]; i++) {
+            if (ascii_ieq(text, k->choices[i])) {
+                int *p = field;
+                *p = i;
+                return true;
+            }
+        }
+        char choices[128];
+        choices_text(k, choices, sizeof(choices));
+        snprintf(err, err_len, "%s: '%.64s' is not valid (expected %s)", k->name, text, choices);
+        return false;
+    }
+    case KEY_COLOR: {
+        uint32_t *p = field;
+        if (config_parse_color(text, p))
+            return true;
+        snprintf(err, err_len, "%s: '%.64s' is not a colour (expected #rrggbb)", k->name, text);
+        return false;
+    }
+    case KEY_SIZE: {
+        int *w = field;
+        int *h = (void *)((char *)base + k->offset_h);
+        long lw, lh;
+        if (ascii_ieq(text, "fullscreen")) {
+            *w = 0;
+            *h = 0;
+            return true;
+        }
+        char range[64];
+        size_range_text(k, range, sizeof(range));
+        if (!parse_size_long(text, &lw, &lh)) {
+            snprintf(err, err_len,
+                     "%s: '%.64s' is not a size (expected fullscreen or WIDTHxHEIGHT, %s)", k->name,
+                     text, range);
+            return false;
+        }
+        if (lw < k->min || lw > k->max || lh < k->min_h || lh > k->max_h) {
+            snprintf(err, err_len, "%s: %.64s is out of range (%s)", k->name, text, range);
+            return false;
+        }
+        *w = (int)lw;
+        *h = (int)lh;
+        return true;
+    }
+    }
+    snprintf(err, err_len, "%s: unknown key type", k->name);
+    return false;
+}
+
+/* Applies the defaults of every key in section to base. */
+static void apply_defaults(void *base, const char *section)
+{
+    for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+        const struct key *k = &keys[i];
+        if (strcmp(k->section, section) != 0 || !k->def)
+            continue;
+        char err[256];
+        if (!key_store(k, base, k->def, err, sizeof(err))) {
+            /* Only a mistake in the table gets here; the tests load every default. */
+            log_error("config: bad built-in default for [%s] %s", section, err);
+            assert(false);
+        }
+    }
+}
+
+void config_init(struct config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    for (size_t i = 0; i < ARRAY_LEN(sections); i++)
+        if (strcmp(sections[i].name, "source") != 0)
+            apply_defaults(cfg, sections[i].name);
+}
+
+static void free_strings(void *base, bool source)
+{
+    for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+        const struct key *k = &keys[i];
+        if (k->type != KEY_STRING || (strcmp(k->section, "source") == 0) != source)
+            continue;
+        char **p = (void *)((char *)base + k->offset);
+        free(*p);
+        *p = NULL;
+    }
+}
+
+void config_finish(struct config *cfg)
+{
+    for (size_t i = 0; i < cfg->source_count; i++) {
+        free(cfg->sources[i].name);
+        free_strings(&cfg->sources[i], true);
+    }
+    free(cfg->sources);
+    free_strings(cfg, false);
+    memset(cfg, 0, sizeof(*cfg));
+}
+
+/* Appends a source with the given name and the defaults; url stays NULL until set. */
+static struct config_source *source_append(struct config *cfg, const char *name)
+{
+    cfg->sources = xrealloc(cfg->sources, (cfg->source_count + 1) * sizeof(*cfg->sources));
+    struct config_source *src = &cfg->sources[cfg->source_count++];
+    memset(src, 0, sizeof(*src));
+    src->name = xstrdup(name);
+    apply_defaults(src, "source");
+    return src;
+}
+
+static const struct config_source *source_find(const struct config *cfg, const char *name)
+{
+    for (size_t i = 0; i < cfg->source_count; i++)
+        if (strcmp(cfg->sources[i].name, name) == 0)
+            return &cfg->sources[i];
+    return NULL;
+}
+
+void config_add_source(struct config *cfg, const char *url)
+{
+    char name[32];
+    for (unsigned n = 1;; n++) {
+        snprintf(name, sizeof(name), "cli%u", n);
+        if (!source_find(cfg, name))
+            break;
+    }
+    struct config_source *src = source_append(cfg, name);
+    src->url = xstrdup(url);
+}
+
+/* The key name in section, or in any section when section is NULL. */
+static const struct key *find_key(const char *section, const char *name)
+{
+    for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+        if ((!section || strcmp(keys[i].section, section) == 0) && strcmp(keys[i].name, name) == 0)
+            return &keys[i];
+    return NULL;
+}
+
+static const struct section *find_section(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_LEN(sections); i++)
+        if (strcmp(sections[i].name, name) == 0)
+            return &sections[i];
+    return NULL;
+}
+
+struct parser {
+    struct config *cfg; /* the temporary being filled */
+    const char *name;   /* of the file, for messages */
+    int line;
+    int errors;
+    const struct section *section; /* NULL before the first header and after a bad one */
+    bool in_bad_section;           /* its keys are not checked: we don't know its keys */
+    int source_header;             /* line of the current [source] header, 0 outside one */
+    int *source_lines;             /* header line of each source, parallel to cfg->sources */
+    int key_line[ARRAY_LEN(keys)]; /* where each key was set in its section; 0 = not yet */
+};
+
+static void parse_error(struct parser *p, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void parse_error(struct parser *p, int line, const char *fmt, ...)
+{
+    p->errors++;
+    if (p->errors > MAX_ERRORS_SHOWN)
+        return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    log_error("%s:%d: %s", p->name, line, msg);
+}
+
+static struct config_source *current_source(struct parser *p)
+{
+    return &p->cfg->sources[p->cfg->source_count - 1];
+}
+
+static void close_section(struct parser *p)
+{
+    if (p->source_header && !current_source(p)->url)
+        parse_error(p, p->source_header, "[source %s] has no url", current_source(p)->name);
+    p->source_header = 0;
+    p->section = NULL;
+    p->in_bad_section = false;
+}
+
+static void open_source(struct parser *p, char *name)
+{
+    static const char name_chars[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+    name = trim(name);
+    if (*name == '\0')
+        parse_error(p, p->line, "[source] needs a name, as in [source lobby]");
+    else if (name[strspn(name, name_chars)] != '\0')
+        parse_error(p, p->line, "invalid source name '%.64s' (use letters, digits, '_' and '-')",
+                    name);
+    for (size_t i = 0; i < p->cfg->source_count; i++) {
+        if (strcmp(p->cfg->sources[i].name, name) == 0) {
+            parse_error(p, p->line, "duplicate source name '%.64s' (first defined on line %d)",
+                        name, p->source_lines[i]);
+            break;
+        }
+    }
+    /* Added even when the header is wrong so the keys below it are still checked. */
+    source_append(p->cfg, name);
+    p->source_lines = xrealloc(p->source_lines, p->cfg->source_count * sizeof(*p->source_lines));
+    p->source_lines[p->cfg->source_count - 1] = p->line;
+    p->source_header = p->line;
+    p->section = find_section("source");
+    for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+        if (strcmp(keys[i].section, "source") == 0)
+            p->key_line[i] = 0;
+}
+
+/* s is the trimmed line, starting with '['. */
+static void parse_header(struct parser *p, char *s)
+{
+    close_section(p);
+    char *close = strchr(s, ']');
+    if (!close) {
+        parse_error(p, p->line, "missing ']' in section header");
+        p->in_bad_section = true;
+        return;
+    }
+    char *rest = close + 1;
+    while (is_blank(*rest))
+        rest++;
+    if (*rest != '\0' && *rest != '#' && *rest != ';') {
+        parse_error(p, p->line, "unexpected text after ']'");
+        p->in_bad_section = true;
+        return;
+    }
+    *close = '\0';
+    char *inner = trim(s + 1);
+    if (strncmp(inner, "source", 6) == 0 && (inner[6] == '\0' || is_blank(inner[6]))) {
+        open_source(p, inner + 6);
+        return;
+    }
+    p->section = find_section(inner);
+    if (p->section)
+        return;
+    parse_error(p, p->line,
+                "unknown section [%.64s] (expected [sign], [display], [theme], [status] or "
+                "[source NAME])",
+                inner);
+    p->in_bad_section = true;
+}
+
+/* Cuts the value out of the text after '=': the part between double quotes taken literally, or
+ * the trimmed text up to an inline comment (whitespace then '#'). A '#' that opens the value
+ * belongs to it: that is how colours are written. */
+static bool extract_value(struct parser *p, char *s, char **value)
+{
+    while (is_blank(*s))
+        s++;
+    if (*s == '"') {
+        char *close = strchr(s + 1, '"');
+        if (!close) {
+            parse_error(p, p->line, "missing closing '\"'");
+            return false;
+        }
+        char *rest = close + 1;
+        while (is_blank(*rest))
+            rest++;
+        if (*rest != '\0' && *rest != '#') {
+            parse_error(p, p->line, "unexpected text after the closing '\"'");
+            return false;
+        }
+        *close = '\0';
+        *value = s + 1;
+        return true;
+    }
+    for (char *c = s; *c; c++) {
+        if (c > s && *c == '#' && is_blank(c[-1])) {
+            *c = '\0';
+            break;
+        }
+    }
+    *value = trim(s);
+    return true;
+}
+
+static void section_label(struct parser *p, char *buf, size_t len)
+{
+    if (p->source_header)
+        snprintf(buf, len, "[source %s]", current_source(p)->name);
+    else
+        snprintf(buf, len, "[%s]", p->section->name);
+}
+
+static void parse_key_line(struct parser *p, char *s)
+{
+    char *eq = strchr(s, '=');
+    if (!eq) {
+        parse_error(p, p->line, "missing '=' (expected 'key = value')");
+        return;
+    }
+    *eq = '\0';
+    char *name = trim(s);
+    if (*name == '\0') {
+        parse_error(p, p->line, "missing key name before '='");
+        return;
+    }
+    if (p->in_bad_section)
+        return;
+    if (!p->section) {
+        parse_error(p, p->line, "key '%.64s' is outside any section (put it under its [section])",
+                    name);
+        return;
+    }
+    char label[128];
+    section_label(p, label, sizeof(label));
+    const struct key *k = find_key(p->section->name, name);
+    if (!k) {
+        /* A key put under the wrong header is the likely mistake: say where it belongs. */
+        const struct key *elsewhere = find_key(NULL, name);
+        if (!elsewhere)
+            parse_error(p, p->line, "unknown key '%.64s' in %s", name, label);
+        else if (strcmp(elsewhere->section, "source") == 0)
+            parse_error(p, p->line, "unknown key '%s' in %s (it belongs in a [source NAME])", name,
+                        label);
+        else
+            parse_error(p, p->line, "unknown key '%s' in %s (it belongs in [%s])", name, label,
+                        elsewhere->section);
+        return;
+    }
+    size_t i = (size_t)(k - keys);
+    if (p->key_line[i]) {
+        parse_error(p, p->line, "duplicate key '%s' in %s (first set on line %d)", name, label,
+                    p->key_line[i]);
+        return;
+    }
+    p->key_line[i] = p->line;
+    char *value;
+    if (!extract_value(p, eq + 1, &value))
+        return;
+    void *base = p->source_header ? (void *)current_source(p) : (void *)p->cfg;
+    char err[384];
+    if (!key_store(k, base, value, err, sizeof(err)))
+        parse_error(p, p->line, "%s", err);
+}
+
+static void parse_line(struct parser *p, char *line)
+{
+    char *s = trim(line);
+    if (*s == '\0' || *s == '#' || *s == ';')
+        return;
+    if (*s == '[')
+        parse_header(p, s);
+    else
+        parse_key_line(p, s);
+}
+
+bool config_parse(struct config *cfg, const char *name, const char *text, size_t len)
+{
+    if (len > CONFIG_MAX_FILE_BYTES) {
+        log_error("%s: file is larger than %d KiB", name, CONFIG_MAX_FILE_BYTES / 1024);
+        return false;
+    }
+    struct config tmp;
+    config_init(&tmp);
+    struct parser p = {.cfg = &tmp, .name = name};
+    char *line = xmalloc(CONFIG_MAX_LINE + 1);
+    const char *pos = text, *end = text + len;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        pos += 3;
+    while (pos < end) {
+        const char *nl = memchr(pos, '\n', (size_t)(end - pos));
+        const char *line_end = nl ? nl : end;
+        size_t n = (size_t)(line_end - pos);
+        if (n > 0 && pos[n - 1] == '\r')
+            n--;
+        p.line++;
+        if (n > CONFIG_MAX_LINE) {
+            parse_error(&p, p.line, "line is longer than %d bytes", CONFIG_MAX_LINE);
+        } else if (memchr(pos, '\0', n)) {
+            parse_error(&p, p.line, "line contains a NUL byte");
+        } else {
+            memcpy(line, pos, n);
+            line[n] = '\0';
+            parse_line(&p, line);
+        }
+        pos = nl ? nl + 1 : end;
+    }
+    close_section(&p);
+    free(line);
+    free(p.source_lines);
+    if (p.errors > MAX_ERRORS_SHOWN)
+        log_error("%s: %d more errors not shown", name, p.errors - MAX_ERRORS_SHOWN);
+    if (p.errors > 0) {
+        config_finish(&tmp);
+        return false;
+    }
+    config_finish(cfg);
+    *cfg = tmp;
+    return true;
+}
+
+bool config_load(struct config *cfg, const char *path)
+{
+    size_t len;
+    /* One byte over the limit so that a file of exactly the limit is still read whole. */
+    char *text = util_read_file(path, CONFIG_MAX_FILE_BYTES + 1, &len);
+    if (!text) {
+        if (errno == EFBIG)
+            log_error("%s: file is larger than %d KiB", path, CONFIG_MAX_FILE_BYTES / 1024);
+        else
+            log_error("%s: cannot read: %s", path, strerror(errno));
+        return false;
+    }
+    bool ok = config_parse(cfg, path, text, len);
+    free(text);
+    return ok;
+}
+
+/* Prints each line of text with a "# " prefix. */
+static void write_comment(FILE *out, const char *text)
+{
+    while (*text) {
+        size_t n = strcspn(text, "\n");
+        fprintf(out, "# %.*s\n", (int)n, text);
+        text += n;
+        if (*text == '\n')
+            text++;
+    }
+}
+
+/* Whether the value must be quoted to read back as itself. */
+static bool needs_quotes(const char *v)
+{
+    size_t n = strlen(v);
+    return n == 0 || is_blank(v[0]) || is_blank(v[n - 1]) || v[0] == '"' || strstr(v, " #") ||
+           strstr(v, "\t#");
+}
+
+static void write_key(FILE *out, const struct key *k)
+{
+    char range[128];
+    fprintf(out, "\n");
+    write_comment(out, k->doc);
+    switch (k->type) {
+    case KEY_STRING:
+        if (!k->def)
+            fprintf(out, "# Text, required.\n");
+        else if (*k->def == '\0')
+            fprintf(out, "# Text. Default: empty\n");
+        else
+            fprintf(out, "# Text. Default: \"%s\"\n", k->def);
+        break;
+    case KEY_INT:
+        fprintf(out, "# Integer, %ld..%ld. Default: %s\n", k->min, k->max, k->def);
+        break;
+    case KEY_BOOL:
+        fprintf(out, "# true or false. Default: %s\n", k->def);
+        break;
+    case KEY_ENUM:
+        choices_text(k, range, sizeof(range));
+        fprintf(out, "# One of %s. Default: %s\n", range, k->def);
+        break;
+    case KEY_COLOR:
+        fprintf(out, "# Colour #rrggbb. Default: %s\n", k->def);
+        break;
+    case KEY_SIZE:
+        size_range_text(k, range, sizeof(range));
+        fprintf(out, "# fullscreen or WIDTHxHEIGHT, %s. Default: %s\n", range, k->def);
+        break;
+    }
+    const char *value = k->def ? k->def : k->example;
+    if (needs_quotes(value))
+        fprintf(out, "#%s = \"%s\"\n", k->name, value);
+    else
+        fprintf(out, "#%s = %s\n", k->name, value);
+}
+
+void config_write_documented(FILE *out)
+{
+    fprintf(out, "# ticker configuration\n"
+                 "#\n"
+                 "# Every setting is shown with its default value, commented out: remove the '#'\n"
+                 "# in front of a key and change the value to override it. A key belongs to the\n"
+                 "# [section] above it. Reference: docs/config.md. Check a file with\n"
+                 "#   ticker check-config FILE\n"
+                 "# The sign rereads this file on SIGHUP; a file with errors is reported and the\n"
+                 "# settings in use are kept.\n");
+    for (size_t s = 0; s < ARRAY_LEN(sections); s++) {
+        const struct section *sec = &sections[s];
+        bool source = strcmp(sec->name, "source") == 0;
+        fprintf(out, "\n");
+        write_comment(out, sec->doc);
+        /* A source section needs a url, so only its example is commented out; the others are
+         * left open so that uncommenting one key is enough. */
+        if (source)
+            fprintf(out, "#[source lobby]\n");
+        else
+            fprintf(out, "[%s]\n", sec->name);
+        for (size_t i = 0; i < ARRAY_LEN(keys); i++)
+            if (strcmp(keys[i].section, sec->name) == 0)
+                write_key(out, &keys[i]);
+    }
+}

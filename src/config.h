@@ -1,0 +1,74 @@
+/* The sign's settings, read from one INI-style file. One table of keys in config.c gives the
+ * parser, the defaults, the range checks and the documented example file, so they cannot
+ * disagree. Pure C: no SDL, so tests drive it with strings. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CONFIG_MAX_LINE 4096               /* bytes, without the line ending */
+#define CONFIG_MAX_FILE_BYTES (256 * 1024) /* a larger file is rejected */
+
+enum config_clock { CONFIG_CLOCK_24H, CONFIG_CLOCK_12H, CONFIG_CLOCK_OFF };
+
+/* Colours as 0xRRGGBB. */
+struct config_theme {
+    uint32_t background, surface, foreground, muted, accent, band_background, band_foreground;
+};
+
+/* One [source NAME] section. Every string is owned by the struct config holding the source. */
+struct config_source {
+    char *name;       /* [A-Za-z0-9_-]+, unique within the config */
+    char *url;        /* a path or an http(s):// URL; never NULL in a loaded config */
+    int refresh_s;    /* seconds between polls */
+    char *public_key; /* minisign public key (base64); "" = unsigned feeds accepted */
+};
+
+/* Every char * below is owned by the struct, never NULL once initialised; "" means unset where
+ * the key's documentation gives a meaning to empty. */
+struct config {
+    char *title; /* "" = use the feed's title */
+    int card_seconds;
+    int transition_ms;
+    int crawl_speed; /* px/s on a 1080-line screen */
+    char *font;
+    char *font_bold;
+    enum config_clock clock;
+    char *fallback_message;
+    int window_w, window_h; /* 0,0 = fullscreen */
+    int refresh_hz;         /* 0 = measure */
+    bool vsync;
+    struct config_theme theme;
+    char *status_file; /* "" = $RUNTIME_DIRECTORY/status.json, else /run/ticker/status.json */
+    struct config_source *sources; /* owned array, in file order */
+    size_t source_count;
+};
+
+/* Fills cfg with the defaults (no sources). */
+void config_init(struct config *cfg);
+/* Frees everything cfg owns and zeroes it; safe on an initialised or already finished struct. */
+void config_finish(struct config *cfg);
+
+/* Reads the file at path (at most CONFIG_MAX_FILE_BYTES). cfg must be initialised. On success
+ * cfg's old contents are freed and it holds the defaults plus the file's settings, so a key
+ * removed from the file goes back to its default on reload. On failure every problem has been
+ * logged as "FILE:LINE: message" (or "FILE: reason" when unreadable) and cfg is untouched. */
+bool config_load(struct config *cfg, const char *path);
+/* Same as config_load, from len bytes of text (need not be NUL-terminated); name stands for
+ * the file in messages. */
+bool config_parse(struct config *cfg, const char *name, const char *text, size_t len);
+
+/* Appends a source for --feed SRC, named "cli1", "cli2"... (the first such name not taken),
+ * with the default refresh and no public key. url is copied. */
+void config_add_source(struct config *cfg, const char *url);
+
+/* "WxH" (or "WXH") with each side 1..16384 -> *w, *h. Used by --window and --size too; the
+ * narrower range of [display] window is checked separately. Outputs untouched on failure. */
+bool config_parse_size(const char *s, int *w, int *h);
+/* "#rrggbb", either case -> 0xRRGGBB. Output untouched on failure. */
+bool config_parse_color(const char *s, uint32_t *rgb);
+
+/* Prints a complete config file in which every key is commented out, preceded by its
+ * documentation, type, range and default; assets/ticker.conf is this output. */
+void config_write_documented(FILE *out);

@@ -1,0 +1,341 @@
+#include "draw.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "util.h"
+
+void stage_init(struct stage *st, SDL_Renderer *renderer, double refresh_hz)
+{
+    memset(st, 0, sizeof(*st));
+    st->renderer = renderer;
+    st->newest = -1;
+    st->pending = -1;
+    st->card.slot = st->prev_card.slot = -1;
+    st->refresh_hz = refresh_hz;
+    crawl_init(&st->crawl, 0);
+}
+
+static void release_slot(struct stage *st, int slot)
+{
+    struct stage_scene *ss = &st->scenes[slot];
+    if (!ss->scene)
+        return;
+    for (size_t i = 0; i < ss->uploaded; i++)
+        if (ss->textures[i])
+            SDL_DestroyTexture(ss->textures[i]);
+    free(ss->textures);
+    scene_destroy(ss->scene);
+    memset(ss, 0, sizeof(*ss));
+}
+
+void stage_finish(struct stage *st)
+{
+    for (int i = 0; i < STAGE_MAX_SCENES; i++)
+        release_slot(st, i);
+}
+
+static int slot_of_id(const struct stage *st, uint32_t id)
+{
+    for (int i = 0; i < STAGE_MAX_SCENES; i++)
+        if (st->scenes[i].scene && st->scenes[i].scene->id == id)
+            return i;
+    return -1;
+}
+
+/* Frees scenes that nothing shows any more. */
+static void collect(struct stage *st)
+{
+    for (int i = 0; i < STAGE_MAX_SCENES; i++) {
+        struct stage_scene *ss = &st->scenes[i];
+        if (!ss->scene || i == st->newest || i == st->pending || i == st->card.slot ||
+            i == st->prev_card.slot)
+            continue;
+        if (crawl_uses_snapshot(&st->crawl, ss->scene->id))
+            continue;
+        release_slot(st, i);
+    }
+}
+
+void stage_push(struct stage *st, struct scene *scene)
+{
+    if (st->pending >= 0)
+        release_slot(st, st->pending);
+    st->pending = -1;
+    collect(st);
+    int slot = -1;
+    for (int i = 0; i < STAGE_MAX_SCENES && slot < 0; i++)
+        if (!st->scenes[i].scene)
+            slot = i;
+    if (slot < 0) {
+        /* Every slot busy (updates faster than the crawl turns over): the oldest that is not
+         * the newest goes, and the conveyor restarts from the newest. */
+        for (int i = 0; i < STAGE_MAX_SCENES && slot < 0; i++)
+            if (i != st->newest)
+                slot = i;
+        crawl_reset(&st->crawl, st->crawl.view_width);
+        if (st->card.slot == slot || st->prev_card.slot == slot)
+            st->card.slot = st->prev_card.slot = -1;
+        release_slot(st, slot);
+    }
+    st->scenes[slot].scene = scene;
+    st->scenes[slot].textures = xcalloc(scene->image_count, sizeof(SDL_Texture *));
+    st->pending = slot;
+}
+
+static void upload_image(struct stage *st, struct stage_scene *ss)
+{
+    struct scene_image *img = &ss->scene->images[ss->uploaded];
+    SDL_Texture *tex = SDL_CreateTextureFromSurface(st->renderer, img->surface);
+    if (!tex) {
+        log_error("cannot upload a %dx%d texture: %s", img->w, img->h, SDL_GetError());
+    } else {
+        SDL_SetTextureBlendMode(tex, img->opaque ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    }
+    ss->textures[ss->uploaded++] = tex;
+    /* The pixels now live in the texture; the surface is not needed again. */
+    SDL_FreeSurface(img->surface);
+    img->surface = NULL;
+}
+
+/* The crawl draws from the newest scene: the segment after `prev`, or its first. */
+static bool next_segment(void *ctx, const struct crawl_segment *prev, struct crawl_segment *out)
+{
+    struct stage *st = ctx;
+    if (st->newest < 0)
+        return false;
+    const struct scene *sc = st->scenes[st->newest].scene;
+    if (sc->segment_count == 0)
+        return false;
+    /* After a content change the crawl goes on at the next story position, not back to the
+     * first story. */
+    uint32_t index = prev ? (prev->index + 1) % (uint32_t)sc->segment_count : 0;
+    *out = (struct crawl_segment){sc->id, index, sc->segments[index].width};
+    return true;
+}
+
+static void take_scene(struct stage *st, int slot)
+{
+    const struct scene *old = st->newest >= 0 ? st->scenes[st->newest].scene : NULL;
+    const struct scene *sc = st->scenes[slot].scene;
+    st->newest = slot;
+    st->pending = -1;
+    st->px_per_s = sc->crawl_step_px_s;
+    st->card_ns = sc->card_ns;
+    st->transition_ns = sc->transition_ns;
+    st->step_px = crawl_step_px(st->px_per_s, st->refresh_hz);
+    if (!old || old->width != sc->width || old->height != sc->height) {
+        /* A new screen size: the old layout cannot be shown any more. Start over on the
+         * new one at the same story. */
+        size_t card = st->card.slot >= 0 ? st->card.card % sc->card_count : 0;
+        crawl_reset(&st->crawl, sc->width);
+        st->card = (struct card_ref){slot, card};
+        st->prev_card.slot = -1;
+        if (!old)
+            st->card_start_ns = st->time_ns;
+        crawl_advance(&st->crawl, 0, next_segment, st);
+    }
+    collect(st);
+}
+
+bool stage_upload(struct stage *st, int64_t budget_ns)
+{
+    if (st->pending < 0)
+        return false;
+    struct stage_scene *ss = &st->scenes[st->pending];
+    int64_t start = util_now_ns();
+    while (ss->uploaded < ss->scene->image_count) {
+        upload_image(st, ss);
+        if (budget_ns >= 0 && util_now_ns() - start > budget_ns)
+            break;
+    }
+    if (ss->uploaded < ss->scene->image_count)
+        return false;
+    take_scene(st, st->pending);
+    return true;
+}
+
+void stage_set_refresh(struct stage *st, double refresh_hz)
+{
+    st->refresh_hz = refresh_hz;
+    st->step_px = crawl_step_px(st->px_per_s, refresh_hz);
+}
+
+bool stage_has_content(const struct stage *st)
+{
+    return st->newest >= 0 && st->scenes[st->newest].scene->story_count > 0;
+}
+
+int stage_advance(struct stage *st, int64_t periods, int64_t period_ns)
+{
+    st->time_ns += periods * period_ns;
+    int moved = 0;
+    if (st->newest >= 0) {
+        moved = (int)(st->step_px * periods);
+        crawl_advance(&st->crawl, moved, next_segment, st);
+    }
+    if (st->card.slot < 0)
+        return moved;
+    /* Card rotation: a new scene's cards take over at the next card boundary. */
+    while (st->time_ns - st->card_start_ns >= st->card_ns) {
+        const struct scene *sc = st->scenes[st->newest].scene;
+        st->prev_card = st->card;
+        size_t next = st->card.card + 1;
+        st->card = (struct card_ref){st->newest, next % sc->card_count};
+        st->card_start_ns += st->card_ns;
+    }
+    if (st->prev_card.slot >= 0 && st->time_ns - st->card_start_ns >= st->transition_ns)
+        st->prev_card.slot = -1;
+    collect(st);
+    return moved;
+}
+
+static void set_color(SDL_Renderer *r, SDL_Color c, Uint8 alpha)
+{
+    SDL_SetRenderDrawColor(r, c.r, c.g, c.b, alpha);
+}
+
+static void fill(SDL_Renderer *r, struct rect rc)
+{
+    SDL_Rect sr = {rc.x, rc.y, rc.w, rc.h};
+    SDL_RenderFillRect(r, &sr);
+}
+
+static void blit(struct stage *st, const struct stage_scene *ss, uint32_t image, int x, int y,
+                 Uint8 alpha)
+{
+    if (image == SCENE_NO_IMAGE || image >= ss->uploaded || !ss->textures[image])
+        return;
+    const struct scene_image *img = &ss->scene->images[image];
+    SDL_Texture *tex = ss->textures[image];
+    SDL_SetTextureAlphaMod(tex, alpha);
+    SDL_Rect dst = {x, y, img->w, img->h};
+    SDL_RenderCopy(st->renderer, tex, NULL, &dst);
+}
+
+static void draw_card(struct stage *st, struct card_ref ref, Uint8 alpha)
+{
+    const struct stage_scene *ss = &st->scenes[ref.slot];
+    const struct scene *sc = ss->scene;
+    const struct scene_card *card = &sc->cards[ref.card];
+    SDL_Renderer *r = st->renderer;
+    SDL_SetRenderDrawBlendMode(r, alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    set_color(r, sc->colors.accent, alpha);
+    fill(r, card->accent);
+    set_color(r, sc->colors.tile, alpha);
+    for (size_t i = 0; i < card->tile_count; i++)
+        fill(r, card->tiles[i]);
+    for (uint32_t i = 0; i < card->count; i++) {
+        const struct scene_placed *p = &sc->placed[card->first + i];
+        blit(st, ss, p->image, p->x, p->y, alpha);
+    }
+}
+
+static void draw_clock(struct stage *st, const struct stage_scene *ss, int64_t wall_time)
+{
+    const struct scene *sc = ss->scene;
+    if (sc->clock_glyphs[0] == SCENE_NO_IMAGE)
+        return;
+    time_t t = (time_t)wall_time;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    int hour = tm.tm_hour;
+    uint32_t glyphs[8];
+    size_t n = 0;
+    if (sc->clock_12h) {
+        int h12 = hour % 12 ? hour % 12 : 12;
+        if (h12 >= 10)
+            glyphs[n++] = sc->clock_glyphs[h12 / 10];
+        glyphs[n++] = sc->clock_glyphs[h12 % 10];
+    } else {
+        glyphs[n++] = sc->clock_glyphs[hour / 10];
+        glyphs[n++] = sc->clock_glyphs[hour % 10];
+    }
+    glyphs[n++] = sc->clock_glyphs[10];
+    glyphs[n++] = sc->clock_glyphs[tm.tm_min / 10];
+    glyphs[n++] = sc->clock_glyphs[tm.tm_min % 10];
+    if (sc->clock_12h)
+        glyphs[n++] = sc->clock_glyphs[hour < 12 ? 11 : 12];
+
+    /* Digits sit centred in cells of the widest digit, so the clock never wobbles. */
+    int cells[8], width = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (glyphs[i] == SCENE_NO_IMAGE)
+            return;
+        cells[i] = glyphs[i] == sc->clock_glyphs[10]                                 ? sc->clock_colon_w
+                   : glyphs[i] == sc->clock_glyphs[11] || glyphs[i] == sc->clock_glyphs[12] ? sc->images[glyphs[i]].w
+                                                                                      : sc->clock_cell_w;
+        width += cells[i];
+    }
+    const struct screen_layout *sl = &sc->layout;
+    int x = sl->clock_right - width;
+    for (size_t i = 0; i < n; i++) {
+        const struct scene_image *img = &sc->images[glyphs[i]];
+        blit(st, ss, glyphs[i], x + (cells[i] - img->w) / 2, (sl->top_bar.h - img->h) / 2, 255);
+        x += cells[i];
+    }
+    if (sc->status != SCENE_NO_IMAGE) {
+        const struct scene_image *img = &sc->images[sc->status];
+        blit(st, ss, sc->status, sl->clock_right - width - 2 * sl->gap - img->w,
+             (sl->top_bar.h - img->h) / 2, 255);
+    }
+}
+
+void stage_draw(struct stage *st, int64_t wall_time)
+{
+    SDL_Renderer *r = st->renderer;
+    if (st->newest < 0) {
+        /* Before the first content: the background only, so the screen is never garbage. */
+        SDL_SetRenderDrawColor(r, 0x0b, 0x12, 0x20, 255);
+        SDL_RenderClear(r);
+        return;
+    }
+    const struct stage_scene *ss = &st->scenes[st->newest];
+    const struct scene *sc = ss->scene;
+    const struct screen_layout *sl = &sc->layout;
+    set_color(r, sc->colors.background, 255);
+    SDL_RenderClear(r);
+
+    if (sc->brand != SCENE_NO_IMAGE)
+        blit(st, ss, sc->brand, sl->brand.x, (sl->top_bar.h - sc->images[sc->brand].h) / 2, 255);
+    draw_clock(st, ss, wall_time);
+
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+    set_color(r, sc->colors.surface, 255);
+    fill(r, sl->card);
+    if (st->card.slot >= 0) {
+        int64_t into = st->time_ns - st->card_start_ns;
+        if (st->prev_card.slot >= 0 && into < st->transition_ns && st->transition_ns > 0) {
+            /* Cross-fade, eased (smoothstep) so it starts and ends softly. */
+            double x = (double)into / (double)st->transition_ns;
+            double e = x * x * (3 - 2 * x);
+            Uint8 a = (Uint8)(e * 255.0 + 0.5);
+            draw_card(st, st->prev_card, (Uint8)(255 - a));
+            draw_card(st, st->card, a);
+        } else {
+            draw_card(st, st->card, 255);
+        }
+    }
+
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+    set_color(r, sc->colors.band, 255);
+    fill(r, sl->band);
+    int x = (int)-st->crawl.offset;
+    for (size_t i = 0; i < st->crawl.count && x < sc->width; i++) {
+        const struct crawl_segment *seg = &st->crawl.segments[i];
+        int slot = slot_of_id(st, seg->snapshot_id);
+        if (slot >= 0) {
+            const struct stage_scene *segss = &st->scenes[slot];
+            const struct scene_segment *ssg = &segss->scene->segments[seg->index];
+            int tx = x;
+            for (uint32_t k = 0; k < ssg->count; k++) {
+                const struct scene_image *img = &segss->scene->images[ssg->first + k];
+                if (tx + img->w > 0 && tx < sc->width)
+                    blit(st, segss, ssg->first + k, tx, sl->band.y, 255);
+                tx += img->w;
+            }
+        }
+        x += seg->width;
+    }
+}

@@ -1,0 +1,54 @@
+/* The render side: takes scenes from the worker, uploads their surfaces as textures a little
+ * per frame, runs the card rotation and the crawl on the presented-frame clock, and draws a
+ * frame. Render thread only; the headless renderer drives the same code with a software
+ * renderer, so `ticker render` draws exactly what the sign shows. */
+#pragma once
+#include <SDL.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "crawl.h"
+#include "scene.h"
+
+#define STAGE_MAX_SCENES 4
+
+struct stage_scene {
+    struct scene *scene; /* owned */
+    SDL_Texture **textures;
+    size_t uploaded; /* images uploaded so far, in order */
+};
+
+struct card_ref {
+    int slot; /* index into stage.scenes, -1 for none */
+    size_t card;
+};
+
+struct stage {
+    SDL_Renderer *renderer; /* not owned */
+    int64_t card_ns, transition_ns;
+    int step_px; /* crawl pixels per refresh period */
+    int px_per_s;
+    double refresh_hz;
+    struct stage_scene scenes[STAGE_MAX_SCENES];
+    int newest;  /* slot of the newest fully uploaded scene, -1 before content */
+    int pending; /* slot being uploaded, -1 for none */
+    struct crawl crawl;
+    struct card_ref card, prev_card;
+    int64_t time_ns;       /* virtual time: refresh periods presented x period */
+    int64_t card_start_ns; /* when the current card came up */
+};
+
+void stage_init(struct stage *st, SDL_Renderer *renderer, double refresh_hz);
+void stage_finish(struct stage *st);
+/* Takes ownership of a new scene. If one is still uploading, that one is dropped. */
+void stage_push(struct stage *st, struct scene *scene);
+/* Uploads images of the pending scene until budget_ns is spent (budget < 0: all). Returns true
+ * when a new scene became current. */
+bool stage_upload(struct stage *st, int64_t budget_ns);
+/* The refresh rate changed (measured): re-snap the crawl step. */
+void stage_set_refresh(struct stage *st, double refresh_hz);
+/* Advances time by `periods` refresh periods of period_ns; returns the crawl pixels moved. */
+int stage_advance(struct stage *st, int64_t periods, int64_t period_ns);
+/* Draws the frame for the current state; wall_time is what the clock shows. */
+void stage_draw(struct stage *st, int64_t wall_time);
+bool stage_has_content(const struct stage *st);

@@ -1,0 +1,107 @@
+#include "headless.h"
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "draw.h"
+#include "log.h"
+#include "png.h"
+#include "util.h"
+#include "worker.h"
+
+#define HEADLESS_HZ 60
+
+static bool save_png(SDL_Surface *surface, const char *path)
+{
+    SDL_Surface *rgba = SDL_ConvertSurfaceFormat(surface, SDL_PIXELFORMAT_ABGR8888, 0);
+    if (!rgba) {
+        log_error("cannot convert the frame: %s", SDL_GetError());
+        return false;
+    }
+    struct png_image img = {(uint32_t)rgba->w, (uint32_t)rgba->h,
+                            xmalloc((size_t)rgba->w * (size_t)rgba->h * 4)};
+    for (int y = 0; y < rgba->h; y++)
+        memcpy(img.rgba + (size_t)y * (size_t)rgba->w * 4,
+               (const uint8_t *)rgba->pixels + (size_t)y * (size_t)rgba->pitch,
+               (size_t)rgba->w * 4);
+    /* The frame is opaque; the software renderer leaves alpha undefined in places. */
+    for (size_t i = 3; i < (size_t)rgba->w * (size_t)rgba->h * 4; i += 4)
+        img.rgba[i] = 255;
+    SDL_FreeSurface(rgba);
+    bool ok = png_write(path, &img);
+    png_image_finish(&img);
+    return ok;
+}
+
+static int64_t newest_date(const struct story_list *l)
+{
+    int64_t t = 0;
+    for (size_t i = 0; i < l->count; i++)
+        if (l->items[i].published != STORY_NO_DATE && l->items[i].published > t)
+            t = l->items[i].published;
+    return t;
+}
+
+int headless_render(const struct render_options *opt)
+{
+    int status = 1;
+    struct config cfg;
+    config_init(&cfg);
+    if (opt->config_path && !config_load(&cfg, opt->config_path))
+        goto err_config;
+    worker_add_sources(&cfg, opt->feeds, opt->feed_count);
+
+    struct story_list stories;
+    story_list_init(&stories);
+    if (!worker_load_sources(&cfg, &stories))
+        goto err_stories;
+    int64_t base = opt->now != INT64_MIN ? opt->now : newest_date(&stories);
+
+    if (TTF_Init() != 0) {
+        log_error("cannot initialise SDL_ttf: %s", TTF_GetError());
+        goto err_stories;
+    }
+    struct scene_fonts fonts;
+    if (!scene_fonts_init(&fonts, &cfg))
+        goto err_ttf;
+    struct scene_params params = {opt->width, opt->height, 2048, &cfg, 1, base};
+    struct scene *scene = scene_build(&params, &fonts, &stories);
+
+    SDL_Surface *target = SDL_CreateRGBSurfaceWithFormat(0, opt->width, opt->height, 32,
+                                                         SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *renderer = target ? SDL_CreateSoftwareRenderer(target) : NULL;
+    if (!renderer) {
+        log_error("cannot create the software renderer: %s", SDL_GetError());
+        scene_destroy(scene);
+        goto err_target;
+    }
+    struct stage stage;
+    stage_init(&stage, renderer, HEADLESS_HZ);
+    stage_push(&stage, scene);
+    stage_upload(&stage, -1);
+    /* The same clock as the live sign: whole refresh periods since start. */
+    int64_t period_ns = (1000000000 + HEADLESS_HZ / 2) / HEADLESS_HZ;
+    int64_t frames = llround(opt->at_s * HEADLESS_HZ);
+    if (frames > 0)
+        stage_advance(&stage, frames, period_ns);
+    stage_draw(&stage, base + (int64_t)floor(opt->at_s));
+    SDL_RenderPresent(renderer);
+    if (save_png(target, opt->out))
+        status = 0;
+    stage_finish(&stage);
+    SDL_DestroyRenderer(renderer);
+err_target:
+    SDL_FreeSurface(target);
+    scene_fonts_finish(&fonts);
+err_ttf:
+    TTF_Quit();
+err_stories:
+    story_list_finish(&stories);
+err_config:
+    config_finish(&cfg);
+    return status;
+}

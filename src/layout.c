@@ -1,0 +1,169 @@
+#include "layout.h"
+
+#include <string.h>
+
+/* hundredths of the shorter side, rounded to whole pixels */
+static int u(const struct screen_layout *sl, int hundredths_of_unit)
+{
+    long v = (long)sl->unit_x100 * hundredths_of_unit;
+    return (int)((v + 5000) / 10000);
+}
+
+int layout_scale_1080(const struct screen_layout *sl, int value_at_1080)
+{
+    int base = sl->width < sl->height ? sl->width : sl->height;
+    return (int)(((long)value_at_1080 * base + 540) / 1080);
+}
+
+bool layout_rect_contains(struct rect outer, struct rect inner)
+{
+    return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.w <= outer.x + outer.w &&
+           inner.y + inner.h <= outer.y + outer.h;
+}
+
+bool layout_rects_overlap(struct rect a, struct rect b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+void layout_screen(int width, int height, struct screen_layout *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->width = width;
+    out->height = height;
+    out->portrait = height > width;
+    int base = width < height ? width : height;
+    out->unit_x100 = base; /* base/100 px, kept in hundredths */
+    const struct screen_layout *sl = out;
+
+    out->margin = u(sl, 350);
+    out->padding = u(sl, 300);
+    out->gap = u(sl, 150);
+    out->accent_w = u(sl, 60) > 2 ? u(sl, 60) : 2;
+
+    out->top_bar = (struct rect){0, 0, width, u(sl, 800)};
+    int band_h = u(sl, 900);
+    out->band = (struct rect){0, height - band_h, width, band_h};
+    out->card = (struct rect){out->margin, out->top_bar.h + out->margin, width - 2 * out->margin,
+                              out->band.y - out->top_bar.h - 2 * out->margin};
+
+    out->brand_px = u(sl, 340);
+    out->clock_px = u(sl, 360);
+    out->status_px = u(sl, 250);
+    out->brand = (struct rect){out->margin, 0, width / 2 - out->margin, out->top_bar.h};
+    out->clock_right = width - out->margin;
+
+    out->headline_max_px = u(sl, 720);
+    out->headline_min_px = u(sl, 440);
+    out->summary_px = u(sl, 380);
+    out->value_max_px = u(sl, 1800);
+    out->value_min_px = u(sl, 400);
+    out->label_px = u(sl, 300);
+    out->crawl_px = u(sl, 480);
+}
+
+static void layout_tile(const struct screen_layout *sl, const struct text_measure *bold,
+                        const struct text_measure *regular, const struct figure *fig,
+                        struct rect tile, struct card_layout *out, size_t i)
+{
+    int p = sl->padding;
+    int inner_w = tile.w - 2 * p;
+    int inner_h = tile.h - 2 * p;
+    int gap = sl->gap / 2;
+
+    struct text_block *label = &out->label[i];
+    text_wrap(regular, fig->label, sl->label_px, inner_w, 2, label);
+    if (label->height > inner_h / 2)
+        text_wrap(regular, fig->label, sl->label_px, inner_w, 1, label);
+    int label_h = fig->label[0] ? label->height : 0;
+
+    /* The value takes the rest: as big as the tile allows, on one line. */
+    int value_room = inner_h - label_h - (label_h ? gap : 0);
+    int max_px = value_room * 100 / 115;
+    if (max_px > sl->value_max_px)
+        max_px = sl->value_max_px;
+    struct text_block *value = &out->value[i];
+    text_fit(bold, fig->value, sl->value_min_px < max_px ? sl->value_min_px : max_px, max_px,
+             inner_w, value_room, 1, value);
+
+    int group_h = value->height + (label_h ? gap + label_h : 0);
+    int y = tile.y + (tile.h - group_h) / 2;
+    out->value_box[i] = (struct rect){tile.x + p, y, inner_w, value->height};
+    out->label_box[i] = (struct rect){tile.x + p, y + value->height + gap, inner_w, label_h};
+}
+
+void layout_card(const struct screen_layout *sl, const struct text_measure *bold,
+                 const struct text_measure *regular, const struct story *story,
+                 struct card_layout *out)
+{
+    memset(out, 0, sizeof(*out));
+    const struct rect card = sl->card;
+    int p = sl->padding;
+    size_t n = story->figure_count;
+    out->tile_count = n;
+
+    /* Landscape: figures in a column on the right. Portrait: figures under the text. */
+    struct rect text = {card.x + p + sl->accent_w + p, card.y + p, 0, card.h - 2 * p};
+    text.w = card.x + card.w - p - text.x;
+    struct rect figures = {0, 0, 0, 0};
+    if (n > 0 && !sl->portrait) {
+        int col_w = card.w * 36 / 100;
+        figures = (struct rect){card.x + card.w - col_w, card.y, col_w, card.h};
+        text.w = figures.x - p - text.x;
+    }
+
+    /* Headline: largest size that fits 3 lines in at most half the text height. */
+    int head_h = text.h / 2;
+    if (sl->portrait && n > 0)
+        head_h = text.h * 30 / 100;
+    text_fit(bold, story->title, sl->headline_min_px, sl->headline_max_px, text.w, head_h, 3,
+             &out->headline);
+    out->headline_box = (struct rect){text.x, text.y, text.w, out->headline.height};
+
+    int sum_y = text.y + out->headline.height + u(sl, 250);
+    int sum_room = sl->portrait && n > 0 ? text.h * 55 / 100 - (sum_y - text.y)
+                                         : text.y + text.h - sum_y;
+    int line_h = regular->line_height(regular->ctx, sl->summary_px);
+    size_t sum_lines = line_h > 0 && sum_room > 0 ? (size_t)(sum_room / line_h) : 0;
+    if (sum_lines > 6)
+        sum_lines = 6;
+    if (story->summary[0] && sum_lines > 0) {
+        text_wrap(regular, story->summary, sl->summary_px, text.w, sum_lines, &out->summary);
+    } else {
+        memset(&out->summary, 0, sizeof(out->summary));
+        out->summary.size_px = sl->summary_px;
+        out->summary.line_height = line_h;
+    }
+    out->summary_box = (struct rect){text.x, sum_y, text.w, out->summary.height};
+    out->text = (struct rect){text.x, text.y, text.w,
+                              out->summary_box.y + out->summary_box.h - text.y};
+
+    if (n == 0)
+        return;
+    if (sl->portrait) {
+        int top = out->text.y + out->text.h + sl->margin;
+        int min_top = card.y + card.h * 45 / 100;
+        if (top < min_top)
+            top = min_top;
+        figures = (struct rect){card.x, top, card.w, card.y + card.h - top};
+    }
+    /* Tiles stack in the figure area with gaps; they never get taller than a third of the
+     * card, so a lone figure does not become a poster. */
+    int gap = sl->gap;
+    int inset = p;
+    struct rect area = {figures.x + inset, figures.y + inset, figures.w - 2 * inset,
+                        figures.h - 2 * inset};
+    if (sl->portrait)
+        area.x = card.x + p, area.w = card.w - 2 * p;
+    int tile_h = (area.h - gap * (int)(n - 1)) / (int)n;
+    int max_tile_h = card.h * 34 / 100;
+    if (tile_h > max_tile_h)
+        tile_h = max_tile_h;
+    int used = tile_h * (int)n + gap * (int)(n - 1);
+    int y = area.y + (sl->portrait ? 0 : (area.h - used) / 2);
+    for (size_t i = 0; i < n; i++) {
+        out->tiles[i] = (struct rect){area.x, y, area.w, tile_h};
+        layout_tile(sl, bold, regular, &story->figures[i], out->tiles[i], out, i);
+        y += tile_h + gap;
+    }
+}

@@ -1,0 +1,232 @@
+/* ticker: command line. Parses arguments and hands over to the module that owns the command. */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "config.h"
+#include "date.h"
+#include "feed.h"
+#include "headless.h"
+#include "log.h"
+#include "util.h"
+#include "version.h"
+
+#define MAX_FEEDS 32
+
+static const char usage[] =
+    "Usage:\n"
+    "  ticker [--config FILE] [--feed SRC]... [--window WxH] [--stats FILE] [--duration S]\n"
+    "      run the sign (full screen unless --window or the config says otherwise)\n"
+    "  ticker feed SRC\n"
+    "      read SRC and print one JSON object per story, one per line\n"
+    "  ticker render --at SECONDS --size WxH --out FILE.png [--feed SRC]... [--config FILE]\n"
+    "                [--now RFC3339]\n"
+    "      draw the frame the sign shows SECONDS after it starts, with the software renderer\n"
+    "  ticker check-config FILE\n"
+    "      validate a config file; errors as FILE:LINE: message\n"
+    "  ticker --help | --version\n"
+    "\n"
+    "SRC is a file path or an http(s) URL. Without --feed and without [source] sections in the\n"
+    "config, the sign shows its built-in default feed.\n";
+
+static int fail_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int fail_usage(const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "ticker: %s (see ticker --help)\n", msg);
+    return 2;
+}
+
+static bool parse_seconds(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || v < 0 || v > 1e9)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* Takes the value of an option that needs one, or fails. */
+#define OPTARG(name)                                                                           \
+    (i + 1 < argc ? argv[++i] : (fail_usage("%s needs a value", name), (char *)NULL))
+
+static int cmd_run(int argc, char **argv)
+{
+    const char *feeds[MAX_FEEDS];
+    struct app_options opt = {0};
+    opt.feeds = feeds;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (strcmp(a, "--config") == 0) {
+            if (!(v = OPTARG(a)))
+                return 2;
+            opt.config_path = v;
+        } else if (strcmp(a, "--feed") == 0) {
+            if (!(v = OPTARG(a)))
+                return 2;
+            if (opt.feed_count == MAX_FEEDS)
+                return fail_usage("at most %d --feed options", MAX_FEEDS);
+            feeds[opt.feed_count++] = v;
+        } else if (strcmp(a, "--window") == 0) {
+            if (!(v = OPTARG(a)))
+                return 2;
+            if (!config_parse_size(v, &opt.window_w, &opt.window_h))
+                return fail_usage("--window wants WxH, not \"%s\"", v);
+        } else if (strcmp(a, "--stats") == 0) {
+            if (!(v = OPTARG(a)))
+                return 2;
+            opt.stats_path = v;
+        } else if (strcmp(a, "--duration") == 0) {
+            if (!(v = OPTARG(a)))
+                return 2;
+            if (!parse_seconds(v, &opt.duration_s))
+                return fail_usage("--duration wants seconds, not \"%s\"", v);
+        } else {
+            return fail_usage("unknown option \"%s\"", a);
+        }
+    }
+    return app_run(&opt);
+}
+
+static int cmd_render(int argc, char **argv)
+{
+    const char *feeds[MAX_FEEDS];
+    struct render_options opt = {0};
+    opt.feeds = feeds;
+    opt.now = INT64_MIN;
+    bool have_at = false;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (strcmp(a, "--at") == 0) {
+            if (!(v = OPTARG(a)))
+                return 2;
+            if (!parse_seconds(v, &opt.at_s))
+                return fail_usage("--at wants seconds, not \"%s\"", v);
+            have_at = true;
+        } else if (strcmp(a, "--size") == 0) {
+            if (!(v = OPTARG(a)))
+                return 2;
+            if (!config_parse_size(v, &opt.width, &opt.height) || opt.width < 160 ||
+                opt.height < 120 || opt.width > 8192 || opt.height > 8192)
+                return fail_usage("--size wants WxH between 160x120 and 8192x8192, not \"%s\"",
+                                  v);
+        } else if (strcmp(a, "--out") == 0) {
+            if (!(v = OPTARG(a)))
+                return 2;
+            opt.out = v;
+        } else if (strcmp(a, "--feed") == 0) {
+            if (!(v = OPTARG(a)))
+                return 2;
+            if (opt.feed_count == MAX_FEEDS)
+                return fail_usage("at most %d --feed options", MAX_FEEDS);
+            feeds[opt.feed_count++] = v;
+        } else if (strcmp(a, "--config") == 0) {
+            if (!(v = OPTARG(a)))
+                return 2;
+            opt.config_path = v;
+        } else if (strcmp(a, "--now") == 0) {
+            if (!(v = OPTARG(a)))
+                return 2;
+            if (!date_parse_rfc3339(v, &opt.now))
+                return fail_usage("--now wants an RFC 3339 time, not \"%s\"", v);
+        } else {
+            return fail_usage("unknown option \"%s\"", a);
+        }
+    }
+    if (!have_at || !opt.width || !opt.out)
+        return fail_usage("render needs --at, --size and --out");
+    return headless_render(&opt);
+}
+
+static void add_string(cJSON *obj, const char *key, const char *value)
+{
+    cJSON_AddItemToObject(obj, key, cJSON_CreateString(value));
+}
+
+static int cmd_feed(int argc, char **argv)
+{
+    if (argc != 3)
+        return fail_usage("feed takes exactly one SRC");
+    struct story_list list;
+    story_list_init(&list);
+    char err[512];
+    bool ok = feed_load(argv[2], &list, err, sizeof(err));
+    for (size_t i = 0; i < list.count; i++) {
+        const struct story *s = &list.items[i];
+        cJSON *o = cJSON_CreateObject();
+        add_string(o, "title", s->title);
+        add_string(o, "summary", s->summary);
+        add_string(o, "link", s->link);
+        if (s->published != STORY_NO_DATE) {
+            char date[32];
+            date_format_rfc3339(s->published, date, sizeof(date));
+            add_string(o, "published", date);
+        } else {
+            cJSON_AddNullToObject(o, "published");
+        }
+        cJSON *figs = cJSON_AddArrayToObject(o, "figures");
+        for (size_t f = 0; f < s->figure_count; f++) {
+            cJSON *fo = cJSON_CreateObject();
+            add_string(fo, "value", s->figures[f].value);
+            add_string(fo, "label", s->figures[f].label);
+            cJSON_AddItemToArray(figs, fo);
+        }
+        add_string(o, "source", s->source);
+        char *line = cJSON_PrintUnformatted(o);
+        puts(line);
+        cJSON_free(line);
+        cJSON_Delete(o);
+    }
+    story_list_finish(&list);
+    if (!ok) {
+        log_error("%s", err);
+        return 1;
+    }
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
+static int cmd_check_config(int argc, char **argv)
+{
+    if (argc != 3)
+        return fail_usage("check-config takes exactly one FILE");
+    struct config cfg;
+    config_init(&cfg);
+    bool ok = config_load(&cfg, argv[2]);
+    config_finish(&cfg);
+    if (ok)
+        printf("%s: ok\n", argv[2]);
+    return ok ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    log_init();
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+        printf("ticker %s\n", TICKER_VERSION);
+        return 0;
+    }
+    if (argc >= 2 && strcmp(argv[1], "feed") == 0)
+        return cmd_feed(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "render") == 0)
+        return cmd_render(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "check-config") == 0)
+        return cmd_check_config(argc, argv);
+    if (argc >= 2 && argv[1][0] != '-')
+        return fail_usage("unknown command \"%s\"", argv[1]);
+    return cmd_run(argc, argv);
+}

@@ -1,0 +1,383 @@
+#include "scene.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "util.h"
+
+static const char *const clock_glyph_text[SCENE_CLOCK_GLYPHS] = {
+    "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", ":", " AM", " PM"};
+
+bool scene_fonts_init(struct scene_fonts *f, const struct config *cfg)
+{
+    memset(f, 0, sizeof(*f));
+    if (!font_init(&f->regular, cfg->font))
+        return false;
+    if (!font_init(&f->bold, cfg->font_bold)) {
+        font_finish(&f->regular);
+        return false;
+    }
+    return true;
+}
+
+void scene_fonts_finish(struct scene_fonts *f)
+{
+    font_finish(&f->regular);
+    font_finish(&f->bold);
+}
+
+static SDL_Color rgb(uint32_t c)
+{
+    return (SDL_Color){(Uint8)(c >> 16), (Uint8)(c >> 8), (Uint8)c, 255};
+}
+
+static SDL_Color mix(SDL_Color a, SDL_Color b, int percent_b)
+{
+    return (SDL_Color){(Uint8)((a.r * (100 - percent_b) + b.r * percent_b) / 100),
+                       (Uint8)((a.g * (100 - percent_b) + b.g * percent_b) / 100),
+                       (Uint8)((a.b * (100 - percent_b) + b.b * percent_b) / 100), 255};
+}
+
+static double luminance(SDL_Color c)
+{
+    double ch[3] = {c.r / 255.0, c.g / 255.0, c.b / 255.0};
+    for (int i = 0; i < 3; i++)
+        ch[i] = ch[i] <= 0.03928 ? ch[i] / 12.92 : pow((ch[i] + 0.055) / 1.055, 2.4);
+    return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
+}
+
+static double contrast(SDL_Color a, SDL_Color b)
+{
+    double la = luminance(a), lb = luminance(b);
+    return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
+}
+
+/* The accent as it must look on a given background: shifted towards the band's text colour
+ * until it reads (WCAG 3:1, the large-text threshold), so any theme stays legible. */
+static SDL_Color readable_accent(SDL_Color accent, SDL_Color bg, SDL_Color text)
+{
+    SDL_Color c = accent;
+    for (int p = 5; contrast(c, bg) < 3.0 && p <= 100; p += 5)
+        c = mix(accent, text, p);
+    return c;
+}
+
+static void make_colors(const struct config_theme *t, struct scene_colors *c)
+{
+    c->background = rgb(t->background);
+    c->surface = rgb(t->surface);
+    c->foreground = rgb(t->foreground);
+    c->tile = mix(c->surface, c->foreground, 6);
+    c->muted = rgb(t->muted);
+    c->accent = readable_accent(rgb(t->accent), c->tile, c->foreground);
+    c->band = rgb(t->band_background);
+    c->band_text = rgb(t->band_foreground);
+    c->band_accent = readable_accent(rgb(t->accent), c->band, c->band_text);
+}
+
+static uint32_t add_image(struct scene *s, SDL_Surface *surface, bool opaque)
+{
+    if (!surface)
+        return SCENE_NO_IMAGE;
+    if (s->image_count == s->image_cap) {
+        s->image_cap = s->image_cap ? s->image_cap * 2 : 64;
+        s->images = xrealloc(s->images, s->image_cap * sizeof(*s->images));
+    }
+    s->images[s->image_count] = (struct scene_image){surface, surface->w, surface->h, opaque};
+    return (uint32_t)s->image_count++;
+}
+
+static void place(struct scene *s, uint32_t image, int x, int y)
+{
+    if (image == SCENE_NO_IMAGE)
+        return;
+    if (s->placed_count == s->placed_cap) {
+        s->placed_cap = s->placed_cap ? s->placed_cap * 2 : 128;
+        s->placed = xrealloc(s->placed, s->placed_cap * sizeof(*s->placed));
+    }
+    s->placed[s->placed_count++] = (struct scene_placed){image, x, y};
+}
+
+/* Renders one line of a block, with its ellipsis. */
+static uint32_t render_line(struct scene *s, struct font *font, const char *text,
+                            const struct text_block *b, size_t i, SDL_Color color)
+{
+    const struct text_line *l = &b->lines[i];
+    char *line = xasprintf("%.*s%s", (int)l->len, text + l->start, l->ellipsis ? TEXT_ELLIPSIS : "");
+    uint32_t img = add_image(s, font_render(font, b->size_px, line, strlen(line), color), false);
+    free(line);
+    return img;
+}
+
+static void place_block(struct scene *s, struct font *font, const char *text,
+                        const struct text_block *b, struct rect box, SDL_Color color)
+{
+    for (size_t i = 0; i < b->line_count; i++)
+        place(s, render_line(s, font, text, b, i, color), box.x, box.y + (int)i * b->line_height);
+}
+
+static void build_card(struct scene *s, struct scene_fonts *fonts, const struct story *story)
+{
+    struct text_measure bold = font_measure(&fonts->bold);
+    struct text_measure regular = font_measure(&fonts->regular);
+    struct card_layout cl;
+    layout_card(&s->layout, &bold, &regular, story, &cl);
+
+    struct scene_card *card = &s->cards[s->card_count++];
+    card->first = (uint32_t)s->placed_count;
+    place_block(s, &fonts->bold, story->title, &cl.headline, cl.headline_box,
+                s->colors.foreground);
+    place_block(s, &fonts->regular, story->summary, &cl.summary, cl.summary_box, s->colors.muted);
+    card->accent = (struct rect){s->layout.card.x + s->layout.padding, cl.text.y,
+                                 s->layout.accent_w, cl.headline.height};
+    card->tile_count = cl.tile_count;
+    for (size_t i = 0; i < cl.tile_count; i++) {
+        card->tiles[i] = cl.tiles[i];
+        place_block(s, &fonts->bold, story->figures[i].value, &cl.value[i], cl.value_box[i],
+                    s->colors.accent);
+        place_block(s, &fonts->regular, story->figures[i].label, &cl.label[i], cl.label_box[i],
+                    s->colors.foreground);
+    }
+    card->count = (uint32_t)s->placed_count - card->first;
+}
+
+static bool is_digit_at(const char *t, size_t i)
+{
+    return isdigit((unsigned char)t[i]) != 0;
+}
+
+size_t scene_find_highlights(const struct story *story, size_t starts[], size_t ends[],
+                             size_t max)
+{
+    const char *t = story->title;
+    size_t len = strlen(t);
+    size_t n = 0;
+    bool *mark = xcalloc(len + 1, 1);
+    for (size_t f = 0; f < story->figure_count; f++) {
+        const char *v = story->figures[f].value;
+        size_t vl = strlen(v);
+        if (vl == 0)
+            continue;
+        for (const char *p = strstr(t, v); p; p = strstr(p + vl, v)) {
+            size_t a = (size_t)(p - t);
+            /* Whole tokens only: "2" must not light up inside "2024". */
+            bool left_ok = a == 0 || !isalnum((unsigned char)t[a - 1]);
+            bool right_ok = a + vl == len || !isalnum((unsigned char)t[a + vl]);
+            if (left_ok && right_ok)
+                memset(mark + a, 1, vl);
+        }
+    }
+    /* Numbers: digits with separators, a leading currency sign, a trailing %. */
+    for (size_t i = 0; i < len; i++) {
+        if (!is_digit_at(t, i) || (i > 0 && isalnum((unsigned char)t[i - 1])))
+            continue;
+        size_t a = i, b = i;
+        if (a > 0 && strchr("$", t[a - 1]))
+            a--;
+        while (b < len && (is_digit_at(t, b) ||
+                           ((t[b] == ',' || t[b] == '.') && b + 1 < len && is_digit_at(t, b + 1))))
+            b++;
+        if (b < len && t[b] == '%')
+            b++;
+        if (b < len && isalpha((unsigned char)t[b]))
+            continue; /* "3D", "5G": not figures */
+        memset(mark + a, 1, b - a);
+        i = b;
+    }
+    for (size_t i = 0; i < len && n < max;) {
+        if (!mark[i]) {
+            i++;
+            continue;
+        }
+        starts[n] = i;
+        while (i < len && mark[i])
+            i++;
+        ends[n++] = i;
+    }
+    free(mark);
+    return n;
+}
+
+#define SEPARATOR "\xe2\x80\x83\xe2\x97\x8f\xe2\x80\x83" /* em space, black circle, em space */
+#define MAX_RUNS 32
+
+struct run {
+    SDL_Surface *surface;
+    int x;
+};
+
+/* One crawl segment: the headline with its figures in the accent colour, then a marker,
+ * rasterised onto the band colour and cut into tiles no wider than the renderer allows. */
+static void build_segment(struct scene *s, struct scene_fonts *fonts, const struct story *story,
+                          int max_tile_w)
+{
+    int px = s->layout.crawl_px;
+    const char *t = story->title;
+    size_t hs[MAX_RUNS], he[MAX_RUNS];
+    size_t nh = scene_find_highlights(story, hs, he, MAX_RUNS / 2 - 1);
+
+    struct run runs[MAX_RUNS];
+    size_t nr = 0;
+    int x = 0;
+    size_t pos = 0;
+    /* Runs are laid end to end by their own advance: the bold figures are wider than the
+     * same text in the regular face. Kerning across a run edge is lost; nothing overlaps. */
+    for (size_t i = 0; i <= nh; i++) {
+        size_t a = i < nh ? hs[i] : strlen(t);
+        if (a > pos) {
+            runs[nr++] = (struct run){font_render(&fonts->regular, px, t + pos, a - pos,
+                                                  s->colors.band_text), x};
+            x += font_width(&fonts->regular, px, t + pos, a - pos);
+        }
+        if (i < nh) {
+            runs[nr++] = (struct run){font_render(&fonts->bold, px, t + hs[i], he[i] - hs[i],
+                                                  s->colors.band_accent), x};
+            x += font_width(&fonts->bold, px, t + hs[i], he[i] - hs[i]);
+            pos = he[i];
+        }
+    }
+    int text_w = 0;
+    for (size_t i = 0; i < nr; i++)
+        if (runs[i].surface && runs[i].x + runs[i].surface->w > text_w)
+            text_w = runs[i].x + runs[i].surface->w;
+    SDL_Surface *sep = font_render(&fonts->regular, px, SEPARATOR, strlen(SEPARATOR),
+                                   s->colors.band_accent);
+    int width = text_w + (sep ? sep->w : px);
+
+    struct scene_segment *seg = &s->segments[s->segment_count++];
+    seg->first = (uint32_t)s->image_count;
+    seg->width = width;
+    int band_h = s->layout.band.h;
+    int font_h = runs[0].surface ? runs[0].surface->h : px;
+    int y = (band_h - font_h) / 2;
+    SDL_Color bg = s->colors.band;
+    for (int x0 = 0; x0 < width; x0 += max_tile_w) {
+        int w = MIN(max_tile_w, width - x0);
+        SDL_Surface *tile = SDL_CreateRGBSurfaceWithFormat(0, w, band_h, 32,
+                                                           SDL_PIXELFORMAT_ARGB8888);
+        if (!tile) {
+            log_error("cannot allocate a %dx%d crawl tile: %s", w, band_h, SDL_GetError());
+            break;
+        }
+        SDL_FillRect(tile, NULL, SDL_MapRGB(tile->format, bg.r, bg.g, bg.b));
+        for (size_t i = 0; i < nr; i++) {
+            if (!runs[i].surface)
+                continue;
+            SDL_Rect dst = {runs[i].x - x0, y, 0, 0};
+            SDL_BlitSurface(runs[i].surface, NULL, tile, &dst);
+        }
+        if (sep) {
+            SDL_Rect dst = {text_w - x0, y, 0, 0};
+            SDL_BlitSurface(sep, NULL, tile, &dst);
+        }
+        add_image(s, tile, true);
+    }
+    seg->count = (uint32_t)s->image_count - seg->first;
+    for (size_t i = 0; i < nr; i++)
+        SDL_FreeSurface(runs[i].surface);
+    SDL_FreeSurface(sep);
+}
+
+static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char *title,
+                          const struct scene_params *p)
+{
+    const struct screen_layout *sl = &s->layout;
+    struct text_measure bold = font_measure(&fonts->bold);
+    struct text_block tb;
+    text_wrap(&bold, title, sl->brand_px, sl->brand.w, 1, &tb);
+    s->brand = tb.line_count ? render_line(s, &fonts->bold, title, &tb, 0, s->colors.foreground)
+                             : SCENE_NO_IMAGE;
+
+    if (p->updated_at > 0) {
+        time_t t = (time_t)p->updated_at;
+        struct tm tm;
+        localtime_r(&t, &tm);
+        char text[64];
+        if (p->config->clock == CONFIG_CLOCK_12H)
+            strftime(text, sizeof(text), "Updated %l:%M %p", &tm);
+        else
+            strftime(text, sizeof(text), "Updated %H:%M", &tm);
+        char *clean = text;
+        /* %l pads with a space */
+        char *dbl = strstr(clean, "  ");
+        if (dbl)
+            memmove(dbl, dbl + 1, strlen(dbl));
+        s->status = add_image(s, font_render(&fonts->regular, sl->status_px, clean, strlen(clean),
+                                             s->colors.muted),
+                              false);
+    } else {
+        s->status = SCENE_NO_IMAGE;
+    }
+
+    for (size_t i = 0; i < SCENE_CLOCK_GLYPHS; i++)
+        s->clock_glyphs[i] = SCENE_NO_IMAGE;
+    s->clock_12h = p->config->clock == CONFIG_CLOCK_12H;
+    if (p->config->clock == CONFIG_CLOCK_OFF)
+        return;
+    for (size_t i = 0; i < SCENE_CLOCK_GLYPHS; i++) {
+        s->clock_glyphs[i] = add_image(s,
+                                       font_render(&fonts->bold, sl->clock_px, clock_glyph_text[i],
+                                                   strlen(clock_glyph_text[i]), s->colors.foreground),
+                                       false);
+        if (i < 10 && s->clock_glyphs[i] != SCENE_NO_IMAGE)
+            s->clock_cell_w = MAX(s->clock_cell_w, s->images[s->clock_glyphs[i]].w);
+    }
+    if (s->clock_glyphs[10] != SCENE_NO_IMAGE)
+        s->clock_colon_w = s->images[s->clock_glyphs[10]].w;
+}
+
+struct scene *scene_build(const struct scene_params *p, struct scene_fonts *fonts,
+                          const struct story_list *stories)
+{
+    struct scene *s = xcalloc(1, sizeof(*s));
+    s->id = p->id;
+    s->width = p->width;
+    s->height = p->height;
+    layout_screen(p->width, p->height, &s->layout);
+    make_colors(&p->config->theme, &s->colors);
+    s->crawl_step_px_s = layout_scale_1080(&s->layout, p->config->crawl_speed);
+    s->card_ns = (int64_t)p->config->card_seconds * 1000000000;
+    s->transition_ns = (int64_t)p->config->transition_ms * 1000000;
+    int max_tile_w = p->max_tile_w > 0 ? MIN(p->max_tile_w, 2048) : 2048;
+
+    const char *title = p->config->title[0] ? p->config->title
+                        : stories->title && stories->title[0] ? stories->title
+                                                              : "News";
+    build_top_bar(s, fonts, title, p);
+
+    /* Without stories the sign shows the fallback message as a card; never a blank screen. */
+    struct story fallback = {0};
+    const struct story *list = stories->items;
+    size_t n = stories->count;
+    if (n == 0) {
+        fallback.title = p->config->fallback_message;
+        fallback.summary = (char *)"";
+        list = &fallback;
+        n = 1;
+    }
+    s->story_count = (int)stories->count;
+    s->cards = xcalloc(n, sizeof(*s->cards));
+    s->segments = xcalloc(n, sizeof(*s->segments));
+    for (size_t i = 0; i < n; i++)
+        build_card(s, fonts, &list[i]);
+    if (stories->count > 0)
+        for (size_t i = 0; i < n; i++)
+            build_segment(s, fonts, &list[i], max_tile_w);
+    return s;
+}
+
+void scene_destroy(struct scene *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->image_count; i++)
+        SDL_FreeSurface(s->images[i].surface);
+    free(s->images);
+    free(s->placed);
+    free(s->cards);
+    free(s->segments);
+    free(s);
+}

@@ -1,0 +1,95 @@
+/* The prepared content: every piece of text the sign shows, laid out for one screen size and
+ * rasterised to surfaces on the worker. Handed to the render thread as an immutable whole;
+ * the render thread uploads the surfaces as textures and only ever draws rectangles. */
+#pragma once
+#include <SDL.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "fonts.h"
+#include "layout.h"
+#include "story.h"
+
+#define SCENE_NO_IMAGE UINT32_MAX
+#define SCENE_CLOCK_GLYPHS 13 /* "0123456789:" then " AM", " PM" */
+
+struct scene_image {
+    SDL_Surface *surface; /* owned; the render thread frees it once uploaded */
+    int w, h;
+    bool opaque;          /* drawn without blending */
+};
+
+/* An image at a place on screen. */
+struct scene_placed {
+    uint32_t image;
+    int x, y;
+};
+
+struct scene_card {
+    uint32_t first, count; /* range in scene.placed */
+    struct rect accent; /* the rule left of the text */
+    size_t tile_count;
+    struct rect tiles[STORY_MAX_FIGURES];
+};
+
+struct scene_segment {
+    uint32_t first, count; /* range in scene.images: tiles laid left to right */
+    int width;
+};
+
+struct scene_colors {
+    SDL_Color background, surface, tile, foreground, muted, accent, band, band_text, band_accent;
+};
+
+struct scene {
+    uint32_t id;
+    int width, height;
+    struct screen_layout layout;
+    struct scene_colors colors;
+    int crawl_step_px_s; /* crawl speed for this screen, px/s */
+    int64_t card_ns, transition_ns; /* card rotation of the config the scene was built with */
+
+    size_t image_count, image_cap;
+    struct scene_image *images; /* owned */
+    size_t placed_count, placed_cap;
+    struct scene_placed *placed; /* owned */
+    size_t card_count;
+    struct scene_card *cards; /* owned */
+    size_t segment_count;
+    struct scene_segment *segments; /* owned */
+
+    uint32_t brand, status;                  /* images, placed by draw (brand: left; status:
+                                                right of centre, before the clock) */
+    uint32_t clock_glyphs[SCENE_CLOCK_GLYPHS]; /* SCENE_NO_IMAGE when the clock is off */
+    int clock_cell_w;                        /* digits drawn in fixed cells: no wobble */
+    int clock_colon_w;
+    bool clock_12h;
+    int story_count;
+};
+
+struct scene_params {
+    int width, height;
+    int max_tile_w; /* min(renderer max texture width, 2048) */
+    const struct config *config;
+    uint32_t id; /* distinguishes scenes on the render side; unique per process */
+    int64_t updated_at; /* wall clock of the content, for "Updated HH:MM"; 0 = never */
+};
+
+struct scene_fonts {
+    struct font regular, bold;
+};
+
+bool scene_fonts_init(struct scene_fonts *f, const struct config *cfg);
+void scene_fonts_finish(struct scene_fonts *f);
+
+/* Builds a scene for stories (may be empty: the fallback message shows). */
+struct scene *scene_build(const struct scene_params *p, struct scene_fonts *fonts,
+                          const struct story_list *stories);
+/* Frees everything; accepts NULL. Any thread (no SDL_ttf, no renderer calls). */
+void scene_destroy(struct scene *s);
+
+/* Byte ranges of s to highlight in the crawl: the story's figure values where they occur,
+ * and numbers. Returns the number of ranges written (sorted, disjoint). Pure. */
+size_t scene_find_highlights(const struct story *story, size_t starts[], size_t ends[],
+                             size_t max);

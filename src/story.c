@@ -1,0 +1,122 @@
+#include "story.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+void story_list_init(struct story_list *list)
+{
+    memset(list, 0, sizeof(*list));
+    list->title = xstrdup("");
+}
+
+void story_finish(struct story *s)
+{
+    free(s->id);
+    free(s->title);
+    free(s->summary);
+    free(s->link);
+    free(s->source);
+    for (size_t i = 0; i < s->figure_count; i++) {
+        free(s->figures[i].value);
+        free(s->figures[i].label);
+    }
+    memset(s, 0, sizeof(*s));
+}
+
+void story_list_finish(struct story_list *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        story_finish(&list->items[i]);
+    free(list->items);
+    free(list->title);
+    memset(list, 0, sizeof(*list));
+}
+
+struct story *story_list_add(struct story_list *list)
+{
+    if (list->count == list->cap) {
+        list->cap = list->cap ? list->cap * 2 : 16;
+        list->items = xrealloc(list->items, list->cap * sizeof(*list->items));
+    }
+    struct story *s = &list->items[list->count++];
+    memset(s, 0, sizeof(*s));
+    s->published = STORY_NO_DATE;
+    s->expires = STORY_NO_DATE;
+    return s;
+}
+
+void story_fill_defaults(struct story *s)
+{
+    if (!s->title)
+        s->title = xstrdup("");
+    if (!s->summary)
+        s->summary = xstrdup("");
+    if (!s->link)
+        s->link = xstrdup("");
+    if (!s->source)
+        s->source = xstrdup("");
+    if (!s->id)
+        s->id = xstrdup(s->link[0] ? s->link : s->title);
+}
+
+void story_list_append(struct story_list *dst, struct story_list *src)
+{
+    for (size_t i = 0; i < src->count; i++) {
+        struct story *s = story_list_add(dst);
+        *s = src->items[i];
+    }
+    src->count = 0;
+}
+
+static int compare_stories(const void *pa, const void *pb)
+{
+    const struct story *a = pa, *b = pb;
+    if (a->priority != b->priority)
+        return a->priority < b->priority ? -1 : 1;
+    if (a->published != b->published)
+        return a->published > b->published ? -1 : 1;
+    return 0;
+}
+
+void story_list_sort(struct story_list *list)
+{
+    /* qsort is not stable: sort an index-tagged copy so equal stories keep feed order. */
+    size_t n = list->count;
+    if (n < 2)
+        return;
+    struct tagged {
+        struct story s;
+        size_t index;
+    } *tmp = xmalloc(n * sizeof(*tmp));
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = (struct tagged){list->items[i], i};
+    /* Insertion sort: feeds hold tens to hundreds of items and this keeps it stable. */
+    for (size_t i = 1; i < n; i++) {
+        struct tagged t = tmp[i];
+        size_t j = i;
+        while (j > 0 && compare_stories(&tmp[j - 1].s, &t.s) > 0) {
+            tmp[j] = tmp[j - 1];
+            j--;
+        }
+        tmp[j] = t;
+    }
+    for (size_t i = 0; i < n; i++)
+        list->items[i] = tmp[i].s;
+    free(tmp);
+}
+
+void story_list_drop_expired(struct story_list *list, int64_t now)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < list->count; i++) {
+        struct story *s = &list->items[i];
+        if (s->expires != STORY_NO_DATE && s->expires <= now) {
+            story_finish(s);
+            continue;
+        }
+        list->items[kept++] = *s;
+    }
+    list->count = kept;
+}

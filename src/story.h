@@ -1,0 +1,46 @@
+/* A story as the sign shows it: what every feed format is normalised into. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORY_MAX_FIGURES 3
+#define STORY_NO_DATE INT64_MIN
+
+struct figure {
+    char *value; /* owned; "20%", "75,000" */
+    char *label; /* owned; may be "" */
+};
+
+struct story {
+    char *id;      /* owned; never NULL (falls back to link, then title) */
+    char *title;   /* owned; never NULL, never empty */
+    char *summary; /* owned; may be "" */
+    char *link;    /* owned; may be "" */
+    char *source;  /* owned; the source's name */
+    int64_t published; /* Unix seconds or STORY_NO_DATE */
+    int64_t expires;   /* Unix seconds or STORY_NO_DATE */
+    int priority;      /* lower shows first; 0 when the feed says nothing */
+    size_t figure_count;
+    struct figure figures[STORY_MAX_FIGURES];
+};
+
+struct story_list {
+    char *title; /* owned; the feed's title, may be "" */
+    size_t count, cap;
+    struct story *items; /* owned array */
+};
+
+void story_list_init(struct story_list *list);
+void story_list_finish(struct story_list *list);
+/* Appends a zeroed story the caller fills (strings must end up non-NULL via story_fill_defaults). */
+struct story *story_list_add(struct story_list *list);
+/* Gives NULL fields their documented defaults. */
+void story_fill_defaults(struct story *s);
+void story_finish(struct story *s);
+/* Moves src's items to the end of dst; src is left empty. */
+void story_list_append(struct story_list *dst, struct story_list *src);
+/* Orders by priority, then newest first, stable for equal keys. */
+void story_list_sort(struct story_list *list);
+/* Drops stories whose expiry is at or before now. */
+void story_list_drop_expired(struct story_list *list, int64_t now);

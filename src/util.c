@@ -1,0 +1,182 @@
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static void oom(size_t size)
+{
+    fprintf(stderr, "ticker: out of memory allocating %zu bytes\n", size);
+    abort();
+}
+
+void *xmalloc(size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p)
+        oom(size);
+    return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        oom(count * size);
+    return p;
+}
+
+void *xrealloc(void *ptr, size_t size)
+{
+    void *p = realloc(ptr, size ? size : 1);
+    if (!p)
+        oom(size);
+    return p;
+}
+
+char *xstrdup(const char *s)
+{
+    return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t len)
+{
+    char *p = xmalloc(len + 1);
+    memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        abort();
+    char *s = xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+int64_t util_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void util_sleep_until_ns(int64_t deadline_ns)
+{
+    struct timespec ts = {.tv_sec = deadline_ns / 1000000000, .tv_nsec = deadline_ns % 1000000000};
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
+    }
+}
+
+char *util_read_file(const char *path, size_t max_bytes, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    size_t cap = 64 * 1024, used = 0;
+    char *buf = xmalloc(cap + 1);
+    for (;;) {
+        if (used == cap) {
+            if (cap >= max_bytes) {
+                errno = EFBIG;
+                goto err_free_buf;
+            }
+            cap = MIN(cap * 2, max_bytes);
+            buf = xrealloc(buf, cap + 1);
+        }
+        ssize_t n = read(fd, buf + used, cap - used);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            goto err_free_buf;
+        }
+        if (n == 0)
+            break;
+        used += (size_t)n;
+    }
+    close(fd);
+    buf[used] = '\0';
+    if (len)
+        *len = used;
+    return buf;
+
+err_free_buf:
+    free(buf);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return NULL;
+}
+
+bool util_write_file_atomic(const char *path, const void *data, size_t len)
+{
+    char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        log_error("%s: cannot create: %s", tmp, strerror(errno));
+        goto err_free_tmp;
+    }
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            log_error("%s: write failed: %s", tmp, strerror(errno));
+            goto err_close;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    if (fsync(fd) != 0) {
+        log_error("%s: fsync failed: %s", tmp, strerror(errno));
+        goto err_close;
+    }
+    close(fd);
+    if (rename(tmp, path) != 0) {
+        log_error("%s: cannot rename to %s: %s", tmp, path, strerror(errno));
+        unlink(tmp);
+        goto err_free_tmp;
+    }
+    /* Make the rename itself durable. */
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    if (slash == dir)
+        slash[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    else {
+        free(dir);
+        dir = xstrdup(".");
+    }
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    free(dir);
+    free(tmp);
+    return true;
+
+err_close:
+    close(fd);
+    unlink(tmp);
+err_free_tmp:
+    free(tmp);
+    return false;
+}

@@ -1,0 +1,30 @@
+/* Small helpers every module uses: allocation that aborts on exhaustion (systemd restarts us),
+ * monotonic time, and bounded string building. */
+#pragma once
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *ptr, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t len);
+/* Returns a newly allocated formatted string; caller frees. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Monotonic clock in nanoseconds. */
+int64_t util_now_ns(void);
+/* Sleeps until the monotonic clock reaches deadline_ns (absolute). */
+void util_sleep_until_ns(int64_t deadline_ns);
+
+/* Reads a whole file, at most max_bytes; returns NULL (errno set, EFBIG when too large).
+ * The buffer is NUL-terminated; *len excludes the terminator. Caller frees. */
+char *util_read_file(const char *path, size_t max_bytes, size_t *len);
+/* Writes data to path atomically: temp file, fsync, rename, fsync of the directory. */
+bool util_write_file_atomic(const char *path, const void *data, size_t len);

@@ -1,0 +1,339 @@
+#include "worker.h"
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "feed.h"
+#include "log.h"
+#include "util.h"
+#include "version.h"
+
+struct worker {
+    pthread_t thread;
+    CURLM *multi; /* the worker sleeps in curl_multi_poll; others wake it with curl_multi_wakeup */
+    uint32_t wake_event;
+
+    pthread_mutex_t lock; /* guards everything below */
+    bool quit, reload, screen_changed, stats_pending;
+    int width, height, max_tile_w;
+    struct scene *mailbox;
+    struct stats stats_copy;
+    char *stats_path;
+
+    /* Worker thread only. */
+    struct config config;
+    char *config_path;
+    char **cli_feeds;
+    size_t cli_feed_count;
+    struct scene_fonts fonts;
+    bool fonts_ok;
+    struct story_list stories;
+    char *stories_hash;
+    int64_t updated_at;
+    int64_t next_poll_ns;
+    uint32_t next_scene_id;
+};
+
+const char *worker_default_feed(void)
+{
+    return TICKER_ASSET_DIR "/feeds/default.json";
+}
+
+void worker_add_sources(struct config *cfg, const char *const *feeds, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        config_add_source(cfg, feeds[i]);
+    if (cfg->source_count == 0)
+        config_add_source(cfg, worker_default_feed());
+}
+
+bool worker_load_sources(const struct config *cfg, struct story_list *out)
+{
+    bool any = false;
+    for (size_t i = 0; i < cfg->source_count; i++) {
+        struct story_list one;
+        story_list_init(&one);
+        char err[512];
+        if (feed_load(cfg->sources[i].url, &one, err, sizeof(err))) {
+            any = true;
+            if (!out->title[0] && one.title[0]) {
+                free(out->title);
+                out->title = xstrdup(one.title);
+            }
+            story_list_append(out, &one);
+        } else {
+            log_error("%s", err);
+        }
+        story_list_finish(&one);
+    }
+    story_list_drop_expired(out, (int64_t)time(NULL));
+    story_list_sort(out);
+    return any;
+}
+
+/* A cheap fingerprint of what is shown, to skip rebuilding when nothing changed. */
+static char *fingerprint(const struct story_list *l)
+{
+    uint64_t h = 1469598103934665603ull;
+#define MIX(str)                                                                               \
+    for (const unsigned char *p = (const unsigned char *)(str); *p; p++)                      \
+        h = (h ^ *p) * 1099511628211ull;                                                       \
+    h = (h ^ 0xff) * 1099511628211ull;
+    MIX(l->title);
+    for (size_t i = 0; i < l->count; i++) {
+        const struct story *s = &l->items[i];
+        MIX(s->title);
+        MIX(s->summary);
+        for (size_t f = 0; f < s->figure_count; f++) {
+            MIX(s->figures[f].value);
+            MIX(s->figures[f].label);
+        }
+    }
+#undef MIX
+    return xasprintf("%016llx/%zu", (unsigned long long)h, l->count);
+}
+
+static void wake_render_thread(struct worker *w)
+{
+    SDL_Event ev;
+    memset(&ev, 0, sizeof(ev));
+    ev.type = w->wake_event;
+    if (SDL_PushEvent(&ev) < 0)
+        log_warn("cannot wake the render thread: %s", SDL_GetError());
+}
+
+static void build_and_post(struct worker *w, int width, int height, int max_tile_w)
+{
+    if (!w->fonts_ok || width <= 0 || height <= 0)
+        return;
+    int64_t t0 = util_now_ns();
+    struct scene_params p = {width, height, max_tile_w, &w->config, w->next_scene_id++,
+                             w->updated_at};
+    struct scene *scene = scene_build(&p, &w->fonts, &w->stories);
+    log_debug("scene %u for %dx%d: %zu stories, %zu images in %.1f ms", scene->id, width, height,
+              w->stories.count, scene->image_count, (double)(util_now_ns() - t0) / 1e6);
+    pthread_mutex_lock(&w->lock);
+    struct scene *stale = w->mailbox;
+    w->mailbox = scene;
+    pthread_mutex_unlock(&w->lock);
+    scene_destroy(stale);
+    wake_render_thread(w);
+}
+
+/* Polls every source; returns true when what is shown changed. */
+static bool poll_sources(struct worker *w)
+{
+    struct story_list fresh;
+    story_list_init(&fresh);
+    if (!worker_load_sources(&w->config, &fresh)) {
+        /* Every source failed: the last good stories stay on screen. */
+        story_list_finish(&fresh);
+        return false;
+    }
+    w->updated_at = (int64_t)time(NULL);
+    char *fp = fingerprint(&fresh);
+    bool changed = !w->stories_hash || strcmp(fp, w->stories_hash) != 0;
+    free(w->stories_hash);
+    w->stories_hash = fp;
+    story_list_finish(&w->stories);
+    w->stories = fresh;
+    return changed;
+}
+
+static int shortest_refresh_s(const struct config *cfg)
+{
+    int s = 300;
+    for (size_t i = 0; i < cfg->source_count; i++)
+        if (i == 0 || cfg->sources[i].refresh_s < s)
+            s = cfg->sources[i].refresh_s;
+    return s;
+}
+
+static void reload_config(struct worker *w)
+{
+    if (w->config_path) {
+        struct config fresh;
+        config_init(&fresh);
+        if (!config_load(&fresh, w->config_path)) {
+            log_error("%s: keeping the running configuration", w->config_path);
+            config_finish(&fresh);
+            return;
+        }
+        worker_add_sources(&fresh, (const char *const *)w->cli_feeds, w->cli_feed_count);
+        config_finish(&w->config);
+        w->config = fresh;
+        log_info("%s: configuration reloaded", w->config_path);
+    }
+    struct scene_fonts fonts;
+    if (scene_fonts_init(&fonts, &w->config)) {
+        if (w->fonts_ok)
+            scene_fonts_finish(&w->fonts);
+        w->fonts = fonts;
+        w->fonts_ok = true;
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    if (TTF_Init() != 0) {
+        log_error("cannot initialise SDL_ttf: %s", TTF_GetError());
+        return NULL;
+    }
+    w->fonts_ok = scene_fonts_init(&w->fonts, &w->config);
+    bool dirty = false;
+    for (;;) {
+        pthread_mutex_lock(&w->lock);
+        bool quit = w->quit, reload = w->reload, resized = w->screen_changed;
+        bool stats = w->stats_pending;
+        int width = w->width, height = w->height, max_tile_w = w->max_tile_w;
+        struct stats snapshot;
+        char *stats_path = NULL;
+        if (stats) {
+            snapshot = w->stats_copy;
+            stats_path = xstrdup(w->stats_path);
+        }
+        w->reload = w->screen_changed = w->stats_pending = false;
+        pthread_mutex_unlock(&w->lock);
+        if (quit)
+            break;
+        if (stats) {
+            stats_write(&snapshot, stats_path);
+            free(stats_path);
+        }
+        if (reload) {
+            reload_config(w);
+            w->next_poll_ns = 0;
+            dirty = true;
+        }
+        int64_t now = util_now_ns();
+        if (now >= w->next_poll_ns) {
+            dirty |= poll_sources(w);
+            w->next_poll_ns = now + (int64_t)shortest_refresh_s(&w->config) * 1000000000;
+        }
+        if (dirty || resized) {
+            build_and_post(w, width, height, max_tile_w);
+            dirty = false;
+        }
+        int64_t wait_ms = (w->next_poll_ns - util_now_ns()) / 1000000;
+        if (wait_ms > 0) {
+            int numfds;
+            curl_multi_poll(w->multi, NULL, 0, wait_ms > 60000 ? 60000 : (int)wait_ms, &numfds);
+        }
+    }
+    if (w->fonts_ok)
+        scene_fonts_finish(&w->fonts);
+    TTF_Quit();
+    return NULL;
+}
+
+static void wake(struct worker *w)
+{
+    curl_multi_wakeup(w->multi);
+}
+
+struct worker *worker_create(const char *config_path,
+                             const char *const *cli_feeds, size_t cli_feed_count,
+                             uint32_t wake_event)
+{
+    struct worker *w = xcalloc(1, sizeof(*w));
+    w->multi = curl_multi_init();
+    if (!w->multi) {
+        log_error("cannot initialise libcurl");
+        free(w);
+        return NULL;
+    }
+    w->wake_event = wake_event;
+    pthread_mutex_init(&w->lock, NULL);
+    config_init(&w->config);
+    /* The worker keeps its own copy: read the same file again, as on SIGHUP. */
+    if (config_path && !config_load(&w->config, config_path)) {
+        config_finish(&w->config);
+        curl_multi_cleanup(w->multi);
+        free(w);
+        return NULL;
+    }
+    worker_add_sources(&w->config, cli_feeds, cli_feed_count);
+    w->config_path = config_path ? xstrdup(config_path) : NULL;
+    w->cli_feeds = xcalloc(cli_feed_count + 1, sizeof(char *));
+    for (size_t i = 0; i < cli_feed_count; i++)
+        w->cli_feeds[i] = xstrdup(cli_feeds[i]);
+    w->cli_feed_count = cli_feed_count;
+    story_list_init(&w->stories);
+    w->next_scene_id = 1;
+    if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+        log_error("cannot start the worker thread");
+        worker_destroy(w);
+        return NULL;
+    }
+    return w;
+}
+
+void worker_destroy(struct worker *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->lock);
+    w->quit = true;
+    pthread_mutex_unlock(&w->lock);
+    if (w->thread) {
+        wake(w);
+        pthread_join(w->thread, NULL);
+    }
+    scene_destroy(w->mailbox);
+    curl_multi_cleanup(w->multi);
+    pthread_mutex_destroy(&w->lock);
+    config_finish(&w->config);
+    free(w->config_path);
+    for (size_t i = 0; i < w->cli_feed_count; i++)
+        free(w->cli_feeds[i]);
+    free(w->cli_feeds);
+    story_list_finish(&w->stories);
+    free(w->stories_hash);
+    free(w->stats_path);
+    free(w);
+}
+
+void worker_set_screen(struct worker *w, int width, int height, int max_tile_w)
+{
+    pthread_mutex_lock(&w->lock);
+    w->width = width;
+    w->height = height;
+    w->max_tile_w = max_tile_w;
+    w->screen_changed = true;
+    pthread_mutex_unlock(&w->lock);
+    wake(w);
+}
+
+struct scene *worker_take_scene(struct worker *w)
+{
+    pthread_mutex_lock(&w->lock);
+    struct scene *s = w->mailbox;
+    w->mailbox = NULL;
+    pthread_mutex_unlock(&w->lock);
+    return s;
+}
+
+void worker_request_reload(struct worker *w)
+{
+    pthread_mutex_lock(&w->lock);
+    w->reload = true;
+    pthread_mutex_unlock(&w->lock);
+    wake(w);
+}
+
+void worker_request_stats(struct worker *w, const struct stats *stats, const char *path)
+{
+    pthread_mutex_lock(&w->lock);
+    w->stats_copy = *stats;
+    free(w->stats_path);
+    w->stats_path = xstrdup(path);
+    w->stats_pending = true;
+    pthread_mutex_unlock(&w->lock);
+    wake(w);
+}

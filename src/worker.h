@@ -1,0 +1,38 @@
+/* The worker thread: reads the sources, builds scenes (layout and every SDL_ttf call), and
+ * hands them to the render thread through a one-slot mailbox, waking it with an SDL event.
+ * The render thread never waits for it. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "scene.h"
+#include "stats.h"
+
+struct worker;
+
+/* Reads config_path (NULL: defaults) into the worker's own config, adds the command line's
+ * feeds. wake_event is an SDL user event type pushed whenever a scene is ready. */
+struct worker *worker_create(const char *config_path,
+                             const char *const *cli_feeds, size_t cli_feed_count,
+                             uint32_t wake_event);
+void worker_destroy(struct worker *w);
+
+/* The render target's size and the widest texture the renderer takes. Triggers a rebuild. */
+void worker_set_screen(struct worker *w, int width, int height, int max_tile_w);
+/* The newest scene, or NULL; the caller owns it. */
+struct scene *worker_take_scene(struct worker *w);
+/* Re-reads the config file and every source (SIGHUP). */
+void worker_request_reload(struct worker *w);
+/* Writes a copy of stats to path off the render thread (SIGUSR1). */
+void worker_request_stats(struct worker *w, const struct stats *stats, const char *path);
+/* Adds the command line's feeds to cfg, and the built-in default feed when cfg then has no
+ * source at all. */
+void worker_add_sources(struct config *cfg, const char *const *feeds, size_t n);
+
+/* The built-in default feed. */
+const char *worker_default_feed(void);
+
+/* Loads every source of cfg (and extra feeds) into one story list, sorted; sources that fail
+ * are logged and skipped. Returns false when every source failed. Used by `ticker render`. */
+bool worker_load_sources(const struct config *cfg, struct story_list *out);
