@@ -147,8 +147,8 @@ void layout_card(const struct screen_layout *sl, const struct text_measure *bold
             top = min_top;
         figures = (struct rect){card.x, top, card.w, card.y + card.h - top};
     }
-    /* Tiles stack in the figure area with gaps; they never get taller than a third of the
-     * card, so a lone figure does not become a poster. */
+    /* Tiles stack in the figure area with gaps; they never get taller than half the
+     * card, so a lone figure stays a tile. */
     int gap = sl->gap;
     int inset = p;
     struct rect area = {figures.x + inset, figures.y + inset, figures.w - 2 * inset,
@@ -156,7 +156,7 @@ void layout_card(const struct screen_layout *sl, const struct text_measure *bold
     if (sl->portrait)
         area.x = card.x + p, area.w = card.w - 2 * p;
     int tile_h = (area.h - gap * (int)(n - 1)) / (int)n;
-    int max_tile_h = card.h * 34 / 100;
+    int max_tile_h = card.h * 50 / 100;
     if (tile_h > max_tile_h)
         tile_h = max_tile_h;
     int used = tile_h * (int)n + gap * (int)(n - 1);

@@ -135,7 +135,7 @@ static void add_ellipsis(const struct text_measure *m, const char *s, int size, 
     size_t cut = end;
     while (cut > line->start && s[cut - 1] != ' ')
         cut--;
-    if (cut > line->start && (end - cut) * 3 < (end - line->start))
+    if (cut > line->start && (end - cut) * 2 < (end - line->start))
         end = cut;
     /* Never leave trailing spaces or punctuation that reads badly before an ellipsis. */
     while (end > line->start && strchr(" ,;:-", s[end - 1]))

@@ -1,0 +1,676 @@
+/* Config parser: defaults, every value type, every error with its FILE:LINE prefix, and the
+ * documented example file kept equal to config_write_documented(). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "util.h"
+
+#ifndef TICKER_SOURCE_DIR
+#error "TICKER_SOURCE_DIR must name the source tree (it holds assets/ticker.conf)"
+#endif
+
+/* The whole config as "key=value" lines, each preceded and followed by '\n', so that a row can
+ * look for "\ncard_seconds=30\n" without matching a longer key. */
+static char *dump(const struct config *cfg)
+{
+    static const char *const clocks[] = {"24h", "12h", "off"};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    const struct config_theme *t = &cfg->theme;
+    fprintf(f,
+            "\ntitle=\"%s\"\ncard_seconds=%d\ntransition_ms=%d\ncrawl_speed=%d\nfont=\"%s\"\n"
+            "font_bold=\"%s\"\nclock=%s\nfallback_message=\"%s\"\nwindow=%dx%d\nrefresh_hz=%d\n"
+            "vsync=%s\nbackground=%06x\nsurface=%06x\nforeground=%06x\nmuted=%06x\n"
+            "accent=%06x\nband_background=%06x\nband_foreground=%06x\nstatus_file=\"%s\"\n"
+            "sources=%zu\n",
+            cfg->title, cfg->card_seconds, cfg->transition_ms, cfg->crawl_speed, cfg->font,
+            cfg->font_bold, clocks[cfg->clock], cfg->fallback_message, cfg->window_w, cfg->window_h,
+            cfg->refresh_hz, cfg->vsync ? "true" : "false", (unsigned)t->background,
+            (unsigned)t->surface, (unsigned)t->foreground, (unsigned)t->muted, (unsigned)t->accent,
+            (unsigned)t->band_background, (unsigned)t->band_foreground, cfg->status_file,
+            cfg->source_count);
+    for (size_t i = 0; i < cfg->source_count; i++) {
+        const struct config_source *s = &cfg->sources[i];
+        fprintf(f, "source%zu=%s \"%s\" %d \"%s\"\n", i, s->name, s->url, s->refresh_s,
+                s->public_key);
+    }
+    fclose(f);
+    return buf;
+}
+
+static bool has_line(const char *text, const char *line)
+{
+    char *needle = xasprintf("\n%s\n", line);
+    bool found = strstr(text, needle) != NULL;
+    free(needle);
+    return found;
+}
+
+/* Everything written to stderr (fd 2, where log.c writes) between start and end. */
+struct capture {
+    FILE *file;
+    int saved_fd;
+};
+
+static void capture_start(struct capture *c)
+{
+    fflush(stderr);
+    c->file = tmpfile();
+    assert_non_null(c->file);
+    c->saved_fd = dup(STDERR_FILENO);
+    assert_true(c->saved_fd >= 0);
+    assert_true(dup2(fileno(c->file), STDERR_FILENO) >= 0);
+}
+
+static char *capture_end(struct capture *c)
+{
+    fflush(stderr);
+    assert_true(dup2(c->saved_fd, STDERR_FILENO) >= 0);
+    close(c->saved_fd);
+    assert_int_equal(fseek(c->file, 0, SEEK_END), 0);
+    long size = ftell(c->file);
+    assert_true(size >= 0);
+    rewind(c->file);
+    char *text = xmalloc((size_t)size + 1);
+    size_t n = fread(text, 1, (size_t)size, c->file);
+    text[n] = '\0';
+    fclose(c->file);
+    return text;
+}
+
+static bool parse_captured(struct config *cfg, const char *text, size_t len, char **errors)
+{
+    struct capture c;
+    capture_start(&c);
+    bool ok = config_parse(cfg, "t.conf", text, len);
+    *errors = capture_end(&c);
+    return ok;
+}
+
+/* Every line of log output is "ticker: t.conf:LINE: message". */
+static void assert_error_prefixes(const char *errors, const char *row_text)
+{
+    static const char prefix[] = "ticker: t.conf:";
+    for (const char *line = errors; *line;) {
+        const char *end = strchr(line, '\n');
+        assert_non_null(end);
+        const char *digits = line + strlen(prefix);
+        size_t ndigits = strspn(digits, "0123456789");
+        if (strncmp(line, prefix, strlen(prefix)) != 0 || ndigits == 0 ||
+            strncmp(digits + ndigits, ": ", 2) != 0)
+            fail_msg("error line without 't.conf:LINE: ' for input:\n%s\ngot: %.*s", row_text,
+                     (int)(end - line), line);
+        line = end + 1;
+    }
+}
+
+struct row {
+    const char *text;
+    bool ok;
+    /* ok: lines of dump() after the parse; failure: substrings of the log output */
+    const char *expect[6];
+    const char *absent; /* failure rows: must not be in the log output */
+};
+
+/* clang-format off */
+#define OK(text, ...) {text, true, {__VA_ARGS__}, NULL}
+#define FAIL(text, ...) {text, false, {__VA_ARGS__}, NULL}
+#define FAIL_WITHOUT(absent, text, ...) {text, false, {__VA_ARGS__}, absent}
+/* clang-format on */
+
+#define KEY56 "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3"
+
+static const struct row rows[] = {
+    /* Defaults and every type. */
+    OK("", "card_seconds=10", "window=0x0", "sources=0", "title=\"\""),
+    OK("[sign]\n"
+       "title = Lobby news\n"
+       "card_seconds = 30\n"
+       "transition_ms = 0\n"
+       "crawl_speed = 2000\n"
+       "font = DejaVu Sans\n"
+       "font_bold = /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf\n"
+       "clock = 12h\n"
+       "fallback_message = Back soon.\n",
+       "title=\"Lobby news\"", "card_seconds=30", "transition_ms=0", "crawl_speed=2000",
+       "font_bold=\"/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf\"", "clock=12h"),
+    OK("[sign]\nfont = DejaVu Sans\nfallback_message = Back soon.\n", "font=\"DejaVu Sans\"",
+       "fallback_message=\"Back soon.\""),
+    OK("[display]\nwindow = 1280x720\nrefresh_hz = 60\nvsync = off\n", "window=1280x720",
+       "refresh_hz=60", "vsync=false"),
+    OK("[theme]\nbackground = #000000\nsurface = #FFFFFF\nforeground = #AbCdEf\nmuted = #123456\n"
+       "accent = #ff0000\nband_background = #00ff00\nband_foreground = #0000ff\n",
+       "background=000000", "surface=ffffff", "foreground=abcdef", "muted=123456", "accent=ff0000",
+       "band_foreground=0000ff"),
+    OK("[status]\nfile = /var/lib/ticker/status.json\n",
+       "status_file=\"/var/lib/ticker/status.json\""),
+    /* Ranges are inclusive. */
+    OK("[sign]\ncard_seconds = 3\ncrawl_speed = 10\n", "card_seconds=3", "crawl_speed=10"),
+    OK("[sign]\ncard_seconds = 3600\ntransition_ms = 5000\n", "card_seconds=3600",
+       "transition_ms=5000"),
+    OK("[display]\nwindow = 320x240\nrefresh_hz = 240\n", "window=320x240", "refresh_hz=240"),
+    OK("[display]\nwindow = 7680X4320\n", "window=7680x4320"),
+    OK("[display]\nwindow = FullScreen\n", "window=0x0"),
+    /* Booleans and enums in their spellings. */
+    OK("[display]\nvsync = no\n", "vsync=false"),
+    OK("[display]\nvsync = 0\n", "vsync=false"),
+    OK("[display]\nvsync = FALSE\n", "vsync=false"),
+    FAIL("[display]\nvsync = false\nvsync = on\n", "t.conf:3: duplicate key 'vsync'"),
+    OK("[display]\nvsync = yes\n", "vsync=true"),
+    OK("[display]\nvsync = 1\n", "vsync=true"),
+    OK("[sign]\nclock = OFF\n", "clock=off"),
+    OK("[sign]\nclock = 24h\n", "clock=24h"),
+    /* Whitespace, quotes and comments. */
+    OK("  [ sign ]  \n\t card_seconds\t=\t15  \n", "card_seconds=15"),
+    OK("[sign]\ntitle =\n", "title=\"\""),
+    OK("[sign]\ntitle = \"  # not a comment ; \"\n", "title=\"  # not a comment ; \""),
+    OK("[sign]\ntitle = \"quoted\"   # a comment\n", "title=\"quoted\""),
+    OK("[sign]\ntitle = \"\"\n", "title=\"\""),
+    OK("[sign]\ntitle = say \"hi\" there\n", "title=\"say \"hi\" there\""),
+    OK("# comment\n; another\n   # indented\n\n[sign] # after a header\ncard_seconds = 20\n",
+       "card_seconds=20"),
+    OK("[sign]\ncard_seconds = 20 # twenty\ntitle = Hello # world\n", "card_seconds=20",
+       "title=\"Hello\""),
+    OK("[sign]\ntitle = C#7 news\n", "title=\"C#7 news\""),
+    OK("[theme]\naccent = #ff0000 # red\n", "accent=ff0000"),
+    OK("[sign]\r\ncard_seconds = 20\r\ntitle = CRLF\r\n", "card_seconds=20", "title=\"CRLF\""),
+    OK("\xEF\xBB\xBF[sign]\ncard_seconds = 21\n", "card_seconds=21"),
+    OK("[sign]\ncard_seconds = 22", "card_seconds=22"),
+    OK("[sign]\ncard_seconds = +23\n", "card_seconds=23"),
+    OK("[sign]\ntitle = a\n[display]\nvsync = no\n[sign]\ncard_seconds = 5\n", "title=\"a\"",
+       "card_seconds=5", "vsync=false"),
+    /* Sources: order kept, defaults, the same key in two sources. */
+    OK("[source world]\nurl = https://example.org/world.json\n"
+       "[source local-1]\nurl = /var/lib/ticker/local.json\nrefresh = 60\npublic_key = " KEY56 "\n"
+       "[source Z_9]\nurl = HTTP://example.org/z.xml\nrefresh = 86400\n",
+       "sources=3", "source0=world \"https://example.org/world.json\" 300 \"\"",
+       "source1=local-1 \"/var/lib/ticker/local.json\" 60 \"" KEY56 "\"",
+       "source2=Z_9 \"HTTP://example.org/z.xml\" 86400 \"\""),
+    FAIL("[source a]\nurl = weird://not/a/scheme\n",
+         "t.conf:2: url: scheme 'weird' is not supported"),
+    OK("[source a]\nurl = ./feeds/a://b.json\n", "source0=a \"./feeds/a://b.json\" 300 \"\""),
+
+    /* Errors. */
+    FAIL("[sign]\nfoo = 1\n", "t.conf:2: unknown key 'foo' in [sign]"),
+    FAIL("[display]\ntitle = x\n",
+         "t.conf:2: unknown key 'title' in [display] (it belongs in [sign])"),
+    FAIL("[sign]\nrefresh = 60\n",
+         "t.conf:2: unknown key 'refresh' in [sign] (it belongs in a [source NAME])"),
+    FAIL("[source a]\nurl = /a\nrefres = 60\n", "t.conf:3: unknown key 'refres' in [source a]"),
+    FAIL_WITHOUT("t.conf:2", "[sgn]\nfoo = 1\n[sign]\ncard_seconds = 1\n",
+                 "t.conf:1: unknown section [sgn]",
+                 "t.conf:4: card_seconds: 1 is out of range (3..3600)"),
+    FAIL("[Sign]\n", "t.conf:1: unknown section [Sign]"),
+    FAIL("title = x\n", "t.conf:1: key 'title' is outside any section"),
+    FAIL("[sign]\ntitle Lobby\n", "t.conf:2: missing '=' (expected 'key = value')"),
+    FAIL("[sign]\n = x\n", "t.conf:2: missing key name before '='"),
+    FAIL("[sign]\ncard_seconds = 5\n\ncard_seconds = 6\n",
+         "t.conf:4: duplicate key 'card_seconds' in [sign] (first set on line 2)"),
+    FAIL("[sign]\ntitle = a\n[display]\n[sign]\ntitle = b\n",
+         "t.conf:5: duplicate key 'title' in [sign] (first set on line 2)"),
+    FAIL("[source a]\nurl = /a\nurl = /b\n",
+         "t.conf:3: duplicate key 'url' in [source a] (first set on line 2)"),
+    FAIL("[source a]\nurl = /a\n[source b]\nurl = /b\n[source a]\nurl = /c\n",
+         "t.conf:5: duplicate source name 'a' (first defined on line 1)"),
+    FAIL("[source a]\nrefresh = 60\n", "t.conf:1: [source a] has no url"),
+    FAIL_WITHOUT("[source b]",
+                 "[source a]\nrefresh = 60\n[sign]\ntitle = x\n[source b]\nurl = /b\n",
+                 "t.conf:1: [source a] has no url"),
+    FAIL("[source]\nurl = /a\n", "t.conf:1: [source] needs a name, as in [source lobby]"),
+    FAIL("[source a.b]\nurl = /a\n",
+         "t.conf:1: invalid source name 'a.b' (use letters, digits, '_' and '-')"),
+    FAIL("[source a]\nurl =\n", "t.conf:2: url: is empty"),
+    FAIL("[source a]\nurl = ftp://example.org/f.json\n",
+         "t.conf:2: url: scheme 'ftp' is not supported (expected a file path or an http:// or "
+         "https:// URL)"),
+    FAIL("[source a]\nurl = /a\npublic_key = RWQshort\n",
+         "t.conf:3: public_key: 'RWQshort' is not a minisign public key"),
+    FAIL("[source a]\nurl = /a\nrefresh = 29\n",
+         "t.conf:3: refresh: 29 is out of range (30..86400)"),
+    FAIL("[sign]\ncard_seconds = 2\n", "t.conf:2: card_seconds: 2 is out of range (3..3600)"),
+    FAIL("[sign]\ncard_seconds = 3601\n", "card_seconds: 3601 is out of range (3..3600)"),
+    FAIL("[sign]\ntransition_ms = -1\n", "transition_ms: -1 is out of range (0..5000)"),
+    FAIL("[display]\nrefresh_hz = 241\n", "refresh_hz: 241 is out of range (0..240)"),
+    FAIL("[sign]\ncrawl_speed = 99999999999999999999999\n",
+         "crawl_speed: 99999999999999999999999 is out of range (10..2000)"),
+    FAIL("[sign]\ncard_seconds = ten\n",
+         "t.conf:2: card_seconds: 'ten' is not a number (expected an integer, 3..3600)"),
+    FAIL("[sign]\ncard_seconds = 10s\n", "card_seconds: '10s' is not a number"),
+    FAIL("[sign]\ncard_seconds = 0x10\n", "card_seconds: '0x10' is not a number"),
+    FAIL("[sign]\ncard_seconds =\n", "card_seconds: '' is not a number"),
+    FAIL("[sign]\ncard_seconds = 1 0\n", "card_seconds: '1 0' is not a number"),
+    FAIL("[theme]\naccent = ffb020\n",
+         "t.conf:2: accent: 'ffb020' is not a colour (expected #rrggbb)"),
+    FAIL("[theme]\naccent = #ffb02\n", "accent: '#ffb02' is not a colour"),
+    FAIL("[theme]\naccent = #ffb0200\n", "accent: '#ffb0200' is not a colour"),
+    FAIL("[theme]\naccent = #gfb020\n", "accent: '#gfb020' is not a colour"),
+    FAIL("[theme]\naccent = red\n", "accent: 'red' is not a colour"),
+    FAIL("[display]\nwindow = 1280*720\n",
+         "t.conf:2: window: '1280*720' is not a size (expected fullscreen or WIDTHxHEIGHT, "
+         "320..7680 x 240..4320)"),
+    FAIL("[display]\nwindow = 1280x\n", "window: '1280x' is not a size"),
+    FAIL("[display]\nwindow = -1280x720\n", "window: '-1280x720' is not a size"),
+    FAIL("[display]\nwindow = 1280 x 720\n", "window: '1280 x 720' is not a size"),
+    FAIL("[display]\nwindow = 319x240\n",
+         "t.conf:2: window: 319x240 is out of range (320..7680 x 240..4320)"),
+    FAIL("[display]\nwindow = 1920x4321\n", "window: 1920x4321 is out of range"),
+    FAIL("[display]\nwindow = 1920x99999999999999999999\n",
+         "window: 1920x99999999999999999999 is out of range"),
+    FAIL("[sign]\nclock = 13h\n", "t.conf:2: clock: '13h' is not valid (expected 24h, 12h or off)"),
+    FAIL("[display]\nvsync = maybe\n",
+         "t.conf:2: vsync: 'maybe' is not valid (expected true or false"),
+    FAIL("[sign]\ntitle = \"open\n", "t.conf:2: missing closing '\"'"),
+    FAIL("[sign]\ntitle = \"a\" b\n", "t.conf:2: unexpected text after the closing '\"'"),
+    FAIL_WITHOUT("t.conf:2", "[sign\ntitle = x\n", "t.conf:1: missing ']' in section header"),
+    FAIL("[sign] x\n", "t.conf:1: unexpected text after ']'"),
+    FAIL("[sign]\r\ncard_seconds = 1\r\n", "t.conf:2: card_seconds: 1 is out of range"),
+    FAIL("\xEF\xBB\xBF[sign]\nfoo = 1\n", "t.conf:2: unknown key 'foo' in [sign]"),
+    /* Every error is reported, not only the first. */
+    FAIL_WITHOUT("t.conf:6",
+                 "[sign]\ncard_seconds = 1\nfoo = 2\n[display]\nwindow = big\nvsync = on\n"
+                 "[theme]\naccent = #12\n[source x]\n",
+                 "t.conf:2: card_seconds", "t.conf:3: unknown key 'foo'", "t.conf:5: window",
+                 "t.conf:8: accent", "t.conf:9: [source x] has no url"),
+};
+
+/* What cfg holds before each row: a failed parse must leave exactly this. */
+static const char baseline[] = "[sign]\ncard_seconds = 42\nclock = off\n"
+                               "[source keep]\nurl = /keep.json\n";
+
+static void test_rows(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+        const struct row *r = &rows[i];
+        struct config cfg;
+        config_init(&cfg);
+        assert_true(config_parse(&cfg, "base.conf", baseline, strlen(baseline)));
+        char *before = dump(&cfg);
+        char *errors;
+        bool ok = parse_captured(&cfg, r->text, strlen(r->text), &errors);
+        char *after = dump(&cfg);
+        if (ok != r->ok)
+            fail_msg("row %zu: expected %s for input:\n%s\nlog:\n%s", i,
+                     r->ok ? "success" : "failure", r->text, errors);
+        if (r->ok) {
+            assert_string_equal(errors, "");
+            /* Defaults plus the file: nothing of the previous config remains. */
+            assert_false(strstr(after, "keep") != NULL);
+            for (size_t j = 0; j < ARRAY_LEN(r->expect) && r->expect[j]; j++)
+                if (!has_line(after, r->expect[j]))
+                    fail_msg("row %zu: no line '%s' in the config from:\n%s\ngot:%s", i,
+                             r->expect[j], r->text, after);
+        } else {
+            assert_string_equal(after, before);
+            assert_error_prefixes(errors, r->text);
+            for (size_t j = 0; j < ARRAY_LEN(r->expect) && r->expect[j]; j++)
+                if (!strstr(errors, r->expect[j]))
+                    fail_msg("row %zu: no error '%s' for input:\n%s\nlog:\n%s", i, r->expect[j],
+                             r->text, errors);
+            if (r->absent && strstr(errors, r->absent))
+                fail_msg("row %zu: unexpected '%s' for input:\n%s\nlog:\n%s", i, r->absent, r->text,
+                         errors);
+        }
+        free(errors);
+        free(before);
+        free(after);
+        config_finish(&cfg);
+    }
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    struct config cfg;
+    config_init(&cfg);
+    assert_string_equal(cfg.title, "");
+    assert_int_equal(cfg.card_seconds, 10);
+    assert_int_equal(cfg.transition_ms, 700);
+    assert_int_equal(cfg.crawl_speed, 120);
+    assert_string_equal(cfg.font, "Inter");
+    assert_string_equal(cfg.font_bold, "Inter:bold");
+    assert_int_equal(cfg.clock, CONFIG_CLOCK_24H);
+    assert_string_equal(cfg.fallback_message, "No news right now.");
+    assert_int_equal(cfg.window_w, 0);
+    assert_int_equal(cfg.window_h, 0);
+    assert_int_equal(cfg.refresh_hz, 0);
+    assert_true(cfg.vsync);
+    assert_int_equal(cfg.theme.background, 0x0b1220);
+    assert_int_equal(cfg.theme.surface, 0x151f33);
+    assert_int_equal(cfg.theme.foreground, 0xf4f6fb);
+    assert_int_equal(cfg.theme.muted, 0x9aa7bd);
+    assert_int_equal(cfg.theme.accent, 0xffb020);
+    assert_int_equal(cfg.theme.band_background, 0xe8edf5);
+    assert_int_equal(cfg.theme.band_foreground, 0x0b1220);
+    assert_string_equal(cfg.status_file, "");
+    assert_null(cfg.sources);
+    assert_int_equal(cfg.source_count, 0);
+    config_finish(&cfg);
+    assert_null(cfg.title);
+    config_finish(&cfg); /* a finished struct may be finished again */
+}
+
+/* The file's name and line for errors outside the table: long lines, NUL bytes, size. */
+static void test_raw_input(void **state)
+{
+    (void)state;
+    struct config cfg;
+    config_init(&cfg);
+    char *errors;
+
+    /* A line of exactly CONFIG_MAX_LINE bytes (CR not counted) is fine; one more is not, and
+     * the lines after it are still checked. */
+    char *title = xmalloc(CONFIG_MAX_LINE + 1);
+    memset(title, 'a', CONFIG_MAX_LINE);
+    title[CONFIG_MAX_LINE] = '\0';
+    char *text = xasprintf("[sign]\r\ntitle = %s\r\n", title + strlen("title = "));
+    assert_true(parse_captured(&cfg, text, strlen(text), &errors));
+    assert_string_equal(errors, "");
+    assert_int_equal(strlen(cfg.title), CONFIG_MAX_LINE - strlen("title = "));
+    free(errors);
+    free(text);
+    text = xasprintf("[sign]\ntitle = %s\nfoo = 1\n", title + strlen("title = ") - 1);
+    assert_false(parse_captured(&cfg, text, strlen(text), &errors));
+    assert_non_null(strstr(errors, "t.conf:2: line is longer than 4096 bytes"));
+    assert_non_null(strstr(errors, "t.conf:3: unknown key 'foo' in [sign]"));
+    free(errors);
+    free(text);
+    free(title);
+
+    static const char nul[] = "[sign]\ntitle = a\0b\ncard_seconds = 1\n";
+    assert_false(parse_captured(&cfg, nul, sizeof(nul) - 1, &errors));
+    assert_non_null(strstr(errors, "t.conf:2: line contains a NUL byte"));
+    assert_non_null(strstr(errors, "t.conf:3: card_seconds: 1 is out of range"));
+    free(errors);
+
+    /* Only len bytes are read: the text need not end in NUL. */
+    static const char cut[] = "[sign]\ncard_seconds = 7\ncard_seconds = 8\n";
+    assert_true(parse_captured(&cfg, cut, strlen("[sign]\ncard_seconds = 7"), &errors));
+    assert_int_equal(cfg.card_seconds, 7);
+    free(errors);
+
+    size_t big_len = CONFIG_MAX_FILE_BYTES + 1;
+    char *big = xmalloc(big_len);
+    memset(big, '\n', big_len);
+    assert_false(parse_captured(&cfg, big, big_len, &errors));
+    assert_string_equal(errors, "ticker: t.conf: file is larger than 256 KiB\n");
+    free(errors);
+    assert_true(parse_captured(&cfg, big, big_len - 1, &errors));
+    free(errors);
+    free(big);
+
+    /* A binary file does not flood the log. */
+    char *junk = xmalloc(200 * 2 + 1);
+    for (size_t i = 0; i < 200; i++)
+        memcpy(junk + 2 * i, "x\n", 2);
+    junk[400] = '\0';
+    assert_false(parse_captured(&cfg, junk, 400, &errors));
+    assert_non_null(strstr(errors, "t.conf:100: missing '='"));
+    assert_null(strstr(errors, "t.conf:101:"));
+    assert_non_null(strstr(errors, "ticker: t.conf: 100 more errors not shown\n"));
+    free(errors);
+    free(junk);
+    config_finish(&cfg);
+}
+
+static char *write_temp(const char *text, size_t len)
+{
+    char *path = xstrdup("/tmp/test_config_XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, len), (ssize_t)len);
+    close(fd);
+    return path;
+}
+
+static void test_load(void **state)
+{
+    (void)state;
+    struct config cfg;
+    config_init(&cfg);
+    struct capture c;
+
+    static const char good[] = "[sign]\ncard_seconds = 12\n";
+    char *path = write_temp(good, strlen(good));
+    capture_start(&c);
+    assert_true(config_load(&cfg, path));
+    char *errors = capture_end(&c);
+    assert_string_equal(errors, "");
+    assert_int_equal(cfg.card_seconds, 12);
+    free(errors);
+    unlink(path);
+    free(path);
+
+    static const char bad[] = "[sign]\ncard_seconds = 12\ncard_seconds = x\n";
+    path = write_temp(bad, strlen(bad));
+    cfg.card_seconds = 13;
+    capture_start(&c);
+    assert_false(config_load(&cfg, path));
+    errors = capture_end(&c);
+    char *want = xasprintf("ticker: %s:3: duplicate key 'card_seconds'", path);
+    assert_non_null(strstr(errors, want));
+    assert_int_equal(cfg.card_seconds, 13);
+    free(want);
+    free(errors);
+    unlink(path);
+    free(path);
+
+    /* Exactly the limit is read; one byte more is refused. */
+    char *big = xmalloc(CONFIG_MAX_FILE_BYTES + 1);
+    for (size_t i = 0; i < CONFIG_MAX_FILE_BYTES + 1; i++)
+        big[i] = i % 64 == 63 ? '\n' : '#';
+    path = write_temp(big, CONFIG_MAX_FILE_BYTES);
+    capture_start(&c);
+    assert_true(config_load(&cfg, path));
+    free(capture_end(&c));
+    unlink(path);
+    free(path);
+    path = write_temp(big, CONFIG_MAX_FILE_BYTES + 1);
+    capture_start(&c);
+    assert_false(config_load(&cfg, path));
+    errors = capture_end(&c);
+    want = xasprintf("ticker: %s: file is larger than 256 KiB\n", path);
+    assert_string_equal(errors, want);
+    free(want);
+    free(errors);
+    unlink(path);
+    free(path);
+    free(big);
+
+    capture_start(&c);
+    assert_false(config_load(&cfg, "/nonexistent/ticker.conf"));
+    errors = capture_end(&c);
+    assert_string_equal(
+        errors, "ticker: /nonexistent/ticker.conf: cannot read: No such file or directory\n");
+    free(errors);
+    config_finish(&cfg);
+}
+
+static void test_parse_size(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        bool ok;
+        int w, h;
+    } cases[] = {
+        {"1920x1080", true, 1920, 1080},
+        {"1X1", true, 1, 1},
+        {"16384x16384", true, 16384, 16384},
+        {"100x50", true, 100, 50},
+        {"0x10", false, 0, 0},
+        {"16385x10", false, 0, 0},
+        {"10x16385", false, 0, 0},
+        {"x10", false, 0, 0},
+        {"10x", false, 0, 0},
+        {"10", false, 0, 0},
+        {"", false, 0, 0},
+        {"10x10x10", false, 0, 0},
+        {"+10x10", false, 0, 0},
+        {"-10x10", false, 0, 0},
+        {" 10x10", false, 0, 0},
+        {"10x10 ", false, 0, 0},
+        {"fullscreen", false, 0, 0},
+        {"99999999999999999999x1", false, 0, 0},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        int w = -1, h = -1;
+        bool ok = config_parse_size(cases[i].text, &w, &h);
+        if (ok != cases[i].ok)
+            fail_msg("config_parse_size(\"%s\") returned %d", cases[i].text, ok);
+        assert_int_equal(w, ok ? cases[i].w : -1);
+        assert_int_equal(h, ok ? cases[i].h : -1);
+    }
+}
+
+static void test_parse_color(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        bool ok;
+        uint32_t rgb;
+    } cases[] = {
+        {"#000000", true, 0x000000},
+        {"#ffffff", true, 0xffffff},
+        {"#FFB020", true, 0xffb020},
+        {"#0b1220", true, 0x0b1220},
+        {"#aBcDeF", true, 0xabcdef},
+        {"0b1220", false, 0},
+        {"#0b122", false, 0},
+        {"#0b12200", false, 0},
+        {"#0b122g", false, 0},
+        {"#", false, 0},
+        {"", false, 0},
+        {"# 0b1220", false, 0},
+        {"#fff", false, 0},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        uint32_t rgb = 0x12345678;
+        bool ok = config_parse_color(cases[i].text, &rgb);
+        if (ok != cases[i].ok)
+            fail_msg("config_parse_color(\"%s\") returned %d", cases[i].text, ok);
+        assert_int_equal(rgb, ok ? cases[i].rgb : 0x12345678);
+    }
+}
+
+static void test_add_source(void **state)
+{
+    (void)state;
+    struct config cfg;
+    config_init(&cfg);
+    static const char text[] = "[source cli1]\nurl = /from/file\nrefresh = 60\n";
+    assert_true(config_parse(&cfg, "t.conf", text, strlen(text)));
+    config_add_source(&cfg, "https://example.org/a.json");
+    config_add_source(&cfg, "/tmp/b.json");
+    char *got = dump(&cfg);
+    assert_true(has_line(got, "sources=3"));
+    assert_true(has_line(got, "source0=cli1 \"/from/file\" 60 \"\""));
+    assert_true(has_line(got, "source1=cli2 \"https://example.org/a.json\" 300 \"\""));
+    assert_true(has_line(got, "source2=cli3 \"/tmp/b.json\" 300 \"\""));
+    free(got);
+    config_finish(&cfg);
+}
+
+static char *documented(void)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    config_write_documented(f);
+    fclose(f);
+    return buf;
+}
+
+/* assets/ticker.conf is generated; if this fails, regenerate it (see docs/config.md). */
+static void test_documented_matches_asset(void **state)
+{
+    (void)state;
+    char *want = documented();
+    size_t len;
+    char *have = util_read_file(TICKER_SOURCE_DIR "/assets/ticker.conf", 1 << 20, &len);
+    assert_non_null(have);
+    assert_string_equal(have, want);
+    free(have);
+    free(want);
+}
+
+/* The documented file means the defaults as it stands, and still does with every example line
+ * uncommented: the defaults it shows are written so that they parse. */
+static void test_documented_parses(void **state)
+{
+    (void)state;
+    struct config defaults, cfg;
+    config_init(&defaults);
+    char *want = dump(&defaults);
+    char *text = documented();
+    char *errors;
+
+    config_init(&cfg);
+    assert_true(parse_captured(&cfg, text, strlen(text), &errors));
+    assert_string_equal(errors, "");
+    free(errors);
+    char *got = dump(&cfg);
+    assert_string_equal(got, want);
+    free(got);
+
+    /* "#key = value" and "#[source lobby]" lose their '#'; prose keeps it ("# text", "#"). */
+    size_t keys = 0;
+    char *out = xmalloc(strlen(text) + 1), *o = out;
+    for (const char *line = text; *line;) {
+        size_t n = strcspn(line, "\n");
+        if (line[0] == '#' && n > 1 && line[1] != ' ') {
+            line++;
+            n--;
+            keys++;
+        }
+        memcpy(o, line, n);
+        o += n;
+        line += n;
+        if (*line == '\n')
+            *o++ = *line++;
+    }
+    *o = '\0';
+    assert_int_equal(keys, 23); /* 22 keys and the [source] header */
+    assert_true(parse_captured(&cfg, out, strlen(out), &errors));
+    assert_string_equal(errors, "");
+    free(errors);
+    config_add_source(&defaults, "https://news.example.org/lobby.json");
+    free(defaults.sources[0].name);
+    defaults.sources[0].name = xstrdup("lobby");
+    free(want);
+    want = dump(&defaults);
+    got = dump(&cfg);
+    assert_string_equal(got, want);
+    free(got);
+    free(out);
+    free(want);
+    free(text);
+    config_finish(&cfg);
+    config_finish(&defaults);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults),          cmocka_unit_test(test_rows),
+        cmocka_unit_test(test_raw_input),         cmocka_unit_test(test_load),
+        cmocka_unit_test(test_parse_size),        cmocka_unit_test(test_parse_color),
+        cmocka_unit_test(test_add_source),        cmocka_unit_test(test_documented_matches_asset),
+        cmocka_unit_test(test_documented_parses),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

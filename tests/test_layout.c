@@ -1,0 +1,161 @@
+/* Layout at every supported shape of screen, with a fake font: regions inside the screen and
+ * apart, text inside its boxes, tiles apart, sizes readable. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout.h"
+
+static int mono_width(void *ctx, int size, const char *s, size_t len)
+{
+    (void)ctx;
+    int n = 0;
+    for (size_t i = 0; i < len; i += text_utf8_len(s + i, len - i))
+        n++;
+    return n * size * 55 / 100;
+}
+
+static int mono_line_height(void *ctx, int size)
+{
+    (void)ctx;
+    return size * 121 / 100;
+}
+
+static const struct text_measure mono = {NULL, mono_width, mono_line_height};
+
+static const int sizes[][2] = {
+    {800, 480},   {1024, 600},  {1280, 720}, {1280, 800},  {1366, 768}, {1920, 1080},
+    {2560, 1440}, {3840, 2160}, {1024, 768}, {1280, 1024}, {480, 800},  {600, 1024},
+    {720, 1280},  {1080, 1920}, {2160, 3840}, {1920, 1200}, {2560, 1080}, {1200, 1920},
+};
+
+static struct story make_story(const char *title, const char *summary, size_t nfig,
+                               const char *value)
+{
+    struct story s;
+    memset(&s, 0, sizeof(s));
+    s.title = (char *)title;
+    s.summary = (char *)summary;
+    s.figure_count = nfig;
+    for (size_t i = 0; i < nfig; i++) {
+        s.figures[i].value = (char *)value;
+        s.figures[i].label = (char *)"American deaths a year attributed to fentanyl overdoses";
+    }
+    return s;
+}
+
+static void check_block_in_box(const struct text_block *b, struct rect box, const char *what,
+                               int w, int h)
+{
+    if (b->line_count == 0)
+        return;
+    if (b->width > box.w || b->height > box.h)
+        fail_msg("%dx%d: %s %dx%d overflows its %dx%d box", w, h, what, b->width, b->height,
+                 box.w, box.h);
+}
+
+static void test_screen_regions(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        int w = sizes[i][0], h = sizes[i][1];
+        struct screen_layout sl;
+        layout_screen(w, h, &sl);
+        struct rect screen = {0, 0, w, h};
+        assert_true(layout_rect_contains(screen, sl.top_bar));
+        assert_true(layout_rect_contains(screen, sl.card));
+        assert_true(layout_rect_contains(screen, sl.band));
+        assert_false(layout_rects_overlap(sl.top_bar, sl.card));
+        assert_false(layout_rects_overlap(sl.card, sl.band));
+        assert_false(layout_rects_overlap(sl.top_bar, sl.band));
+        assert_int_equal(sl.band.y + sl.band.h, h);
+        assert_int_equal(sl.portrait, h > w);
+        /* Readable from across a lobby on a 7" panel: nothing under 12 px, headlines 20+. */
+        int base = w < h ? w : h;
+        assert_true(sl.status_px >= 12 && sl.label_px >= 12 && sl.summary_px >= 16);
+        assert_true(sl.headline_min_px >= 20 * base / 480);
+        assert_true(sl.crawl_px >= 20);
+        /* Proportional: the same share of the screen at every size (within rounding). */
+        assert_true(abs(sl.band.h * 1000 / base - 90) <= 3);
+    }
+}
+
+static void test_cards_fit(void **state)
+{
+    (void)state;
+    const char *long_title = "Congressional commission report lists seven findings on China and "
+                             "fentanyl and then goes on for far longer than any headline should";
+    const char *long_summary =
+        "The Congressional-Executive Commission on China said on April 16, 2024 that China "
+        "covertly assists exports of fentanyl materials through subsidies and incentives, and "
+        "this summary keeps going well past what a card can show so it must be cut somewhere.";
+    struct story stories[] = {
+        make_story("Two rounds of US tariffs reach 20% on all Chinese goods", "Short.", 2, "20%"),
+        make_story(long_title, long_summary, 3, "75,000"),
+        make_story(long_title, long_summary, 1, "April 16, 2024 and beyond"),
+        make_story("Wang Yi–Waltz channel stalls", "", 0, NULL),
+        make_story("Supercalifragilisticexpialidociouslylongunbreakablewordthatneverends",
+                   long_summary, 3, "1234567890123456789012345"),
+    };
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        int w = sizes[i][0], h = sizes[i][1];
+        struct screen_layout sl;
+        layout_screen(w, h, &sl);
+        for (size_t k = 0; k < sizeof(stories) / sizeof(stories[0]); k++) {
+            struct card_layout cl;
+            layout_card(&sl, &mono, &mono, &stories[k], &cl);
+            assert_true(cl.headline.line_count >= 1 && cl.headline.line_count <= 3);
+            assert_true(layout_rect_contains(sl.card, cl.headline_box));
+            check_block_in_box(&cl.headline, cl.headline_box, "headline", w, h);
+            if (cl.summary.line_count) {
+                assert_true(layout_rect_contains(sl.card, cl.summary_box));
+                check_block_in_box(&cl.summary, cl.summary_box, "summary", w, h);
+                assert_false(layout_rects_overlap(cl.headline_box, cl.summary_box));
+            }
+            assert_int_equal(cl.tile_count, stories[k].figure_count);
+            for (size_t t = 0; t < cl.tile_count; t++) {
+                if (!layout_rect_contains(sl.card, cl.tiles[t]))
+                    fail_msg("%dx%d story %zu: tile %zu outside the card", w, h, k, t);
+                assert_false(layout_rects_overlap(cl.tiles[t], cl.headline_box));
+                assert_false(layout_rects_overlap(cl.tiles[t], cl.summary_box));
+                for (size_t u = 0; u < t; u++)
+                    assert_false(layout_rects_overlap(cl.tiles[t], cl.tiles[u]));
+                assert_true(layout_rect_contains(cl.tiles[t], cl.value_box[t]));
+                check_block_in_box(&cl.value[t], cl.value_box[t], "figure value", w, h);
+                assert_int_equal(cl.value[t].line_count, 1);
+                if (cl.label[t].line_count) {
+                    assert_true(layout_rect_contains(cl.tiles[t], cl.label_box[t]));
+                    check_block_in_box(&cl.label[t], cl.label_box[t], "figure label", w, h);
+                    assert_false(layout_rects_overlap(cl.value_box[t], cl.label_box[t]));
+                }
+            }
+        }
+    }
+}
+
+static void test_short_figure_is_big(void **state)
+{
+    (void)state;
+    /* "20%" on 1080p gets a poster-sized value: the point of the figure tiles. */
+    struct screen_layout sl;
+    layout_screen(1920, 1080, &sl);
+    struct story s = make_story("Tariffs", "", 1, "20%");
+    struct card_layout cl;
+    layout_card(&sl, &mono, &mono, &s, &cl);
+    assert_true(cl.value[0].size_px >= 120);
+    assert_true(cl.value[0].size_px > 2 * sl.headline_max_px / 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_screen_regions),
+        cmocka_unit_test(test_cards_fit),
+        cmocka_unit_test(test_short_figure_is_big),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
