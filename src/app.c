@@ -106,7 +106,10 @@ int app_run(const struct app_options *opt)
         goto err_sdl;
     }
     SDL_ShowCursor(SDL_DISABLE);
-    SDL_Renderer *renderer = create_renderer(win, cfg.vsync);
+    /* Drivers without a screen have no vertical blank to wait for: pace with the timer. */
+    const char *driver = SDL_GetCurrentVideoDriver();
+    bool vsync = cfg.vsync && strcmp(driver, "offscreen") != 0 && strcmp(driver, "dummy") != 0;
+    SDL_Renderer *renderer = create_renderer(win, vsync);
     if (!renderer) {
         log_error("cannot create a renderer: %s", SDL_GetError());
         goto err_window;
@@ -133,12 +136,12 @@ int app_run(const struct app_options *opt)
     install_signals();
 
     struct pacing pacing;
-    pacing_init(&pacing, nominal_hz, cfg.vsync);
+    pacing_init(&pacing, nominal_hz, vsync);
     struct stage stage;
     stage_init(&stage, renderer, pacing_hz(&pacing));
     struct stats stats;
     stats_init(&stats, start_ns);
-    bool was_measured = false, running = true;
+    bool was_measured = false, was_timer = pacing.timer, running = true;
     int64_t periods = 1;
     int64_t end_ns = opt->duration_s > 0 ? start_ns + (int64_t)(opt->duration_s * 1e9) : 0;
 
@@ -178,7 +181,12 @@ int app_run(const struct app_options *opt)
         SDL_RenderPresent(renderer);
         int64_t presented = util_now_ns();
         periods = pacing_presented(&pacing, presented);
-        stats_record_frame(&stats, moved, work, stats.frames ? periods : 1);
+        if (periods > 1 && stats.frames > 0)
+            log_debug("frame %llu late by %lld periods (work %.2f ms, present %.2f ms)",
+                      (unsigned long long)stats.frames, (long long)(periods - 1),
+                      (double)work / 1e6, (double)(presented - frame_start - work) / 1e6);
+        stats_record_frame(&stats, moved, work, stats.frames ? periods : 1,
+                           stage_has_content(&stage));
         if (!stats.first_frame_ns) {
             stats.first_frame_ns = presented - start_ns;
             struct timespec ts;
@@ -187,6 +195,12 @@ int app_run(const struct app_options *opt)
         }
         if (!stats.first_content_ns && stage_has_content(&stage))
             stats.first_content_ns = presented - start_ns;
+        if (pacing.timer && !was_timer) {
+            /* We pace now; a renderer that imitates vsync by sleeping in present (SDL's
+             * software renderer does) would sleep on top of our timer. */
+            was_timer = true;
+            SDL_RenderSetVSync(renderer, 0);
+        }
         if (pacing.measured != was_measured) {
             was_measured = true;
             stage_set_refresh(&stage, pacing_hz(&pacing));

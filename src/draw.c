@@ -307,12 +307,12 @@ void stage_draw(struct stage *st, int64_t wall_time)
     if (st->card.slot >= 0) {
         int64_t into = st->time_ns - st->card_start_ns;
         if (st->prev_card.slot >= 0 && into < st->transition_ns && st->transition_ns > 0) {
-            /* Cross-fade, eased (smoothstep) so it starts and ends softly. */
+            /* The old card fades out, then the new one fades in, each eased (smoothstep):
+             * two cards never show on top of each other. */
             double x = (double)into / (double)st->transition_ns;
-            double e = x * x * (3 - 2 * x);
-            Uint8 a = (Uint8)(e * 255.0 + 0.5);
-            draw_card(st, st->prev_card, (Uint8)(255 - a));
-            draw_card(st, st->card, a);
+            double h = x < 0.5 ? 1.0 - 2.0 * x : 2.0 * x - 1.0;
+            Uint8 a = (Uint8)(h * h * (3 - 2 * h) * 255.0 + 0.5);
+            draw_card(st, x < 0.5 ? st->prev_card : st->card, a);
         } else {
             draw_card(st, st->card, 255);
         }

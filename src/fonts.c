@@ -112,7 +112,12 @@ static int measure_width(void *ctx, int size_px, const char *s, size_t len)
 static int measure_line_height(void *ctx, int size_px)
 {
     TTF_Font *ttf = font_at(ctx, size_px);
-    return ttf ? TTF_FontLineSkip(ttf) : size_px;
+    if (!ttf)
+        return size_px;
+    /* SDL_ttf grows a rendered line past the font's height when rounded glyph extents poke
+     * out (a pixel or so); leave room for that so lines never overlap. */
+    int skip = TTF_FontLineSkip(ttf), height = TTF_FontHeight(ttf) + 1 + size_px / 48;
+    return skip > height ? skip : height;
 }
 
 struct text_measure font_measure(struct font *f)

@@ -147,8 +147,8 @@ void layout_card(const struct screen_layout *sl, const struct text_measure *bold
             top = min_top;
         figures = (struct rect){card.x, top, card.w, card.y + card.h - top};
     }
-    /* Tiles stack in the figure area with gaps; they never get taller than half the
-     * card, so a lone figure stays a tile. */
+    /* Tiles stack in the figure area with gaps, centred; they never get taller than half the
+     * card (less in portrait, where the card is tall), so a lone figure stays a tile. */
     int gap = sl->gap;
     int inset = p;
     struct rect area = {figures.x + inset, figures.y + inset, figures.w - 2 * inset,
@@ -156,11 +156,11 @@ void layout_card(const struct screen_layout *sl, const struct text_measure *bold
     if (sl->portrait)
         area.x = card.x + p, area.w = card.w - 2 * p;
     int tile_h = (area.h - gap * (int)(n - 1)) / (int)n;
-    int max_tile_h = card.h * 50 / 100;
+    int max_tile_h = card.h * (sl->portrait ? 30 : 50) / 100;
     if (tile_h > max_tile_h)
         tile_h = max_tile_h;
     int used = tile_h * (int)n + gap * (int)(n - 1);
-    int y = area.y + (sl->portrait ? 0 : (area.h - used) / 2);
+    int y = area.y + (area.h - used) / 2;
     for (size_t i = 0; i < n; i++) {
         out->tiles[i] = (struct rect){area.x, y, area.w, tile_h};
         layout_tile(sl, bold, regular, &story->figures[i], out->tiles[i], out, i);

@@ -69,7 +69,7 @@ static void check_vsync(struct pacing *p, int64_t now_ns)
     memcpy(sorted, p->samples, n * sizeof(*sorted));
     qsort(sorted, n, sizeof(*sorted), cmp_i64);
     int64_t median = sorted[n / 2];
-    if (median >= p->nominal_period_ns / 2)
+    if (median >= p->nominal_period_ns * 3 / 4)
         return;
     log_warn("vsync is not honoured (presents every %.2f ms); pacing with a timer at %.2f Hz",
              (double)median / 1e6, 1e9 / (double)p->nominal_period_ns);
@@ -88,9 +88,9 @@ int64_t pacing_presented(struct pacing *p, int64_t now_ns)
         periods = crawl_periods(elapsed, p->period_ns);
         if (!p->timer && !p->measured) {
             p->samples[p->sample_count++] = elapsed;
-            if (p->sample_count == 8)
+            if (p->sample_count % 8 == 0)
                 check_vsync(p, now_ns);
-            if (p->sample_count == PACING_SAMPLES) {
+            if (!p->timer && p->sample_count == PACING_SAMPLES) {
                 int64_t est = pacing_estimate_period(p->samples, p->sample_count);
                 p->sample_count = 0;
                 if (est > p->nominal_period_ns / 2) {

@@ -13,20 +13,25 @@ void stats_init(struct stats *s, int64_t start_ns)
     s->start_ns = start_ns;
 }
 
-void stats_record_frame(struct stats *s, int step_px, int64_t work_ns, int64_t periods)
+void stats_record_frame(struct stats *s, int step_px, int64_t work_ns, int64_t periods,
+                        bool content)
 {
     s->frames++;
-    if (periods > 1) {
+    if (periods > 1 && content) {
         s->late_frames++;
         s->missed_periods += (uint64_t)(periods - 1);
     }
-    if (step_px < 0)
-        step_px = 0;
-    s->steps[step_px <= STATS_MAX_STEP ? step_px : STATS_MAX_STEP + 1]++;
     int64_t b = work_ns / STATS_WORK_BUCKET_NS;
     s->work[b < STATS_WORK_BUCKETS ? b : STATS_WORK_BUCKETS - 1]++;
     if (work_ns > s->work_max_ns)
         s->work_max_ns = work_ns;
+    if (!content) {
+        s->frames_blank++;
+        return;
+    }
+    if (step_px < 0)
+        step_px = 0;
+    s->steps[step_px <= STATS_MAX_STEP ? step_px : STATS_MAX_STEP + 1]++;
 }
 
 double stats_work_ms(const struct stats *s, double p)
@@ -73,6 +78,7 @@ char *stats_to_json(const struct stats *s)
     steps[n] = '\0';
     return xasprintf("{\n"
                      "  \"frames\": %llu,\n"
+                     "  \"frames_before_content\": %llu,\n"
                      "  \"refresh_hz\": %.3f,\n"
                      "  \"pacing\": \"%s\",\n"
                      "  \"steps_px\": %s,\n"
@@ -84,7 +90,8 @@ char *stats_to_json(const struct stats *s)
                      "  \"first_frame_unix_ns\": %lld,\n"
                      "  \"snapshots\": %d\n"
                      "}\n",
-                     (unsigned long long)s->frames, s->refresh_hz,
+                     (unsigned long long)s->frames, (unsigned long long)s->frames_blank,
+                     s->refresh_hz,
                      s->timer_paced ? "timer" : "vsync", steps,
                      (unsigned long long)s->late_frames, (unsigned long long)s->missed_periods,
                      stats_work_ms(s, 50), stats_work_ms(s, 99), (double)s->work_max_ns / 1e6,

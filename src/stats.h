@@ -10,9 +10,12 @@
 
 struct stats {
     uint64_t frames;
+    uint64_t frames_blank; /* presented before any content arrived: no crawl step recorded */
+    /* Counted while content is on screen (before it, nothing moves that could judder). */
     uint64_t late_frames;    /* presents that came one or more periods late */
     uint64_t missed_periods; /* refresh periods with no new frame */
-    uint64_t steps[STATS_MAX_STEP + 2]; /* [px] frames that moved the crawl px; last: more */
+    uint64_t steps[STATS_MAX_STEP + 2]; /* [px] content frames that moved the crawl px;
+                                           the last counts larger steps */
     uint32_t work[STATS_WORK_BUCKETS];
     int64_t work_max_ns;
     double refresh_hz;
@@ -25,7 +28,10 @@ struct stats {
 };
 
 void stats_init(struct stats *s, int64_t start_ns);
-void stats_record_frame(struct stats *s, int step_px, int64_t work_ns, int64_t periods);
+/* step_px: crawl pixels this frame moved; periods: refresh periods since the previous
+ * present; content: stories were on screen. */
+void stats_record_frame(struct stats *s, int step_px, int64_t work_ns, int64_t periods,
+                        bool content);
 /* Percentile p in [0,100] of the work per frame, in milliseconds (bucket resolution). */
 double stats_work_ms(const struct stats *s, double p);
 /* JSON text; caller frees. */

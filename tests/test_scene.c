@@ -1,0 +1,214 @@
+/* Scenes built with the real fonts at many screen sizes: every piece of text lies inside the
+ * region it belongs to (no overflow, nothing clipped), text lines never overlap, the crawl is
+ * tiled within texture limits, and the default content has a glyph for every character. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <SDL_ttf.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "feed.h"
+#include "scene.h"
+
+static const int sizes[][2] = {
+    {800, 480},  {1024, 600}, {1280, 720},  {1920, 1080}, {3840, 2160},
+    {1280, 1024}, {480, 800}, {1080, 1920}, {2160, 3840},
+};
+
+struct fixture {
+    struct config cfg;
+    struct scene_fonts fonts;
+};
+
+static int setup(void **state)
+{
+    static struct fixture f;
+    if (TTF_Init() != 0)
+        return -1;
+    config_init(&f.cfg);
+    if (!scene_fonts_init(&f.fonts, &f.cfg))
+        return -1;
+    *state = &f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    scene_fonts_finish(&f->fonts);
+    config_finish(&f->cfg);
+    TTF_Quit();
+    return 0;
+}
+
+static struct rect image_rect(const struct scene *s, const struct scene_placed *p)
+{
+    return (struct rect){p->x, p->y, s->images[p->image].w, s->images[p->image].h};
+}
+
+static void check_scene(const struct scene *s, const char *feed, int w, int h)
+{
+    const struct screen_layout *sl = &s->layout;
+    for (size_t c = 0; c < s->card_count; c++) {
+        const struct scene_card *card = &s->cards[c];
+        for (uint32_t i = 0; i < card->count; i++) {
+            struct rect r = image_rect(s, &s->placed[card->first + i]);
+            if (!layout_rect_contains(sl->card, r))
+                fail_msg("%s at %dx%d, card %zu: text %d,%d %dx%d leaves the card", feed, w, h,
+                         c, r.x, r.y, r.w, r.h);
+            /* Inside a tile entirely, or clear of every tile. */
+            for (size_t t = 0; t < card->tile_count; t++)
+                if (layout_rects_overlap(r, card->tiles[t]) &&
+                    !layout_rect_contains(card->tiles[t], r))
+                    fail_msg("%s at %dx%d, card %zu: text %d,%d %dx%d spills out of tile %zu",
+                             feed, w, h, c, r.x, r.y, r.w, r.h, t);
+            for (uint32_t k = 0; k < i; k++) {
+                struct rect o = image_rect(s, &s->placed[card->first + k]);
+                if (layout_rects_overlap(r, o))
+                    fail_msg("%s at %dx%d, card %zu: text %d,%d %dx%d and %d,%d %dx%d overlap",
+                             feed, w, h, c, o.x, o.y, o.w, o.h, r.x, r.y, r.w, r.h);
+            }
+        }
+    }
+    for (size_t g = 0; g < s->segment_count; g++) {
+        const struct scene_segment *seg = &s->segments[g];
+        int total = 0;
+        for (uint32_t k = 0; k < seg->count; k++) {
+            const struct scene_image *img = &s->images[seg->first + k];
+            assert_true(img->w <= 2048);
+            assert_int_equal(img->h, sl->band.h);
+            assert_true(img->opaque);
+            total += img->w;
+        }
+        assert_int_equal(total, seg->width);
+    }
+    if (s->brand != SCENE_NO_IMAGE) {
+        const struct scene_image *b = &s->images[s->brand];
+        assert_true(sl->brand.x + b->w <= sl->brand.x + sl->brand.w);
+        assert_true(b->h <= sl->top_bar.h);
+        /* The status and the clock (at most "12:59 PM" wide) stay clear of the brand. */
+        if (s->status != SCENE_NO_IMAGE) {
+            int clock_w = 4 * s->clock_cell_w + s->clock_colon_w;
+            int status_x = sl->clock_right - clock_w - 2 * sl->gap - s->images[s->status].w;
+            if (status_x <= sl->brand.x + b->w)
+                fail_msg("%s at %dx%d: status line runs into the brand", feed, w, h);
+        }
+    }
+}
+
+static void build_and_check(struct fixture *f, const char *path)
+{
+    struct story_list stories;
+    story_list_init(&stories);
+    char err[256];
+    if (!feed_load(path, &stories, err, sizeof(err)))
+        fail_msg("%s", err);
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        struct scene_params p = {sizes[i][0], sizes[i][1], 2048, &f->cfg, 1, 1741078800};
+        struct scene *s = scene_build(&p, &f->fonts, &stories);
+        assert_int_equal(s->card_count, stories.count);
+        assert_int_equal(s->segment_count, stories.count);
+        check_scene(s, path, sizes[i][0], sizes[i][1]);
+        scene_destroy(s);
+    }
+    story_list_finish(&stories);
+}
+
+static void test_default_feed_fits(void **state)
+{
+    build_and_check(*state, TICKER_SOURCE_DIR "/assets/feeds/default.json");
+}
+
+static void test_stress_feed_fits(void **state)
+{
+    build_and_check(*state, TICKER_TEST_DATA "/stress.json");
+}
+
+static void check_glyphs(struct font *font, const char *text)
+{
+    TTF_Font *ttf = font_at(font, 32);
+    size_t len = strlen(text);
+    for (size_t i = 0; i < len;) {
+        size_t n;
+        unsigned c = text_utf8_decode(text + i, len - i, &n);
+        if (!TTF_GlyphIsProvided32(ttf, c))
+            fail_msg("U+%04X in \"%s\" has no glyph in %s", c, text, font->path);
+        i += n;
+    }
+}
+
+static void test_default_content_has_glyphs(void **state)
+{
+    struct fixture *f = *state;
+    struct story_list stories;
+    story_list_init(&stories);
+    char err[256];
+    assert_true(feed_load(TICKER_SOURCE_DIR "/assets/feeds/default.json", &stories, err,
+                          sizeof(err)));
+    assert_true(stories.count >= 5 && stories.count <= 8);
+    for (size_t i = 0; i < stories.count; i++) {
+        const struct story *s = &stories.items[i];
+        check_glyphs(&f->fonts.bold, s->title);
+        check_glyphs(&f->fonts.regular, s->summary);
+        for (size_t k = 0; k < s->figure_count; k++) {
+            check_glyphs(&f->fonts.bold, s->figures[k].value);
+            check_glyphs(&f->fonts.regular, s->figures[k].label);
+        }
+    }
+    check_glyphs(&f->fonts.regular, TEXT_ELLIPSIS "\xe2\x80\x83\xe2\x97\x8f");
+    story_list_finish(&stories);
+}
+
+struct highlight_case {
+    const char *title;
+    const char *figure;
+    const char *expected; /* highlighted substrings joined by '|' */
+};
+
+static void test_highlights(void **state)
+{
+    (void)state;
+    static const struct highlight_case rows[] = {
+        {"Two rounds of US tariffs reach 20% on all Chinese goods", "20%", "20%"},
+        {"US ties about 75,000 American deaths a year to fentanyl", "75,000", "75,000"},
+        {"China's white paper of March 4 sets out its steps", "March 4", "March 4"},
+        {"Report of 2024 lists 7 findings", "2", "2024|7"},
+        {"5G rollout costs $1.5 billion", "", "$1.5"},
+        {"No numbers here", "here", "here"},
+        {"Wang Yi–Waltz channel stalls", "", ""},
+    };
+    for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+        struct story s = {0};
+        s.title = (char *)rows[r].title;
+        struct figure fig = {(char *)rows[r].figure, (char *)""};
+        s.figure_count = rows[r].figure[0] ? 1 : 0;
+        s.figures[0] = fig;
+        size_t a[8], b[8];
+        size_t n = scene_find_highlights(&s, a, b, 8);
+        char got[256] = "";
+        for (size_t i = 0; i < n; i++) {
+            char part[64];
+            snprintf(part, sizeof(part), "%s%.*s", i ? "|" : "", (int)(b[i] - a[i]),
+                     rows[r].title + a[i]);
+            strncat(got, part, sizeof(got) - strlen(got) - 1);
+        }
+        if (strcmp(got, rows[r].expected) != 0)
+            fail_msg("\"%s\": highlighted \"%s\", expected \"%s\"", rows[r].title, got,
+                     rows[r].expected);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default_feed_fits),
+        cmocka_unit_test(test_stress_feed_fits),
+        cmocka_unit_test(test_default_content_has_glyphs),
+        cmocka_unit_test(test_highlights),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
