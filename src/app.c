@@ -97,10 +97,17 @@ int app_run(const struct app_options *opt)
                   SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "none");
         goto err_sdl;
     }
-    Uint32 wflags = cfg.window_w > 0 ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP;
-    SDL_Window *win = SDL_CreateWindow("ticker", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
-                                       cfg.window_w > 0 ? cfg.window_w : 1280,
-                                       cfg.window_h > 0 ? cfg.window_h : 720, wflags);
+    /* Full screen is a borderless window the size of the display as well as a fullscreen
+     * request: a kiosk X server often has no window manager to honour the request. */
+    SDL_Rect bounds = {SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, cfg.window_w,
+                       cfg.window_h};
+    Uint32 wflags = 0;
+    if (cfg.window_w <= 0) {
+        if (SDL_GetDisplayBounds(0, &bounds) != 0)
+            bounds = (SDL_Rect){SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 1280, 720};
+        wflags = SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+    }
+    SDL_Window *win = SDL_CreateWindow("ticker", bounds.x, bounds.y, bounds.w, bounds.h, wflags);
     if (!win) {
         log_error("cannot create the window: %s", SDL_GetError());
         goto err_sdl;

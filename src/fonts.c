@@ -27,6 +27,11 @@ static char *resolve(const char *pattern)
     return path;
 }
 
+void fonts_shutdown(void)
+{
+    FcFini();
+}
+
 bool font_init(struct font *f, const char *pattern)
 {
     memset(f, 0, sizeof(*f));

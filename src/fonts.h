@@ -20,6 +20,9 @@ struct font {
     unsigned clock;
 };
 
+/* Frees fontconfig's global state; call once at the end, next to TTF_Quit(). */
+void fonts_shutdown(void);
+
 /* pattern: an absolute path, or a fontconfig pattern such as "Inter:bold". */
 bool font_init(struct font *f, const char *pattern);
 void font_finish(struct font *f);

@@ -99,6 +99,7 @@ err_target:
     scene_fonts_finish(&fonts);
 err_ttf:
     TTF_Quit();
+    fonts_shutdown();
 err_stories:
     story_list_finish(&stories);
 err_config:

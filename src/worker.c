@@ -229,6 +229,7 @@ static void *worker_main(void *arg)
     if (w->fonts_ok)
         scene_fonts_finish(&w->fonts);
     TTF_Quit();
+    fonts_shutdown();
     return NULL;
 }
 

@@ -42,6 +42,7 @@ static int teardown(void **state)
     scene_fonts_finish(&f->fonts);
     config_finish(&f->cfg);
     TTF_Quit();
+    fonts_shutdown();
     return 0;
 }
 
