@@ -6,10 +6,12 @@
 #include "log.h"
 #include "util.h"
 
-void stage_init(struct stage *st, SDL_Renderer *renderer, double refresh_hz)
+void stage_init(struct stage *st, SDL_Renderer *renderer, double refresh_hz, uint32_t background)
 {
     memset(st, 0, sizeof(*st));
     st->renderer = renderer;
+    st->background = (SDL_Color){(Uint8)(background >> 16), (Uint8)(background >> 8),
+                                 (Uint8)background, 255};
     st->newest = -1;
     st->pending = -1;
     st->card.slot = st->prev_card.slot = -1;
@@ -135,6 +137,11 @@ static void take_scene(struct stage *st, int slot)
         if (!old)
             st->card_start_ns = st->time_ns;
         crawl_advance(&st->crawl, 0, next_segment, st);
+    } else if (old->story_count == 0 && sc->story_count > 0 && st->card.slot >= 0) {
+        /* The fallback message gives way to the first news at once, not a card later. */
+        st->prev_card = st->card;
+        st->card = (struct card_ref){slot, 0};
+        st->card_start_ns = st->time_ns;
     }
     collect(st);
 }
@@ -286,8 +293,8 @@ void stage_draw(struct stage *st, int64_t wall_time)
 {
     SDL_Renderer *r = st->renderer;
     if (st->newest < 0) {
-        /* Before the first content: the background only, so the screen is never garbage. */
-        SDL_SetRenderDrawColor(r, 0x0b, 0x12, 0x20, 255);
+        /* Before the first scene: the background only, so the screen is never garbage. */
+        set_color(r, st->background, 255);
         SDL_RenderClear(r);
         return;
     }

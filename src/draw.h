@@ -25,6 +25,7 @@ struct card_ref {
 
 struct stage {
     SDL_Renderer *renderer; /* not owned */
+    SDL_Color background;
     int64_t card_ns, transition_ns;
     int step_px; /* crawl pixels per refresh period */
     int px_per_s;
@@ -38,7 +39,8 @@ struct stage {
     int64_t card_start_ns; /* when the current card came up */
 };
 
-void stage_init(struct stage *st, SDL_Renderer *renderer, double refresh_hz);
+/* background: 0xRRGGBB shown before the first scene arrives. */
+void stage_init(struct stage *st, SDL_Renderer *renderer, double refresh_hz, uint32_t background);
 void stage_finish(struct stage *st);
 /* Takes ownership of a new scene. If one is still uploading, that one is dropped. */
 void stage_push(struct stage *st, struct scene *scene);

@@ -80,7 +80,7 @@ int headless_render(const struct render_options *opt)
         goto err_target;
     }
     struct stage stage;
-    stage_init(&stage, renderer, HEADLESS_HZ);
+    stage_init(&stage, renderer, HEADLESS_HZ, cfg.theme.background);
     stage_push(&stage, scene);
     stage_upload(&stage, -1);
     /* The same clock as the live sign: whole refresh periods since start. */

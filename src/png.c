@@ -14,7 +14,13 @@
 
 static const uint8_t png_signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-enum { COLOUR_GREY = 0, COLOUR_RGB = 2, COLOUR_PALETTE = 3, COLOUR_GREY_ALPHA = 4, COLOUR_RGBA = 6 };
+enum {
+    COLOUR_GREY = 0,
+    COLOUR_RGB = 2,
+    COLOUR_PALETTE = 3,
+    COLOUR_GREY_ALPHA = 4,
+    COLOUR_RGBA = 6
+};
 enum { FILTER_NONE, FILTER_SUB, FILTER_UP, FILTER_AVERAGE, FILTER_PAETH, FILTER_COUNT };
 
 /* The spec keeps chunk lengths below 2^31 so they survive signed 32-bit readers. */
@@ -122,8 +128,7 @@ static uint64_t filter_cost(const uint8_t *filtered, size_t len)
     return sum;
 }
 
-static bool unfilter_row(uint8_t type, uint8_t *row, const uint8_t *prior, size_t len,
-                         unsigned bpp)
+static bool unfilter_row(uint8_t type, uint8_t *row, const uint8_t *prior, size_t len, unsigned bpp)
 {
     switch (type) {
     case FILTER_NONE:
@@ -209,9 +214,8 @@ static bool encode(const struct png_image *img, const char *name, uint8_t **out,
     *out = NULL;
     *out_len = 0;
     if (!img->rgba || !dimensions_ok(img->width, img->height)) {
-        log_error("%s: cannot encode a %" PRIu32 "x%" PRIu32 " image%s (sides must be 1..%u)",
-                  name, img->width, img->height, img->rgba ? "" : " without pixels",
-                  PNG_MAX_DIMENSION);
+        log_error("%s: cannot encode a %" PRIu32 "x%" PRIu32 " image%s (sides must be 1..%u)", name,
+                  img->width, img->height, img->rgba ? "" : " without pixels", PNG_MAX_DIMENSION);
         return false;
     }
 
@@ -338,7 +342,8 @@ static bool parse_header(const uint8_t *body, uint32_t len, struct header *hdr, 
     }
     if (interlace != 0) {
         log_error("%s: %s", name,
-                  interlace == 1 ? "interlaced PNGs are not supported" : "unknown interlace method");
+                  interlace == 1 ? "interlaced PNGs are not supported"
+                                 : "unknown interlace method");
         return false;
     }
     return true;
@@ -377,8 +382,7 @@ static void inflater_finish(struct inflater *inf)
     inf->buf = NULL;
 }
 
-static bool inflater_feed(struct inflater *inf, const uint8_t *data, uint32_t len,
-                          const char *name)
+static bool inflater_feed(struct inflater *inf, const uint8_t *data, uint32_t len, const char *name)
 {
     /* Bytes after the end of the deflate stream are ignored, as libpng does. */
     if (inf->ended)
@@ -412,8 +416,7 @@ static bool inflater_feed(struct inflater *inf, const uint8_t *data, uint32_t le
         }
         /* With input and output room both available, no progress means a broken stream. */
         if (ret != Z_OK && !(ret == Z_BUF_ERROR && inf->zs.avail_out == 0)) {
-            log_error("%s: corrupt image data: %s", name,
-                      inf->zs.msg ? inf->zs.msg : zError(ret));
+            log_error("%s: corrupt image data: %s", name, inf->zs.msg ? inf->zs.msg : zError(ret));
             return false;
         }
     }
@@ -481,8 +484,7 @@ static bool valid_chunk_type(const uint8_t *type)
     return true;
 }
 
-bool png_decode(const uint8_t *data, size_t len, struct png_image *img,
-                const char *name_for_errors)
+bool png_decode(const uint8_t *data, size_t len, struct png_image *img, const char *name_for_errors)
 {
     const char *name = name_for_errors ? name_for_errors : "png";
     memset(img, 0, sizeof(*img));
@@ -550,9 +552,14 @@ bool png_decode(const uint8_t *data, size_t len, struct png_image *img,
         log_error("%s: no IDAT chunk", name);
         goto err_finish_inflater;
     }
-    if (!inf.ended || inf.zs.total_out != inf.expected) {
-        log_error("%s: image data is cut short: %lu of %zu bytes%s", name, inf.zs.total_out,
-                  inf.expected, inf.ended ? "" : ", stream unterminated");
+    if (!inf.ended) {
+        log_error("%s: compressed image data ends early, after %lu of %zu bytes", name,
+                  inf.zs.total_out, inf.expected);
+        goto err_finish_inflater;
+    }
+    if (inf.zs.total_out != inf.expected) {
+        log_error("%s: image data is %lu bytes, the header implies %zu", name, inf.zs.total_out,
+                  inf.expected);
         goto err_finish_inflater;
     }
 

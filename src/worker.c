@@ -107,10 +107,10 @@ static void wake_render_thread(struct worker *w)
         log_warn("cannot wake the render thread: %s", SDL_GetError());
 }
 
-static void build_and_post(struct worker *w, int width, int height, int max_tile_w)
+static bool build_and_post(struct worker *w, int width, int height, int max_tile_w)
 {
     if (!w->fonts_ok || width <= 0 || height <= 0)
-        return;
+        return false;
     int64_t t0 = util_now_ns();
     struct scene_params p = {width, height, max_tile_w, &w->config, w->next_scene_id++,
                              w->updated_at};
@@ -123,6 +123,7 @@ static void build_and_post(struct worker *w, int width, int height, int max_tile
     pthread_mutex_unlock(&w->lock);
     scene_destroy(stale);
     wake_render_thread(w);
+    return true;
 }
 
 /* Polls every source; returns true when what is shown changed. */
@@ -186,7 +187,8 @@ static void *worker_main(void *arg)
         return NULL;
     }
     w->fonts_ok = scene_fonts_init(&w->fonts, &w->config);
-    bool dirty = false;
+    /* The first scene is built even when every source fails: the fallback message shows. */
+    bool dirty = true;
     for (;;) {
         pthread_mutex_lock(&w->lock);
         bool quit = w->quit, reload = w->reload, resized = w->screen_changed;
@@ -216,10 +218,8 @@ static void *worker_main(void *arg)
             dirty |= poll_sources(w);
             w->next_poll_ns = now + (int64_t)shortest_refresh_s(&w->config) * 1000000000;
         }
-        if (dirty || resized) {
-            build_and_post(w, width, height, max_tile_w);
+        if ((dirty || resized) && build_and_post(w, width, height, max_tile_w))
             dirty = false;
-        }
         int64_t wait_ms = (w->next_poll_ns - util_now_ns()) / 1000000;
         if (wait_ms > 0) {
             int numfds;

@@ -32,8 +32,8 @@ static bool imgcmp_parse_number(const char *option, const char *text, long long 
     errno = 0;
     long long v = strtoll(text, &end, 10);
     if (errno != 0 || end == text || *end != '\0' || v < 0 || v > max) {
-        fprintf(stderr, "imgcmp: %s wants a whole number from 0 to %lld, not \"%s\"\n", option,
-                max, text);
+        fprintf(stderr, "imgcmp: %s wants a whole number from 0 to %lld, not \"%s\"\n", option, max,
+                text);
         return false;
     }
     *value = v;
@@ -99,8 +99,8 @@ int main(int argc, char **argv)
         goto err_finish_expected;
     if (expected.width != actual.width || expected.height != actual.height) {
         fprintf(stderr, "imgcmp: %s is %" PRIu32 "x%" PRIu32 " but %s is %" PRIu32 "x%" PRIu32 "\n",
-                opts.expected_path, expected.width, expected.height, opts.actual_path,
-                actual.width, actual.height);
+                opts.expected_path, expected.width, expected.height, opts.actual_path, actual.width,
+                actual.height);
         goto err_finish_actual;
     }
 
@@ -134,9 +134,8 @@ int main(int argc, char **argv)
            differing, opts.tolerance, max_difference, expected.width, expected.height);
     if (diff && !png_write(opts.diff_path, &expected))
         goto err_finish_actual;
-    status = (unsigned long long)differing <= (unsigned long long)opts.max_pixels
-                 ? EXIT_SAME
-                 : EXIT_DIFFERENT;
+    status = (unsigned long long)differing <= (unsigned long long)opts.max_pixels ? EXIT_SAME
+                                                                                  : EXIT_DIFFERENT;
 
 err_finish_actual:
     png_image_finish(&actual);
