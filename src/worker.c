@@ -155,7 +155,8 @@ static int shortest_refresh_s(const struct config *cfg)
     return s;
 }
 
-static void reload_config(struct worker *w)
+/* Returns false when the file has errors (the running configuration stays). */
+static bool reload_config(struct worker *w)
 {
     if (w->config_path) {
         struct config fresh;
@@ -163,7 +164,7 @@ static void reload_config(struct worker *w)
         if (!config_load(&fresh, w->config_path)) {
             log_error("%s: keeping the running configuration", w->config_path);
             config_finish(&fresh);
-            return;
+            return false;
         }
         worker_add_sources(&fresh, (const char *const *)w->cli_feeds, w->cli_feed_count);
         config_finish(&w->config);
@@ -177,6 +178,7 @@ static void reload_config(struct worker *w)
         w->fonts = fonts;
         w->fonts_ok = true;
     }
+    return true;
 }
 
 static void *worker_main(void *arg)
@@ -209,9 +211,9 @@ static void *worker_main(void *arg)
             free(stats_path);
         }
         if (reload) {
-            reload_config(w);
+            /* SIGHUP also means "look at the sources now". */
             w->next_poll_ns = 0;
-            dirty = true;
+            dirty |= reload_config(w);
         }
         int64_t now = util_now_ns();
         if (now >= w->next_poll_ns) {
