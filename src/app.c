@@ -197,6 +197,9 @@ int app_run(const struct app_options *opt)
         SDL_RenderPresent(renderer);
         int64_t presented = util_now_ns();
         periods = pacing_presented(&pacing, presented);
+        if (work > pacing.period_ns / 2)
+            log_debug("frame %llu: work %.2f ms (content %d)", (unsigned long long)stats.frames,
+                      (double)work / 1e6, stage_has_content(&stage));
         if (periods > 1 && stats.frames > 0)
             log_debug("frame %llu late by %lld periods (work %.2f ms, present %.2f ms)",
                       (unsigned long long)stats.frames, (long long)(periods - 1),

@@ -94,6 +94,14 @@ static void upload_image(struct stage *st, struct stage_scene *ss)
         log_error("cannot upload a %dx%d texture: %s", img->w, img->h, SDL_GetError());
     } else {
         SDL_SetTextureBlendMode(tex, img->opaque ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+        /* Draw it once, invisibly (the frame is cleared after uploads): drivers finish
+         * uploads and compile shader variants on first use, and that cost belongs in this
+         * frame's upload budget rather than in the first frame that shows the scene. */
+        SDL_Rect dot = {0, 0, 1, 1};
+        SDL_SetTextureAlphaMod(tex, 0);
+        SDL_RenderCopy(st->renderer, tex, NULL, &dot);
+        SDL_RenderFlush(st->renderer);
+        SDL_SetTextureAlphaMod(tex, 255);
     }
     ss->textures[ss->uploaded++] = tex;
     /* The pixels now live in the texture; the surface is not needed again. */
