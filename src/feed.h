@@ -1,5 +1,5 @@
-/* Feed reading: a source (path or URL) into a story list. This issue reads JSON Feed 1.0/1.1
- * with the `_ticker` extension (docs/feed-format.md); RSS and Atom are detected and refused. */
+/* Feed reading: a document (JSON Feed, RSS 0.9x/1.0/2.0 or Atom 1.0, told apart by content)
+ * into a story list. Formats and limits: docs/feed-format.md. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
@@ -8,15 +8,18 @@
 
 #define FEED_MAX_BYTES (8u * 1024 * 1024)
 #define FEED_MAX_ITEMS 500
+#define FEED_MAX_TITLE_BYTES 1024
+#define FEED_MAX_SUMMARY_BYTES 4096
+#define FEED_MAX_FIGURE_BYTES 256
+#define FEED_SUMMARY_CHARS 300 /* code points a summary is cut to */
 
-/* Parses a feed document. source_name is copied into each story's `source`. On failure
- * writes "NAME: reason" into err (one line) and returns false; out is left empty. */
-bool feed_parse(const char *data, size_t len, const char *source_name, struct story_list *out,
-                char *err, size_t err_size);
+/* Parses a feed document. name is used in messages and copied into each story's `source`;
+ * http_charset is the charset parameter of the HTTP Content-Type, or NULL. On failure writes
+ * "NAME[:LINE:COL]: reason" (one line) into err and returns false; the stories read before
+ * the error stay in out when the format allows reading part of a document. */
+bool feed_parse(const char *data, size_t len, const char *name, const char *http_charset,
+                struct story_list *out, char *err, size_t err_size);
 
-/* Reads SRC (a file path; URLs are fetched by the worker) and parses it. */
+/* Reads SRC, a file path or an http(s) URL (fetched here, blocking: for the command line),
+ * and parses it. */
 bool feed_load(const char *src, struct story_list *out, char *err, size_t err_size);
-
-/* Collapses whitespace, drops control characters and replaces invalid UTF-8 with U+FFFD.
- * Returns a new string. */
-char *feed_clean_text(const char *s, size_t max_bytes);

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 
@@ -107,16 +108,80 @@ void story_list_sort(struct story_list *list)
     free(tmp);
 }
 
-void story_list_drop_expired(struct story_list *list, int64_t now)
+
+/* Keeps the stories for which keep() is true, in order. */
+static void filter(struct story_list *list, bool (*keep)(const struct story *s, const void *ctx),
+                   const void *ctx)
 {
     size_t kept = 0;
     for (size_t i = 0; i < list->count; i++) {
         struct story *s = &list->items[i];
-        if (s->expires != STORY_NO_DATE && s->expires <= now) {
+        if (!keep(s, ctx)) {
             story_finish(s);
             continue;
         }
         list->items[kept++] = *s;
     }
     list->count = kept;
+}
+
+static bool is_new(const struct story *s, const void *ctx)
+{
+    const struct story_list *list = ctx;
+    for (const struct story *o = list->items; o < s; o++) {
+        if (strcmp(o->id, s->id) == 0 || (s->link[0] && strcmp(o->link, s->link) == 0) ||
+            strcasecmp(o->title, s->title) == 0)
+            return false;
+    }
+    return true;
+}
+
+void story_list_dedup(struct story_list *list)
+{
+    /* Quadratic, but over at most a few hundred stories, and only when content changes.
+     * Decide first, then drop, so comparisons see the list as it was. */
+    size_t n = list->count;
+    bool *dup = xcalloc(n ? n : 1, sizeof(bool));
+    for (size_t i = 0; i < n; i++)
+        dup[i] = !is_new(&list->items[i], list);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (dup[i]) {
+            story_finish(&list->items[i]);
+            continue;
+        }
+        list->items[kept++] = list->items[i];
+    }
+    list->count = kept;
+    free(dup);
+}
+
+static bool not_expired(const struct story *s, const void *ctx)
+{
+    return s->expires == STORY_NO_DATE || s->expires > *(const int64_t *)ctx;
+}
+
+void story_list_drop_expired(struct story_list *list, int64_t now)
+{
+    filter(list, not_expired, &now);
+}
+
+struct age_limit {
+    int64_t now, max_age_s;
+};
+
+static bool young_enough(const struct story *s, const void *ctx)
+{
+    const struct age_limit *a = ctx;
+    return a->max_age_s <= 0 || s->published == STORY_NO_DATE ||
+           s->published >= a->now - a->max_age_s;
+}
+
+void story_list_prepare(struct story_list *list, int64_t now, int64_t max_age_s)
+{
+    story_list_drop_expired(list, now);
+    struct age_limit a = {now, max_age_s};
+    filter(list, young_enough, &a);
+    story_list_sort(list);
+    story_list_dedup(list);
 }

@@ -44,3 +44,8 @@ void story_list_append(struct story_list *dst, struct story_list *src);
 void story_list_sort(struct story_list *list);
 /* Drops stories whose expiry is at or before now. */
 void story_list_drop_expired(struct story_list *list, int64_t now);
+/* Drops later stories that repeat an earlier one's id, link or title (case-insensitive). */
+void story_list_dedup(struct story_list *list);
+/* What the sign shows of a merged list: expired stories and (max_age_s > 0) those published
+ * longer ago than max_age_s dropped, sorted, duplicates removed. */
+void story_list_prepare(struct story_list *list, int64_t now, int64_t max_age_s);

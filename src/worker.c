@@ -71,8 +71,7 @@ bool worker_load_sources(const struct config *cfg, struct story_list *out)
         }
         story_list_finish(&one);
     }
-    story_list_drop_expired(out, (int64_t)time(NULL));
-    story_list_sort(out);
+    story_list_prepare(out, (int64_t)time(NULL), (int64_t)cfg->max_age_hours * 3600);
     return any;
 }
 

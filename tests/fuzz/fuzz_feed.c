@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct story_list list;
     story_list_init(&list);
     char err[256];
-    feed_parse((const char *)data, size, "fuzz", &list, err, sizeof(err));
+    feed_parse((const char *)data, size, "fuzz", NULL, &list, err, sizeof(err));
     story_list_finish(&list);
     return 0;
 }

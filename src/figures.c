@@ -1,0 +1,1512 @@
+#include "figures.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+#include "util.h"
+
+/* How it works: one linear pass turns the text into words, numbers and punctuation (byte
+ * ranges, no copies), a sentence or a bounded window at a time. Each number is then judged
+ * from the few tokens around it, and its label is built from word tokens next to it. The word
+ * lists below are the only language knowledge: English-first, but numbers, "%" and currency
+ * signs are script-neutral, so other languages still get values with a best-effort label. */
+
+#define VALUE_MAX 64
+#define LABEL_MAX 48
+#define LABEL_WORDS 6
+#define NUMBER_MAX_BYTES 32
+#define NUMBER_MAX_GROUPS 8
+/* A window holds one sentence; a longer run of text is cut into overlapping windows so every
+ * number still sees LOOKAHEAD tokens after it and KEEP_BEHIND tokens before it. */
+#define WINDOW 256
+#define LOOKAHEAD 24
+#define KEEP_BEHIND 16
+/* Candidates kept while scanning; more than ever reach a card, so the ranking can choose. */
+#define POOL_SIZE 16
+#define PHRASE_MAX 16
+/* A label cut from text without spaces (CJK) takes this many characters after the number. */
+#define CJK_LABEL_CHARS 6
+
+enum word_flag {
+    W_ARTICLE = 1u << 0,
+    W_DET = 1u << 1,  /* determiners and pronoun adjectives: dropped at label edges */
+    W_LINK = 1u << 2, /* prepositions a label may run through ("deaths in Texas") */
+    W_PREP = 1u << 3, /* prepositions that end a label ("... a year to fentanyl") */
+    W_CONJ = 1u << 4,
+    W_VERB = 1u << 5,   /* verbs and auxiliaries that end a label */
+    W_BREAK = 1u << 6,  /* pronouns and words that start a new idea: "for the first time" */
+    W_APPROX = 1u << 7, /* "about 75,000": skipped when looking for the subject */
+    W_LEADIN = 1u << 8, /* "tariffs totaling 20%": links a subject to the figure */
+    W_TIME = 1u << 9,
+    W_MONTH = 1u << 10,
+    W_SCALE = 1u << 11,           /* "1.5 million" */
+    W_CURRENCY = 1u << 12,        /* "5 dollars" */
+    W_CURRENCY_SCALED = 1u << 13, /* money only after a scale word: "2 billion pounds" */
+    W_UNIT = 1u << 14,            /* abbreviations kept in the value: "5 km" */
+    W_UNIT_WORD = 1u << 15,       /* nouns that make even a small number a figure: "5 years" */
+    W_NAMES_NUMBER = 1u << 16,    /* "Route 66", "No 10", "aged 45": the number is a name or rank */
+    W_YEAR_BEFORE = 1u << 17,     /* "by 2030": a target year is the point */
+    W_YEAR_VERB = 1u << 18,       /* "2024 was ...": a year as the subject is the point */
+    W_PERCENT = 1u << 19,
+    W_CLOCK = 1u << 20, /* "9 am", "10 GMT": a time of day */
+};
+
+#define W_STOP (W_PREP | W_CONJ | W_VERB | W_BREAK)
+#define W_EDGE (W_ARTICLE | W_DET | W_LINK | W_PREP | W_CONJ | W_VERB | W_BREAK | W_APPROX)
+#define W_NOT_CONTENT                                                                              \
+    (W_EDGE | W_TIME | W_MONTH | W_SCALE | W_CURRENCY | W_PERCENT | W_CLOCK | W_LEADIN)
+
+struct word_group {
+    unsigned flags;
+    const char *words; /* lowercase, separated by single spaces; matched case-insensitively */
+};
+
+/* A word in several groups gets all their flags ("that" is a determiner and a conjunction). */
+static const struct word_group word_groups[] = {
+    {W_ARTICLE, "a an the"},
+    /* Function words of other languages that use spaces: only dropped at label edges, so a
+     * French or German label does not start with "de" or "im". */
+    {W_ARTICLE, "der die das den dem des im bei von und le les la du au aux de et el los las del "
+                "al en di на в до по и"},
+    {W_DET, "this that these those its their his her our your my some any such each every both "
+            "also even still very"},
+    {W_LINK, "of on in for per among across within throughout near"},
+    {W_PREP, "to by until till at from with without into onto upon against after before since "
+             "during through via like despite amid between toward towards beyond versus vs off "
+             "out as about around over under up down below above"},
+    {W_CONJ, "that after before since as than and or but nor yet so because while whereas "
+             "although though if unless whether which who whom whose where when why how what "
+             "then"},
+    {W_BREAK, "it they he she we you i there them now first second third fourth fifth sixth "
+              "seventh eighth ninth tenth straight consecutive"},
+    {W_APPROX, "some as than about around over under now below above approximately nearly "
+               "almost roughly estimated just only barely more less fewer least most much many "
+               "another upwards circa"},
+    /* Auxiliaries and verbs common in news: each ends a label. */
+    {W_VERB, "being am having will would could should may might must can cannot shall do does "
+             "did said says say saying told tells according citing causing including noting "
+             "adding warns reports announces expects seeks sought wants want makes made make get "
+             "gets got take takes took taken see sees saw seen faces go goes went gone come "
+             "comes came give gives gave given shows shown remain remains become becomes became "
+             "marks brought brings put puts keep keeps kept means meant needs sold sent built "
+             "bought began won met fled struck die dies shot buy buys sell sells acquire "
+             "acquires own owns believe believes think thinks live expect predict predicts "
+             "oppose opposes favor favour prefer prefers approve approves"},
+    /* Verbs that tie a subject to its figure: "tariffs totaling 20%", "prices rose 5%". */
+    {W_VERB | W_LEADIN, "is are was were be been has have had lost reach reached reaches "
+                        "reaching totaling totalling totaled totalled totals rose risen fell "
+                        "fallen grew grown sank shrank slid stood stands hits tops exceeds "
+                        "costing pays paid spend spent held kills killing invest invests"},
+    /* Lead-ins that are nouns just as often: "a 20% cut in rates", "costs fell 3%". */
+    {W_LEADIN,
+     "worth hit cut cuts costs pay raise raises hikes lifts lowers boosts slashes rise rises "
+     "rising fall falls falling drop drops gain gains jump jumps surge surges climb "
+     "climbs top tops soar slump slide plunge tumble sink dip rally grow shrink"},
+    {W_LEADIN, "of for to by at from up down"},
+    {W_YEAR_BEFORE, "by until till"},
+    {W_YEAR_VERB, "is was has had will would could sees saw becomes became marks brought brings"},
+    {W_TIME, "annually yearly monthly weekly daily today yesterday tomorrow tonight last next "
+             "earlier later ago quarter overall alone month-on-month year-on-year year-over-year "
+             "quarter-on-quarter monday tuesday wednesday thursday friday saturday sunday"},
+    /* Adverbs of place read like time here: they say where, not what is counted. */
+    {W_TIME, "worldwide globally nationwide overseas abroad"},
+    {W_TIME | W_UNIT_WORD, "year years month months week weeks day days hour hours minutes "
+                           "seconds decades"},
+    {W_TIME | W_MONTH, "january february march april may june july august september october "
+                       "november december"},
+    {W_MONTH, "jan feb mar apr jun jul aug sep sept oct nov dec"},
+    {W_UNIT_WORD, "miles mile kilometres kilometers metres meters tonnes tons degrees points "
+                  "feet acres hectares litres liters gallons barrels kilograms grams pounds"},
+    {W_UNIT, "km c kg mph kph cm mm mg lb lbs oz ft gw mw kw gwh mwh kwh twh tb gb gbps mbps ghz "
+             "mhz"},
+    {W_SCALE, "thousand million billion trillion mn mln bn tn trn crore crores lakh lakhs"},
+    {W_CURRENCY, "dollar dollars euro euros yuan renminbi yen rupee rupees rubles roubles pesos "
+                 "francs"},
+    {W_CURRENCY_SCALED, "won pounds rand reais lira"},
+    {W_PERCENT, "percent pct prozent"},
+    {W_NAMES_NUMBER, "no nos number page section article chapter route flight gate room level "
+                     "grade version season episode phase stage round platform channel floor aged "
+                     "age ages ranked week day"},
+    {W_CLOCK, "am pm a.m. p.m. gmt utc bst cet et est pt o'clock o’clock"},
+};
+
+/* ISO codes before or after an amount: "USD 5 million", "100 EUR". Matched case-sensitively
+ * so the words "cad" or "rub" never turn a number into money. */
+static const char *const currency_codes[] = {
+    "USD", "EUR", "GBP", "JPY", "CNY", "RMB", "CHF", "INR", "AUD", "CAD", "HKD", "KRW",
+    "RUB", "BRL", "MXN", "ZAR", "SEK", "NOK", "DKK", "PLN", "SGD", "NZD", "Rs",
+};
+
+/* Letters glued before "$" that name the dollar: "US$5", "HK$10". Case-sensitive. */
+static const char *const dollar_prefixes[] = {"US", "A", "AU", "C", "CA", "HK",
+                                              "NZ", "S", "NT", "R", "MX", "Mex"};
+
+/* Words before "N years" that make it a span of time rather than a figure. */
+static const char *const duration_words[] = {"in",    "after", "over", "within", "for",
+                                             "since", "past",  "last", "first",  "next"};
+
+/* Nouns that only measure out what follows "of": the label is "US tariffs", not "rounds". */
+static const char *const quantity_nouns[] = {
+    "rounds", "round",    "number", "share", "percentage", "proportion", "half",
+    "part",   "majority", "lot",    "lots",  "series",     "couple",     "pair",
+    "total",  "amount",   "wave",   "waves", "set"};
+
+static const char *const irregular_plurals[] = {"people", "children", "men", "women"};
+
+/* "5.8% of GDP" measures the subject before it, not GDP. */
+static const char *const share_bases[] = {"gdp", "output"};
+
+/* Suffixes glued to a number, matched case-insensitively. */
+static const char *const glued_scales[] = {"k", "m", "mn", "mln", "b", "bn", "tn", "trn"};
+
+enum tok_kind { TOK_WORD, TOK_NUMBER, TOK_PUNCT };
+
+enum num_form {
+    NUM_BAD,           /* time, fraction, version, phone-like, leading zero: never a figure */
+    NUM_INT,           /* 75 */
+    NUM_DECIMAL,       /* 3.5 */
+    NUM_GROUPED,       /* 75,000  1.234.567  75 000 (thin or no-break space) */
+    NUM_DOT3,          /* 75.000: a decimal in English, thousands in German */
+    NUM_DECIMAL_COMMA, /* 3,5 */
+};
+
+struct token {
+    size_t start, end; /* bytes into the text */
+    enum tok_kind kind;
+    bool space_before;
+    unsigned cp;         /* TOK_PUNCT: the code point; U+FFFD for invalid bytes */
+    enum num_form form;  /* TOK_NUMBER */
+    unsigned int_digits; /* TOK_NUMBER: digits before the first separator */
+    uint64_t int_value;  /* TOK_NUMBER: the integer part (capped) */
+    double amount;       /* TOK_NUMBER: for comparing the two ends of a range */
+    unsigned flags;      /* TOK_WORD: word_groups flags, once looked up */
+    bool looked_up;
+    bool in_figure; /* part of a figure already taken: labels stop there */
+};
+
+struct window {
+    const char *s;
+    struct token toks[WINDOW];
+    size_t n;
+    bool starts_text; /* toks[0] is the first token of the text */
+    int title_case;   /* -1 unknown, else whether most words are capitalised */
+};
+
+enum fig_kind {
+    FIG_NONE,
+    FIG_PERCENT,
+    FIG_MONEY,
+    FIG_SCALED,
+    FIG_MULTIPLIER,
+    FIG_RATIO,
+    FIG_GROUPED,
+    FIG_UNIT,
+    FIG_COUNT,
+    FIG_YEAR,
+};
+
+/* How much each kind tends to be "the point" of a story. */
+static const int kind_score[] = {
+    [FIG_NONE] = 0,        [FIG_PERCENT] = 60, [FIG_MONEY] = 60,   [FIG_SCALED] = 55,
+    [FIG_MULTIPLIER] = 50, [FIG_RATIO] = 55,   [FIG_GROUPED] = 45, [FIG_UNIT] = 35,
+    [FIG_COUNT] = 30,      [FIG_YEAR] = 20,
+};
+
+enum label_rule {
+    LABEL_AROUND,        /* noun phrase after the figure, or its subject before */
+    LABEL_CLAUSE_BEFORE, /* the words before rule_at: "ban petrol car sales" by 2035 */
+    LABEL_AFTER,         /* the phrase starting at rule_at: 2024 was "the hottest year" */
+};
+
+struct figure_span {
+    enum fig_kind kind;
+    size_t first, last; /* tokens of the value (sign, currency, number, suffix) */
+    size_t number_last; /* last token of the number or range */
+    size_t consumed;    /* last token the figure used; scanning resumes after it */
+    const char *suffix; /* replaces tokens after number_last in the value ("%") */
+    enum label_rule rule;
+    size_t rule_at;
+};
+
+struct phrase {
+    size_t words[PHRASE_MAX];
+    size_t count;
+};
+
+struct candidate {
+    char value[VALUE_MAX + 1];
+    char label[LABEL_MAX + 1];
+    int score;
+    unsigned seq;
+};
+
+struct pool {
+    struct candidate items[POOL_SIZE];
+    size_t count;
+    unsigned next_seq;
+};
+
+static bool is_ascii_digit(unsigned c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_ascii_alpha(unsigned c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool is_ascii_upper(unsigned c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+static unsigned char ascii_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+static bool is_space_cp(unsigned c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0xA0 ||
+           (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
+}
+
+/* Anything that can be part of a word in some script. Punctuation, symbols, controls and
+ * invalid bytes are not, so they never end up inside a label. */
+static bool is_letter(unsigned c)
+{
+    if (c < 0x80)
+        return is_ascii_alpha(c);
+    if (c == 0xFFFD || c <= 0xBF || c == 0xD7 || c == 0xF7 || c == 0x0E3F)
+        return false;
+    if (c == 0x200C || c == 0x200D) /* joiners inside Persian, Indic and emoji words */
+        return true;
+    return !((c >= 0x2000 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) ||
+             (c >= 0xD800 && c <= 0xF8FF) || (c >= 0xFE10 && c <= 0xFE6F) ||
+             (c >= 0xFF00 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
+             (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) ||
+             (c >= 0xFFE0 && c <= 0xFFFF) || (c >= 0x1F000 && c <= 0x1FAFF) || c >= 0xE0000);
+}
+
+/* Scripts written without spaces: a "word" there is a whole clause, so labels take only the
+ * first few characters after the number. */
+static bool is_cjk(unsigned c)
+{
+    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF66 && c <= 0xFFDC) ||
+           (c >= 0x20000 && c <= 0x3FFFF) || (c >= 0x0E00 && c <= 0x0EFF);
+}
+
+static bool is_currency_symbol(unsigned c)
+{
+    static const unsigned symbols[] = {'$',    0xA3,   0xA5,   0x20AC, 0x20B9, 0x20A9,
+                                       0x20BD, 0x20BA, 0x20AA, 0x20A6, 0x20B1, 0x20B4,
+                                       0x20AB, 0x0E3F, 0x20BF, 0xFFE5, 0xFFE1, 0xFF04};
+    for (size_t i = 0; i < ARRAY_LEN(symbols); i++)
+        if (symbols[i] == c)
+            return true;
+    return false;
+}
+
+static bool is_minus(unsigned c)
+{
+    return c == '-' || c == 0x2212 || c == 0x2013;
+}
+
+static bool is_range_dash(unsigned c)
+{
+    return c == '-' || c == 0x2010 || c == 0x2011 || c == 0x2013;
+}
+
+static bool is_terminator(const struct token *t)
+{
+    return t->kind == TOK_PUNCT && (t->cp == '.' || t->cp == '!' || t->cp == '?' ||
+                                    t->cp == 0x3002 || t->cp == 0xFF01 || t->cp == 0xFF1F);
+}
+
+/* Punctuation glued before a number that makes it part of something else: "#1", "v.2",
+ * "24/7", "1:0", "°5". */
+static bool is_glue_before(unsigned c)
+{
+    return c == '#' || c == '/' || c == ':' || c == '.' || c == ',' || c == '@' || c == '&' ||
+           c == '*' || c == '^' || c == '=' || c == '_' || c == '\\' || c == '|' || c == 0xB0;
+}
+
+static bool is_opening(unsigned c)
+{
+    return c == '(' || c == '[' || c == '{' || c == '"' || c == '\'' || c == 0x201C ||
+           c == 0x2018 || c == 0xAB || c == 0x300C;
+}
+
+/* Tokenizer */
+
+struct scanner {
+    const char *s;
+    size_t len, pos;
+};
+
+static unsigned decode_at(const char *s, size_t len, size_t pos, size_t *n)
+{
+    return text_utf8_decode(s + pos, len - pos, n);
+}
+
+static size_t count_digits(const char *s, size_t len, size_t pos)
+{
+    size_t i = pos;
+    while (i < len && is_ascii_digit((unsigned char)s[i]))
+        i++;
+    return i - pos;
+}
+
+/* Byte length of a thin, narrow no-break or no-break space at pos, else 0. These group digits
+ * in French, Swiss and SI style ("75 000"); an ordinary space never does, it is too ambiguous. */
+static size_t group_space_len(const char *s, size_t len, size_t pos)
+{
+    const unsigned char *p = (const unsigned char *)s + pos;
+    if (pos + 2 <= len && p[0] == 0xC2 && p[1] == 0xA0)
+        return 2;
+    if (pos + 3 <= len && p[0] == 0xE2 && p[1] == 0x80 &&
+        (p[2] == 0x89 || p[2] == 0xAF || p[2] == 0x87))
+        return 3;
+    return 0;
+}
+
+static uint64_t digits_value(const char *s, size_t start, size_t count, uint64_t acc)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (acc > 100000000000000ull)
+            return acc; /* capped: only comparisons with small numbers matter */
+        acc = acc * 10 + (uint64_t)(s[start + i] - '0');
+    }
+    return acc;
+}
+
+static double fraction_value(const char *s, size_t start, size_t count)
+{
+    double f = 0, scale = 0.1;
+    for (size_t i = 0; i < count && i < 12; i++, scale /= 10)
+        f += (double)(s[start + i] - '0') * scale;
+    return f;
+}
+
+/* Scans a maximal run of digits and separators and classifies it. The whole run becomes one
+ * token even when it is not a figure, so "1.2.3" or "09:00" never leave a tail behind. */
+static void scan_number(const char *s, size_t len, size_t pos, struct token *t)
+{
+    size_t gstart[NUMBER_MAX_GROUPS], glen[NUMBER_MAX_GROUPS];
+    char gsep[NUMBER_MAX_GROUPS];
+    size_t groups = 0, i = pos;
+    bool bad = false;
+
+    size_t d = count_digits(s, len, i);
+    gstart[0] = i, glen[0] = d, gsep[0] = 0, groups = 1;
+    i += d;
+    while (i < len) {
+        char sep;
+        size_t skip;
+        char c = s[i];
+        if ((c == ',' || c == '.' || c == ':' || c == '/') && i + 1 < len &&
+            is_ascii_digit((unsigned char)s[i + 1])) {
+            sep = c, skip = 1;
+        } else if ((skip = group_space_len(s, len, i)) != 0 &&
+                   count_digits(s, len, i + skip) == 3) {
+            sep = ' ';
+        } else {
+            break;
+        }
+        i += skip;
+        d = count_digits(s, len, i);
+        if (groups < NUMBER_MAX_GROUPS) {
+            gstart[groups] = i, glen[groups] = d, gsep[groups] = sep;
+            groups++;
+        } else {
+            bad = true;
+        }
+        i += d;
+    }
+    t->end = i;
+    t->kind = TOK_NUMBER;
+    t->int_digits = (unsigned)MIN(glen[0], 99);
+    t->int_value = digits_value(s, gstart[0], glen[0], 0);
+    t->amount = (double)t->int_value;
+    if (bad || i - pos > NUMBER_MAX_BYTES) {
+        t->form = NUM_BAD;
+        return;
+    }
+
+    enum num_form form = NUM_BAD;
+    if (groups == 1) {
+        form = NUM_INT;
+    } else {
+        char first = gsep[1], last = gsep[groups - 1];
+        /* Thousands groups: every separator but possibly the last is the same one and every
+         * group after the first has three digits. */
+        bool same = true, threes = true;
+        for (size_t g = 1; g < groups; g++) {
+            if (gsep[g] == ':' || gsep[g] == '/')
+                same = threes = false; /* a time, a ratio or a date: 09:00, 24/7 */
+            if (g < groups - 1 && gsep[g] != first)
+                same = false;
+            if (g < groups - 1 && glen[g] != 3)
+                threes = false;
+        }
+        bool lead_ok = glen[0] >= 1 && glen[0] <= 3;
+        if (!same || !threes) {
+            form = NUM_BAD;
+        } else if (last == first) {
+            if (glen[groups - 1] != 3 || !lead_ok)
+                form = (groups == 2 && first == '.')   ? NUM_DECIMAL
+                       : (groups == 2 && first == ',') ? NUM_DECIMAL_COMMA
+                                                       : NUM_BAD;
+            else if (groups == 2 && first == '.')
+                form = NUM_DOT3;
+            else
+                form = NUM_GROUPED;
+        } else if (lead_ok && ((first == ',' && last == '.') || (first == '.' && last == ',') ||
+                               (first == ' ' && (last == ',' || last == '.')))) {
+            form = NUM_GROUPED; /* with a decimal part: 1,234.5  1.234,5  1 234,5 */
+        }
+        if (form == NUM_GROUPED) {
+            size_t int_groups = last == first ? groups : groups - 1;
+            uint64_t v = t->int_value;
+            for (size_t g = 1; g < int_groups; g++)
+                v = digits_value(s, gstart[g], glen[g], v);
+            t->int_value = v;
+            t->amount = (double)v;
+            if (int_groups < groups)
+                t->amount += fraction_value(s, gstart[groups - 1], glen[groups - 1]);
+        } else if (form != NUM_BAD) {
+            t->amount += fraction_value(s, gstart[1], glen[1]);
+        }
+    }
+    /* "0.5" is a number; "007", "09" and "0,500" are not figures. */
+    if (s[pos] == '0' && (glen[0] > 1 || form == NUM_GROUPED))
+        form = NUM_BAD;
+    t->form = form;
+}
+
+/* Words take letters of any script, ASCII digits after ASCII letters ("G20", "COVID-19" are
+ * names, not figures), and apostrophes, hyphens, dots and ampersands between letters. */
+static size_t scan_word(const char *s, size_t len, size_t pos)
+{
+    size_t i = pos, n;
+    unsigned prev = 0;
+    bool has_dot = false;
+    size_t last_dot = pos;
+    while (i < len) {
+        unsigned c = decode_at(s, len, i, &n);
+        bool after_latin =
+            is_ascii_alpha(prev) || is_ascii_digit(prev) || prev == '-' || prev == 0x2010;
+        if (is_letter(c) || (is_ascii_digit(c) && after_latin)) {
+            i += n, prev = c;
+            continue;
+        }
+        if (c == '\'' || c == 0x2019 || c == '-' || c == 0x2010 || c == '.' || c == '&') {
+            size_t n2;
+            if (i + n >= len)
+                break;
+            unsigned next = decode_at(s, len, i + n, &n2);
+            bool ok = is_letter(next) ||
+                      ((c == '-' || c == 0x2010) && is_ascii_digit(next) && prev < 0x80);
+            if (!ok)
+                break;
+            if (c == '.')
+                has_dot = true, last_dot = i;
+            i += n, prev = c;
+            continue;
+        }
+        break;
+    }
+    /* "U.S.", "a.m.": keep the final dot of a dotted abbreviation. */
+    if (has_dot && i < len && s[i] == '.' && i - last_dot <= 3)
+        i++;
+    return i;
+}
+
+static bool next_token(struct scanner *sc, struct token *t)
+{
+    bool space = sc->pos == 0;
+    size_t n;
+    while (sc->pos < sc->len) {
+        unsigned c = decode_at(sc->s, sc->len, sc->pos, &n);
+        if (!is_space_cp(c))
+            break;
+        space = true;
+        sc->pos += n;
+    }
+    if (sc->pos >= sc->len)
+        return false;
+    memset(t, 0, sizeof(*t));
+    t->start = sc->pos;
+    t->space_before = space;
+    unsigned c = decode_at(sc->s, sc->len, sc->pos, &n);
+    if (is_ascii_digit(c)) {
+        scan_number(sc->s, sc->len, sc->pos, t);
+    } else if (is_letter(c)) {
+        t->kind = TOK_WORD;
+        t->end = scan_word(sc->s, sc->len, sc->pos);
+    } else {
+        t->kind = TOK_PUNCT;
+        t->cp = c;
+        t->end = sc->pos + n;
+    }
+    sc->pos = t->end;
+    return true;
+}
+
+/* Word lookups */
+
+static size_t tok_len(const struct token *t)
+{
+    return t->end - t->start;
+}
+
+static bool word_equals(const struct window *w, size_t i, const char *word)
+{
+    const struct token *t = &w->toks[i];
+    const unsigned char *p = (const unsigned char *)w->s + t->start;
+    if (t->kind != TOK_WORD || ascii_lower(p[0]) != (unsigned char)word[0])
+        return false;
+    size_t len = strlen(word);
+    if (tok_len(t) != len)
+        return false;
+    for (size_t k = 1; k < len; k++)
+        if (ascii_lower(p[k]) != (unsigned char)word[k])
+            return false;
+    return true;
+}
+
+static bool word_equals_exact(const struct window *w, size_t i, const char *word)
+{
+    const struct token *t = &w->toks[i];
+    return t->kind == TOK_WORD && w->s[t->start] == word[0] && tok_len(t) == strlen(word) &&
+           memcmp(w->s + t->start, word, tok_len(t)) == 0;
+}
+
+static bool word_in(const struct window *w, size_t i, const char *const *list, size_t count,
+                    bool exact)
+{
+    for (size_t k = 0; k < count; k++)
+        if (exact ? word_equals_exact(w, i, list[k]) : word_equals(w, i, list[k]))
+            return true;
+    return false;
+}
+
+/* The word lists as an open-addressing hash table, built once: a linear scan of them for
+ * every word near a number was most of the run time on a large feed. */
+#define INDEX_SLOTS 2048
+#define INDEX_WORD_MAX 24
+
+struct index_slot {
+    const char *word; /* into word_groups, not NUL-terminated; NULL when empty */
+    size_t len;
+    unsigned flags; /* merged over every entry of the word */
+};
+
+static struct index_slot word_index[INDEX_SLOTS];
+static pthread_once_t word_index_once = PTHREAD_ONCE_INIT;
+
+static size_t hash_lower(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t k = 0; k < len; k++)
+        h = (h ^ ascii_lower((unsigned char)s[k])) * 16777619u;
+    return h & (INDEX_SLOTS - 1);
+}
+
+static bool same_lower(const char *text, const char *word, size_t len)
+{
+    for (size_t k = 0; k < len; k++)
+        if (ascii_lower((unsigned char)text[k]) != (unsigned char)word[k])
+            return false;
+    return true;
+}
+
+static void index_word(const char *word, size_t len, unsigned flags)
+{
+    size_t h = hash_lower(word, len);
+    while (word_index[h].word &&
+           !(word_index[h].len == len && memcmp(word_index[h].word, word, len) == 0))
+        h = (h + 1) & (INDEX_SLOTS - 1);
+    word_index[h].word = word;
+    word_index[h].len = len;
+    word_index[h].flags |= flags;
+}
+
+/* The lists hold a few hundred words, so the table stays under a third full and every probe
+ * sequence is short and ends at an empty slot. */
+static void build_word_index(void)
+{
+    for (size_t g = 0; g < ARRAY_LEN(word_groups); g++) {
+        const char *p = word_groups[g].words;
+        while (*p) {
+            size_t len = strcspn(p, " ");
+            if (len > 0 && len <= INDEX_WORD_MAX)
+                index_word(p, len, word_groups[g].flags);
+            p += len;
+            p += *p == ' ';
+        }
+    }
+}
+
+/* Looked up lazily: only words near a number ever need it. */
+static unsigned word_flags(struct window *w, size_t i)
+{
+    struct token *t = &w->toks[i];
+    if (t->kind != TOK_WORD)
+        return 0;
+    if (!t->looked_up) {
+        t->looked_up = true;
+        size_t len = tok_len(t);
+        const char *p = w->s + t->start;
+        if (len > INDEX_WORD_MAX)
+            return 0;
+        pthread_once(&word_index_once, build_word_index);
+        for (size_t h = hash_lower(p, len); word_index[h].word; h = (h + 1) & (INDEX_SLOTS - 1)) {
+            if (word_index[h].len == len && same_lower(p, word_index[h].word, len)) {
+                t->flags = word_index[h].flags;
+                break;
+            }
+        }
+    }
+    return t->flags;
+}
+
+static bool is_content(unsigned flags)
+{
+    return (flags & W_NOT_CONTENT) == 0;
+}
+
+static unsigned first_cp(const struct window *w, size_t i)
+{
+    size_t n;
+    const struct token *t = &w->toks[i];
+    return text_utf8_decode(w->s + t->start, tok_len(t), &n);
+}
+
+static bool is_cjk_word(const struct window *w, size_t i)
+{
+    return w->toks[i].kind == TOK_WORD && is_cjk(first_cp(w, i));
+}
+
+static bool is_capitalised(const struct window *w, size_t i)
+{
+    return w->toks[i].kind == TOK_WORD && is_ascii_upper(first_cp(w, i));
+}
+
+/* A lowercase past tense or participle ("imposed", "killed"): ends a noun phrase once the
+ * phrase has its noun. Capitalised words are names ("United"), never verbs here. */
+static bool is_ed_verb(const struct window *w, size_t i)
+{
+    const struct token *t = &w->toks[i];
+    size_t len = tok_len(t);
+    const char *p = w->s + t->start;
+    if (t->kind != TOK_WORD || len < 5 || !(p[0] >= 'a' && p[0] <= 'z'))
+        return false;
+    if (p[len - 2] != 'e' || p[len - 1] != 'd' || (len == 5 && p[len - 3] == 'e'))
+        return false; /* "speed", "breed"; but "agreed", "exceeded" */
+    return !word_equals(w, i, "hundred");
+}
+
+static bool is_possessive(const struct window *w, size_t i)
+{
+    const struct token *t = &w->toks[i];
+    size_t len = tok_len(t);
+    const char *p = w->s + t->start;
+    return (len >= 2 && p[len - 2] == '\'' && p[len - 1] == 's') ||
+           (len >= 4 && memcmp(p + len - 4, "\xe2\x80\x99s", 4) == 0);
+}
+
+static bool is_month(struct window *w, size_t i)
+{
+    return (word_flags(w, i) & W_MONTH) && is_capitalised(w, i);
+}
+
+static bool is_currency_code(const struct window *w, size_t i)
+{
+    return word_in(w, i, currency_codes, ARRAY_LEN(currency_codes), true);
+}
+
+static bool sentence_start(const struct window *w, size_t i)
+{
+    if (i == 0)
+        return w->starts_text;
+    return is_terminator(&w->toks[i - 1]);
+}
+
+/* Headlines in Title Case capitalise every word, so a capital there says nothing about names. */
+static bool title_case(struct window *w)
+{
+    if (w->title_case < 0) {
+        size_t upper = 0, lower = 0;
+        for (size_t i = 0; i < w->n; i++) {
+            const struct token *t = &w->toks[i];
+            if (t->kind != TOK_WORD || tok_len(t) < 4)
+                continue;
+            unsigned c = first_cp(w, i);
+            if (is_ascii_upper(c))
+                upper++;
+            else if (c >= 'a' && c <= 'z')
+                lower++;
+        }
+        w->title_case = upper >= 3 && lower * 4 <= upper;
+    }
+    return w->title_case > 0;
+}
+
+/* Recognising figures */
+
+static bool is_punct(const struct window *w, size_t i, unsigned cp)
+{
+    return i < w->n && w->toks[i].kind == TOK_PUNCT && w->toks[i].cp == cp;
+}
+
+/* Whether the sign token at i starts a number rather than joining two things ("F-35"). */
+static bool sign_position(const struct window *w, size_t i)
+{
+    if (i == 0 || w->toks[i].space_before)
+        return true;
+    const struct token *p = &w->toks[i - 1];
+    return p->kind == TOK_PUNCT && is_opening(p->cp);
+}
+
+/* "Route 66", "No. 10", "Windows 11", "Boeing 737": the word before names the number. */
+static bool number_is_name(struct window *w, size_t i)
+{
+    if (i == 0 || !w->toks[i].space_before)
+        return false;
+    size_t p = i - 1;
+    if (is_punct(w, p, '.') && p > 0 && (word_flags(w, p - 1) & W_NAMES_NUMBER))
+        return true;
+    if (w->toks[p].kind != TOK_WORD)
+        return false;
+    unsigned f = word_flags(w, p);
+    if (f & W_NAMES_NUMBER)
+        return true;
+    /* Even at the start of a sentence: the ordinary words that come before a number there
+     * ("About", "Over", "Some") are all in the word lists. */
+    if (f != 0 || !is_capitalised(w, p) || is_possessive(w, p))
+        return false;
+    return !title_case(w);
+}
+
+/* "March 2025", "April 16, 2024", "Sept. 4": the number is part of a date. */
+static bool follows_month(struct window *w, size_t i)
+{
+    size_t p = i;
+    if (p > 0 && is_punct(w, p - 1, ','))
+        p--;
+    if (p > 0 && p < i && w->toks[p - 1].kind == TOK_NUMBER && w->toks[p - 1].int_value <= 31)
+        p--;
+    if (p > 0 && is_punct(w, p - 1, '.'))
+        p--;
+    return p > 0 && w->toks[p - 1].kind == TOK_WORD && is_month(w, p - 1);
+}
+
+static bool is_year(const struct token *t)
+{
+    return t->form == NUM_INT && t->int_digits == 4 && t->int_value >= 1900 && t->int_value <= 2100;
+}
+
+/* Years are skipped unless they are the point: a target ("by 2030"), "in 2024 alone", or the
+ * subject of the sentence ("2024 was the hottest year on record"). */
+static bool year_figure(struct window *w, size_t i, struct figure_span *f)
+{
+    size_t j = i + 1;
+    if (follows_month(w, i) || (j < w->n && is_month(w, j)))
+        return false;
+    f->kind = FIG_YEAR;
+    if (i > 0 && w->toks[i].space_before && (word_flags(w, i - 1) & W_YEAR_BEFORE)) {
+        f->rule = LABEL_CLAUSE_BEFORE;
+        f->rule_at = i - 1;
+        return true;
+    }
+    if (j < w->n && word_equals(w, j, "alone")) {
+        f->rule = LABEL_CLAUSE_BEFORE;
+        f->rule_at = i > 0 && (word_flags(w, i - 1) & (W_LINK | W_PREP)) ? i - 1 : i;
+        f->consumed = j;
+        return true;
+    }
+    size_t p = i;
+    while (p > 0 && w->toks[p - 1].kind == TOK_PUNCT && is_opening(w->toks[p - 1].cp))
+        p--;
+    bool clause_start = sentence_start(w, p) || (p > 0 && is_punct(w, p - 1, ':'));
+    if (clause_start && j < w->n && (word_flags(w, j) & W_YEAR_VERB)) {
+        f->rule = LABEL_AFTER;
+        f->rule_at = j + 1;
+        return true;
+    }
+    return false;
+}
+
+/* Numbers without a sign, unit or separator: a count of something named right after it. */
+static bool plain_figure(struct window *w, size_t i, size_t j, struct figure_span *f)
+{
+    const struct token *t = &w->toks[i];
+    if (t->form == NUM_DECIMAL_COMMA || (t->form == NUM_DOT3 && t->int_value < 10))
+        return false; /* "1.500" is 1.5 in English and 1500 in German: too ambiguous */
+    if ((t->form == NUM_INT || t->form == NUM_DECIMAL) && number_is_name(w, i))
+        return false;
+    if (is_year(t))
+        return year_figure(w, i, f);
+    if (t->form == NUM_INT && t->int_value <= 31 && follows_month(w, i))
+        return false;
+    if (t->form == NUM_GROUPED) {
+        f->kind = FIG_GROUPED;
+        return true;
+    }
+    if (j >= w->n || w->toks[j].kind != TOK_WORD)
+        return false;
+    unsigned nf = word_flags(w, j);
+    bool unit = (nf & W_UNIT_WORD) != 0;
+    if (t->amount < 10 ? !unit : !(unit || is_content(nf)))
+        return false;
+    if (unit && j + 1 < w->n && word_equals(w, j + 1, "ago"))
+        return false; /* "20 years ago" is a date */
+    /* "the first time in 17 years", "after 54 years": a span of time, not the news. */
+    if ((nf & W_TIME) && i > 0 && w->toks[i - 1].kind == TOK_WORD &&
+        word_in(w, i - 1, duration_words, ARRAY_LEN(duration_words), false))
+        return false;
+    f->kind = FIG_COUNT;
+    return true;
+}
+
+/* "3 in 10", "1 out of 5": a share said in words. */
+static bool ratio_figure(struct window *w, size_t i, size_t j, struct figure_span *f)
+{
+    const struct token *t = &w->toks[i];
+    if (t->form != NUM_INT || t->int_value == 0 || number_is_name(w, i))
+        return false;
+    size_t b;
+    if (j < w->n && word_equals(w, j, "in"))
+        b = j + 1;
+    else if (j + 1 < w->n && word_equals(w, j, "out") && word_equals(w, j + 1, "of"))
+        b = j + 2;
+    else
+        return false;
+    if (b >= w->n)
+        return false;
+    const struct token *of = &w->toks[b];
+    if (of->kind != TOK_NUMBER || of->form != NUM_INT || !of->space_before ||
+        of->int_value <= t->int_value || of->int_value > 1000)
+        return false;
+    if (b + 1 < w->n) {
+        const struct token *next = &w->toks[b + 1];
+        if ((!next->space_before && (next->kind != TOK_PUNCT || next->cp == '%')) ||
+            (word_flags(w, b + 1) & W_TIME))
+            return false; /* "3 in 10%", "12 in 48 hours" */
+    }
+    f->kind = FIG_RATIO;
+    f->last = f->number_last = f->consumed = b;
+    return true;
+}
+
+/* Suffixes glued to the number ("3bn", "5km", "3x"); false for ones that make it no figure
+ * ("2nd", "1990s", "5G", "9pm"). */
+static bool glued_suffix(struct window *w, size_t i, size_t j, bool money, enum fig_kind *kind)
+{
+    if (word_in(w, j, glued_scales, ARRAY_LEN(glued_scales), false)) {
+        /* "4K" and "8K" are screen resolutions unless they are money. */
+        if (!money && word_equals_exact(w, j, "K") && w->toks[i].amount < 10)
+            return false;
+        *kind = FIG_SCALED;
+        return true;
+    }
+    if (word_equals(w, j, "x")) {
+        *kind = FIG_MULTIPLIER;
+        return true;
+    }
+    if (word_flags(w, j) & W_UNIT) {
+        *kind = FIG_UNIT;
+        return true;
+    }
+    return false;
+}
+
+/* Decides whether the number at token i is a figure and which tokens make up its value. */
+static bool parse_figure(struct window *w, size_t i, struct figure_span *f)
+{
+    const struct token *toks = w->toks;
+    const struct token *t = &toks[i];
+    memset(f, 0, sizeof(*f));
+    f->first = f->last = f->number_last = f->consumed = i;
+    f->rule = LABEL_AROUND;
+    if (t->form == NUM_BAD)
+        return false;
+
+    bool money = false, sign = false;
+    if (i > 0 && !t->space_before) {
+        const struct token *p = &toks[i - 1];
+        if (p->kind != TOK_PUNCT) {
+            /* Glued to a word: only scripts without spaces do that to real figures. */
+            if (p->kind == TOK_NUMBER || first_cp(w, i - 1) < 0x80)
+                return false;
+        } else if (is_currency_symbol(p->cp)) {
+            money = true;
+            f->first = i - 1;
+            if (p->cp == '$' && i >= 2 && !p->space_before &&
+                word_in(w, i - 2, dollar_prefixes, ARRAY_LEN(dollar_prefixes), true))
+                f->first = i - 2;
+        } else if (is_minus(p->cp) || p->cp == '+') {
+            if (!sign_position(w, i - 1))
+                return false; /* the tail of "2023-24" or "F-35" */
+            sign = true;
+            f->first = i - 1;
+        } else if (is_glue_before(p->cp)) {
+            return false;
+        }
+    }
+    if (money && f->first > 0 && !toks[f->first].space_before) {
+        size_t p = f->first - 1; /* "-$5bn" */
+        if (toks[p].kind == TOK_PUNCT && (is_minus(toks[p].cp) || toks[p].cp == '+') &&
+            sign_position(w, p))
+            f->first = p, sign = true;
+    }
+    if (!money && i > 0 && t->space_before && is_currency_code(w, i - 1)) {
+        money = true;
+        f->first = i - 1;
+    }
+
+    /* "20-25%": one figure. A third part makes it a phone number or a date. */
+    size_t j = i + 1;
+    bool range = false;
+    if (j + 1 < w->n && toks[j].kind == TOK_PUNCT && is_range_dash(toks[j].cp) &&
+        !toks[j].space_before && !toks[j + 1].space_before) {
+        if (toks[j + 1].kind == TOK_WORD)
+            return false; /* "20-year-old", "10-point plan" */
+        if (toks[j + 1].kind == TOK_NUMBER) {
+            size_t b = j + 1;
+            f->consumed = b;
+            if (b + 2 < w->n && toks[b + 1].kind == TOK_PUNCT && is_range_dash(toks[b + 1].cp) &&
+                !toks[b + 1].space_before && toks[b + 2].kind == TOK_NUMBER &&
+                !toks[b + 2].space_before) {
+                f->consumed = b + 2;
+                return false;
+            }
+            if (toks[b].form == NUM_BAD || toks[b].amount <= t->amount)
+                return false; /* "555-0100", "3-2", "2023-24" */
+            range = true;
+            f->number_last = f->last = f->consumed = b;
+            j = b + 1;
+        }
+    }
+
+    enum fig_kind kind = FIG_NONE;
+    if (j < w->n) {
+        const struct token *s = &toks[j];
+        unsigned sf = word_flags(w, j);
+        if (s->kind == TOK_PUNCT && (s->cp == '%' || s->cp == 0xFF05 || s->cp == 0x066A)) {
+            kind = FIG_PERCENT;
+            if (s->space_before)
+                f->suffix = "%"; /* "20 %" shows as "20%" */
+            f->last = j++;
+            /* "5.25%-5.5%" */
+            if (!range && !f->suffix && j + 2 < w->n && toks[j].kind == TOK_PUNCT &&
+                is_range_dash(toks[j].cp) && !toks[j].space_before &&
+                toks[j + 1].kind == TOK_NUMBER && !toks[j + 1].space_before &&
+                toks[j + 1].form != NUM_BAD && toks[j + 1].amount > t->amount &&
+                is_punct(w, j + 2, '%') && !toks[j + 2].space_before) {
+                f->last = j + 2;
+                j += 3;
+            }
+        } else if (s->kind == TOK_PUNCT && s->cp == 0xD7 && !s->space_before) {
+            kind = FIG_MULTIPLIER;
+            f->last = j++;
+        } else if (s->kind == TOK_PUNCT && is_currency_symbol(s->cp) && !money) {
+            money = true; /* "20 €" */
+            f->last = j++;
+        } else if (s->kind == TOK_PUNCT && s->cp == 0xB0) {
+            kind = FIG_UNIT; /* "40°C" */
+            f->last = j++;
+            if (j < w->n && !toks[j].space_before &&
+                (word_equals(w, j, "c") || word_equals(w, j, "f")))
+                f->last = j++;
+        } else if (s->kind == TOK_WORD && !s->space_before && first_cp(w, j) < 0x80) {
+            if (!glued_suffix(w, i, j, money, &kind))
+                return false;
+            f->last = j++;
+        } else if (s->kind == TOK_WORD) {
+            if (sf & W_PERCENT) {
+                kind = FIG_PERCENT;
+                f->suffix = "%";
+                f->last = j++;
+            } else if (word_equals(w, j, "per") && j + 1 < w->n && word_equals(w, j + 1, "cent")) {
+                kind = FIG_PERCENT;
+                f->suffix = "%";
+                f->last = j + 1;
+                j += 2;
+            } else if (word_equals(w, j, "percentage") && j + 1 < w->n &&
+                       (word_equals(w, j + 1, "point") || word_equals(w, j + 1, "points"))) {
+                kind = FIG_PERCENT;
+                f->suffix = word_equals(w, j + 1, "point") ? " point" : " points";
+                f->last = j + 1;
+                j += 2;
+            } else if (sf & W_SCALE) {
+                kind = FIG_SCALED;
+                f->last = j++;
+                if (j < w->n && toks[j].space_before && (word_flags(w, j) & W_SCALE))
+                    f->last = j++; /* "20 lakh crore" */
+            } else if ((sf & W_CURRENCY) || is_currency_code(w, j)) {
+                money = true;
+                f->last = j++;
+            } else if (sf & W_UNIT) {
+                kind = FIG_UNIT;
+                f->last = j++;
+            } else if (sf & W_CLOCK) {
+                return false;
+            }
+        }
+    }
+    /* "5 million dollars", "2 billion pounds", "3bn USD" */
+    if (kind == FIG_SCALED && j < w->n && toks[j].kind == TOK_WORD && toks[j].space_before &&
+        ((word_flags(w, j) & (W_CURRENCY | W_CURRENCY_SCALED)) || is_currency_code(w, j))) {
+        money = true;
+        f->last = j++;
+    }
+    if (f->last > f->consumed)
+        f->consumed = f->last;
+
+    if (money)
+        kind = FIG_MONEY;
+    if (kind != FIG_NONE) {
+        f->kind = kind;
+        return true;
+    }
+    if (range || sign)
+        return false;
+    if (ratio_figure(w, i, j, f))
+        return true;
+    return plain_figure(w, i, j, f);
+}
+
+/* Labels */
+
+static void phrase_add(struct phrase *ph, size_t i)
+{
+    if (ph->count < PHRASE_MAX)
+        ph->words[ph->count++] = i;
+}
+
+static void phrase_prepend(struct phrase *ph, size_t i)
+{
+    if (ph->count == PHRASE_MAX)
+        return;
+    memmove(ph->words + 1, ph->words, ph->count * sizeof(ph->words[0]));
+    ph->words[0] = i;
+    ph->count++;
+}
+
+/* "posts", "recalls": a lowercase word ending in a plain "s" (not "ss", not a possessive). */
+static bool is_plural_lowercase(const struct window *w, size_t i)
+{
+    const struct token *t = &w->toks[i];
+    size_t len = tok_len(t);
+    const char *p = w->s + t->start;
+    return len >= 3 && p[0] >= 'a' && p[0] <= 'z' && p[len - 1] == 's' && p[len - 2] != 's' &&
+           !is_possessive(w, i);
+}
+
+static bool is_plural_head(struct window *w, size_t i)
+{
+    return is_content(word_flags(w, i)) &&
+           (is_plural_lowercase(w, i) ||
+            word_in(w, i, irregular_plurals, ARRAY_LEN(irregular_plurals), false));
+}
+
+/* A lowercase word that is not an "-ly" adverb ("annually"); the caller checks the lists. */
+static bool is_unknown_lowercase(const struct window *w, size_t i)
+{
+    const struct token *t = &w->toks[i];
+    size_t len = tok_len(t);
+    const char *p = w->s + t->start;
+    return p[0] >= 'a' && p[0] <= 'z' && !(len > 2 && p[len - 2] == 'l' && p[len - 1] == 'y');
+}
+
+/* The noun phrase starting at token k: "American deaths a year" before "to fentanyl". It runs
+ * through articles and linking prepositions and stops at punctuation, a verb, a conjunction,
+ * another number or a preposition that starts a new idea. */
+static void collect_after(struct window *w, size_t k, struct phrase *ph)
+{
+    size_t content = 0, links = 0;
+    ph->count = 0;
+    for (size_t j = k; j < w->n && ph->count < 10; j++) {
+        if (w->toks[j].kind != TOK_WORD)
+            break;
+        if (is_cjk_word(w, j)) {
+            if (ph->count == 0)
+                phrase_add(ph, j);
+            break;
+        }
+        unsigned f = word_flags(w, j);
+        if (f & W_STOP)
+            break;
+        if ((f & W_LINK) && ++links > 2)
+            break;
+        if (content > 0 && is_ed_verb(w, j))
+            break;
+        if (ph->count > 0 && is_plural_head(w, ph->words[ph->count - 1]) &&
+            (f & ~(unsigned)W_LEADIN) == 0 && is_unknown_lowercase(w, j))
+            break; /* "50 countries sign ...": a headline verb after its plural subject */
+        if (is_content(f))
+            content++;
+        phrase_add(ph, j);
+    }
+}
+
+static bool usable_word(const struct window *w, size_t i)
+{
+    const struct token *t = &w->toks[i];
+    if (i > 0 && !t->space_before && w->toks[i - 1].kind == TOK_NUMBER)
+        return false; /* the "K" of "4K", the "nd" of "2nd" */
+    return t->kind == TOK_WORD && !t->in_figure && !is_cjk_word(w, i);
+}
+
+/* What a figure with nothing after it measures, read backwards over its lead-in: "tariffs" in
+ * "tariffs totaling 20%", "US tariffs" in "US tariffs reach 20%". At most three words. */
+static void collect_subject(struct window *w, size_t first, struct phrase *ph)
+{
+    ph->count = 0;
+    size_t j = first, skipped = 0;
+    bool verb_skipped = false;
+    while (j > 0 && skipped < 4 && usable_word(w, j - 1)) {
+        unsigned f = word_flags(w, j - 1);
+        bool ed = is_ed_verb(w, j - 1);
+        bool sure = (f & W_APPROX) || ((f & W_LEADIN) && (f & (W_VERB | W_PREP | W_LINK))) || ed;
+        /* "cuts", "costs", "worth" lead in before any verb ("Sales fall 12%") but are the
+         * noun after one ("costs fell 3%"). */
+        bool noun_or_verb = (f & W_LEADIN) && !sure;
+        bool auxiliary = (f & W_VERB) && skipped > 0; /* "will reach", "could hit" */
+        if (!sure && !auxiliary && !(noun_or_verb && !verb_skipped))
+            break;
+        verb_skipped = verb_skipped || (f & W_VERB) || ed;
+        j--, skipped++;
+    }
+    /* "agrees to pay $1.5bn": the word before an infinitive is a verb, not the subject. */
+    if (j > 0 && j + 1 < first && word_equals(w, j, "to") && usable_word(w, j - 1) &&
+        is_content(word_flags(w, j - 1)))
+        j--, verb_skipped = true;
+    bool head = true, crossed_of = false;
+    while (j > 0 && ph->count < (crossed_of ? 5u : 3u) && usable_word(w, j - 1) &&
+           !is_ed_verb(w, j - 1)) {
+        size_t k = j - 1;
+        unsigned f = word_flags(w, k);
+        /* "risk of death", "population of India"; but "rounds of US tariffs" counts tariffs. */
+        if (!head && !crossed_of && word_equals(w, k, "of") && k > 0 && usable_word(w, k - 1) &&
+            is_content(word_flags(w, k - 1)) && !is_ed_verb(w, k - 1) &&
+            !word_in(w, k - 1, quantity_nouns, ARRAY_LEN(quantity_nouns), false)) {
+            phrase_prepend(ph, k);
+            phrase_prepend(ph, k - 1);
+            j -= 2, crossed_of = true;
+            continue;
+        }
+        bool noun_or_verb = (f & W_LEADIN) && !(f & (W_VERB | W_PREP | W_LINK | W_APPROX));
+        bool after_determiner =
+            k > 0 && w->toks[k - 1].kind == TOK_WORD &&
+            (is_possessive(w, k - 1) || (word_flags(w, k - 1) & (W_ARTICLE | W_DET)));
+        if (head) {
+            if (!is_content(f) && !(verb_skipped && noun_or_verb))
+                break;
+        } else {
+            /* Before the head noun a plural is rarely a modifier but often a verb ("Aramco
+             * posts record profit"); "pay" in "Musk's pay package" is a noun after a
+             * determiner, "cuts" in "Fed cuts rates" a verb. */
+            if (!is_content(f) && !(noun_or_verb && after_determiner))
+                break;
+            if (is_plural_lowercase(w, k) && !after_determiner)
+                break;
+        }
+        phrase_prepend(ph, k);
+        j--, head = false;
+    }
+}
+
+/* The clause before a target year: "ban new petrol car sales" by 2035. */
+static void collect_clause_before(struct window *w, size_t at, struct phrase *ph)
+{
+    ph->count = 0;
+    for (size_t j = at; j > 0 && ph->count < LABEL_WORDS; j--) {
+        if (!usable_word(w, j - 1) || (word_flags(w, j - 1) & W_STOP))
+            break;
+        phrase_prepend(ph, j - 1);
+    }
+}
+
+static void phrase_trim(struct window *w, struct phrase *ph)
+{
+    size_t lead = 0;
+    while (lead < ph->count && !is_cjk_word(w, ph->words[lead]) &&
+           (word_flags(w, ph->words[lead]) & W_EDGE))
+        lead++;
+    memmove(ph->words, ph->words + lead, (ph->count - lead) * sizeof(ph->words[0]));
+    ph->count -= lead;
+    while (ph->count > 0 && !is_cjk_word(w, ph->words[ph->count - 1]) &&
+           (word_flags(w, ph->words[ph->count - 1]) & W_EDGE))
+        ph->count--;
+}
+
+/* Keeps the words that fit LABEL_WORDS and LABEL_MAX bytes. A phrase that does not fit is cut
+ * before its last linking preposition when it has one ("poorest rural households", not
+ * "poorest rural households in the drought-stricken"), and trimmed again so a cut never
+ * leaves "tariffs on" behind. */
+static void phrase_fit(struct window *w, struct phrase *ph)
+{
+    if (ph->count == 1 && is_cjk_word(w, ph->words[0]))
+        return; /* write_label cuts it by characters */
+    size_t bytes = 0, keep = 0;
+    while (keep < ph->count && keep < LABEL_WORDS) {
+        size_t len = tok_len(&w->toks[ph->words[keep]]) + (keep > 0);
+        if (bytes + len > LABEL_MAX)
+            break;
+        bytes += len;
+        keep++;
+    }
+    if (keep < ph->count) {
+        size_t cut = keep;
+        while (cut > 1 && !(word_flags(w, ph->words[cut - 1]) & W_LINK))
+            cut--;
+        if (cut > 1)
+            keep = cut - 1;
+    }
+    ph->count = keep;
+    phrase_trim(w, ph);
+}
+
+static void write_label(const struct window *w, const struct phrase *ph, char *out)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    if (ph->count == 1 && is_cjk_word(w, ph->words[0])) {
+        /* No spaces to cut at: take the first few characters after the number. */
+        const struct token *t = &w->toks[ph->words[0]];
+        size_t pos = t->start, chars = 0, n;
+        while (pos < t->end && chars < CJK_LABEL_CHARS) {
+            text_utf8_decode(w->s + pos, t->end - pos, &n);
+            if (used + n > LABEL_MAX)
+                break;
+            memcpy(out + used, w->s + pos, n);
+            used += n, pos += n, chars++;
+        }
+        out[used] = '\0';
+        return;
+    }
+    for (size_t k = 0; k < ph->count; k++) {
+        const struct token *t = &w->toks[ph->words[k]];
+        size_t len = tok_len(t);
+        if (used + len + (k > 0) > LABEL_MAX)
+            break;
+        if (k > 0)
+            out[used++] = ' ';
+        memcpy(out + used, w->s + t->start, len);
+        used += len;
+    }
+    out[used] = '\0';
+}
+
+static void make_label(struct window *w, const struct figure_span *f, char *out)
+{
+    struct phrase label, subject;
+    if (f->rule == LABEL_CLAUSE_BEFORE) {
+        collect_clause_before(w, f->rule_at, &label);
+    } else if (f->rule == LABEL_AFTER) {
+        collect_after(w, f->rule_at, &label);
+    } else {
+        collect_after(w, f->consumed + 1, &label);
+        size_t lead = 0;
+        while (lead < label.count && (word_flags(w, label.words[lead]) & (W_ARTICLE | W_DET)))
+            lead++;
+        bool empty = lead == label.count;
+        bool cjk = label.count > 0 && is_cjk_word(w, label.words[0]);
+        unsigned lf = empty ? 0 : word_flags(w, label.words[lead]);
+        bool of = !empty && word_equals(w, label.words[lead], "of");
+        bool share_base =
+            of && lead + 1 < label.count &&
+            word_in(w, label.words[lead + 1], share_bases, ARRAY_LEN(share_bases), false);
+        /* "75,000 American deaths" and "20% of voters" name what is counted after the figure;
+         * "tariffs totaling 20% on all Chinese goods" and "inflation rose to 3.5% in March"
+         * need the subject from before it; "unemployment hit 4.1% last month" only that. */
+        bool counted_unit = (lf & W_UNIT_WORD) && (f->kind == FIG_COUNT || f->kind == FIG_GROUPED);
+        /* "Tariffs of 20% hit goods": after a lead-in, a verb-like word starts the predicate. */
+        bool predicate = f->first > 0 && (word_flags(w, f->first - 1) & W_LEADIN) &&
+                         (lf & W_LEADIN) && !(lf & (W_LINK | W_PREP));
+        bool subject_only =
+            !cjk && (empty || predicate || share_base || ((lf & W_TIME) && !counted_unit));
+        bool with_subject = !cjk && !subject_only && (lf & W_LINK) && !of;
+        if (subject_only || with_subject) {
+            collect_subject(w, f->first, &subject);
+            size_t next = lead + 1;
+            while (next < label.count && (word_flags(w, label.words[next]) & (W_ARTICLE | W_DET)))
+                next++;
+            /* "up 15% on last year" with no subject: a bare "last year" says nothing. */
+            bool time_only = next < label.count && (word_flags(w, label.words[next]) & W_TIME);
+            if (share_base && subject.count == 0)
+                subject_only = false; /* "GDP" beats nothing */
+            if (subject_only || (subject.count == 0 && time_only))
+                label.count = 0;
+            for (size_t k = 0; k < label.count && subject.count < PHRASE_MAX; k++)
+                phrase_add(&subject, label.words[k]);
+            if (subject.count > 0 || label.count == 0)
+                label = subject;
+        }
+    }
+    phrase_trim(w, &label);
+    phrase_fit(w, &label);
+    write_label(w, &label, out);
+}
+
+/* Value: the tokens from sign or currency to suffix, one space where the text had any. */
+static bool make_value(const struct window *w, const struct figure_span *f, char *out)
+{
+    size_t used = 0;
+    size_t last = f->suffix ? f->number_last : f->last;
+    for (size_t k = f->first; k <= last; k++) {
+        const struct token *t = &w->toks[k];
+        size_t len = tok_len(t);
+        size_t space = k > f->first && t->space_before;
+        if (used + space + len > VALUE_MAX)
+            return false;
+        if (space)
+            out[used++] = ' ';
+        memcpy(out + used, w->s + t->start, len);
+        used += len;
+    }
+    if (f->suffix) {
+        size_t len = strlen(f->suffix);
+        if (used + len > VALUE_MAX)
+            return false;
+        memcpy(out + used, f->suffix, len);
+        used += len;
+    }
+    out[used] = '\0';
+    return used > 0;
+}
+
+/* Ranking */
+
+static bool candidate_before(const struct candidate *a, const struct candidate *b)
+{
+    return a->score != b->score ? a->score > b->score : a->seq < b->seq;
+}
+
+static void pool_add(struct pool *pool, const struct candidate *c)
+{
+    for (size_t k = 0; k < pool->count; k++) {
+        struct candidate *old = &pool->items[k];
+        if (strcmp(old->value, c->value) != 0)
+            continue;
+        /* The same figure again, usually the summary repeating the title: keep the first,
+         * but let a later mention name it when the first had no label. */
+        if (old->label[0] == '\0' && c->label[0] != '\0')
+            memcpy(old->label, c->label, sizeof(old->label));
+        return;
+    }
+    if (pool->count < POOL_SIZE) {
+        pool->items[pool->count++] = *c;
+        return;
+    }
+    size_t worst = 0;
+    for (size_t k = 1; k < pool->count; k++)
+        if (candidate_before(&pool->items[worst], &pool->items[k]))
+            worst = k;
+    if (candidate_before(c, &pool->items[worst]))
+        pool->items[worst] = *c;
+}
+
+static void consider(struct window *w, size_t i, bool in_title, struct pool *pool, size_t *next)
+{
+    struct figure_span f;
+    bool ok = parse_figure(w, i, &f);
+    *next = f.consumed + 1;
+    if (!ok)
+        return;
+    struct candidate c;
+    if (!make_value(w, &f, c.value))
+        return;
+    make_label(w, &f, c.label);
+    for (size_t k = f.first; k <= f.consumed; k++)
+        w->toks[k].in_figure = true;
+    c.score = kind_score[f.kind] + (in_title ? 100 : 0) + (c.label[0] ? 5 : 0);
+    c.seq = pool->next_seq++;
+    pool_add(pool, &c);
+}
+
+/* Considers the numbers starting in [from, to); returns where the next scan resumes, which is
+ * past to when the last figure ran on ("3 in 10" must not be read again as "10"). */
+static size_t scan_window(struct window *w, size_t from, size_t to, bool in_title,
+                          struct pool *pool)
+{
+    w->title_case = -1;
+    size_t i = from;
+    while (i < to) {
+        size_t next = i + 1;
+        if (w->toks[i].kind == TOK_NUMBER)
+            consider(w, i, in_title, pool, &next);
+        i = next > i ? next : i + 1;
+    }
+    return i;
+}
+
+static void scan_text(const char *text, bool in_title, struct pool *pool, struct window *w)
+{
+    struct scanner sc = {text, strlen(text), 0};
+    w->s = text;
+    w->n = 0;
+    w->starts_text = true;
+    size_t first = 0;
+    struct token t;
+    while (next_token(&sc, &t)) {
+        w->toks[w->n++] = t;
+        bool end = is_terminator(&t);
+        if (!end && w->n < WINDOW)
+            continue;
+        size_t last = end ? w->n : w->n - LOOKAHEAD;
+        size_t resume = last > first ? scan_window(w, first, last, in_title, pool) : first;
+        if (last < first)
+            last = first;
+        /* Keep a little context: "No. 10" spans a full stop, a range may span the cut. */
+        size_t keep_from = last > KEEP_BEHIND ? last - KEEP_BEHIND : 0;
+        memmove(w->toks, w->toks + keep_from, (w->n - keep_from) * sizeof(w->toks[0]));
+        w->n -= keep_from;
+        first = MAX(last, resume) - keep_from;
+        if (keep_from > 0)
+            w->starts_text = false;
+    }
+    if (w->n > first)
+        scan_window(w, first, w->n, in_title, pool);
+}
+
+size_t figures_extract(const char *title, const char *summary, struct figure *out, size_t max)
+{
+    if (!out || max == 0)
+        return 0;
+    if (max > STORY_MAX_FIGURES)
+        max = STORY_MAX_FIGURES;
+    struct pool pool;
+    pool.count = 0;
+    pool.next_seq = 0;
+    struct window *w = xmalloc(sizeof(*w));
+    scan_text(title ? title : "", true, &pool, w);
+    scan_text(summary ? summary : "", false, &pool, w);
+    free(w);
+
+    /* Insertion sort: the pool is tiny and this keeps equal scores in text order. */
+    for (size_t k = 1; k < pool.count; k++) {
+        struct candidate c = pool.items[k];
+        size_t j = k;
+        while (j > 0 && candidate_before(&c, &pool.items[j - 1])) {
+            pool.items[j] = pool.items[j - 1];
+            j--;
+        }
+        pool.items[j] = c;
+    }
+    size_t n = MIN(pool.count, max);
+    for (size_t k = 0; k < n; k++) {
+        out[k].value = xstrdup(pool.items[k].value);
+        out[k].label = xstrdup(pool.items[k].label);
+    }
+    return n;
+}

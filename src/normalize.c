@@ -1,0 +1,780 @@
+#include "normalize.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct normalize_entity {
+    const char *name; /* without the '&' and the ';' */
+    const char *text; /* UTF-8 */
+    unsigned char text_len;
+    bool legacy; /* HTML5 also decodes it without the ';' */
+};
+
+#include "entities.inc"
+
+#define REPLACEMENT 0xFFFDu
+#define ELLIPSIS "\xe2\x80\xa6"
+/* Feeds escape twice often and three times now and then; further rounds would only start
+ * decoding text that is about HTML. */
+#define DECODE_ROUNDS 3
+/* Longest tag name that means something to us ("blockquote", "figcaption"). */
+#define TAG_NAME_MAX 10
+
+struct normalize_out {
+    char *buf;
+    size_t len;
+    size_t limit; /* bytes the text may take, NUL excluded */
+    bool space;   /* white space seen: one ' ' is due before the next visible character */
+    bool full;    /* a code point did not fit: stop */
+};
+
+struct normalize_scan {
+    const unsigned char *s;
+    size_t len;
+    bool html;
+    size_t no_gt_from; /* s holds no '>' at or after this index */
+};
+
+enum tag_kind { TAG_INLINE, TAG_BLOCK, TAG_DROP, TAG_DROP_NESTED };
+
+struct tag_info {
+    const char *name;
+    enum tag_kind kind;
+};
+
+/* Sorted for binary search. Block tags separate words; dropped tags take their content with
+ * them: raw text (script, style) until the first end tag, containers (template, svg) until the
+ * end tag that matches in depth. Media and canvas only hold "your browser does not support"
+ * fallback text, a select holds a menu. */
+static const struct tag_info tag_infos[] = {
+    {"address", TAG_BLOCK},     {"article", TAG_BLOCK},      {"aside", TAG_BLOCK},
+    {"audio", TAG_DROP_NESTED}, {"blockquote", TAG_BLOCK},   {"body", TAG_BLOCK},
+    {"br", TAG_BLOCK},          {"canvas", TAG_DROP_NESTED}, {"caption", TAG_BLOCK},
+    {"center", TAG_BLOCK},      {"dd", TAG_BLOCK},           {"details", TAG_BLOCK},
+    {"dialog", TAG_BLOCK},      {"dir", TAG_BLOCK},          {"div", TAG_BLOCK},
+    {"dl", TAG_BLOCK},          {"dt", TAG_BLOCK},           {"fieldset", TAG_BLOCK},
+    {"figcaption", TAG_BLOCK},  {"figure", TAG_BLOCK},       {"footer", TAG_BLOCK},
+    {"form", TAG_BLOCK},        {"h1", TAG_BLOCK},           {"h2", TAG_BLOCK},
+    {"h3", TAG_BLOCK},          {"h4", TAG_BLOCK},           {"h5", TAG_BLOCK},
+    {"h6", TAG_BLOCK},          {"head", TAG_DROP_NESTED},   {"header", TAG_BLOCK},
+    {"hgroup", TAG_BLOCK},      {"hr", TAG_BLOCK},           {"html", TAG_BLOCK},
+    {"iframe", TAG_DROP},       {"legend", TAG_BLOCK},       {"li", TAG_BLOCK},
+    {"main", TAG_BLOCK},        {"math", TAG_DROP_NESTED},   {"menu", TAG_BLOCK},
+    {"nav", TAG_BLOCK},         {"noembed", TAG_DROP},       {"noframes", TAG_DROP},
+    {"noscript", TAG_DROP},     {"object", TAG_DROP_NESTED}, {"ol", TAG_BLOCK},
+    {"p", TAG_BLOCK},           {"pre", TAG_BLOCK},          {"script", TAG_DROP},
+    {"section", TAG_BLOCK},     {"select", TAG_DROP_NESTED}, {"style", TAG_DROP},
+    {"summary", TAG_BLOCK},     {"svg", TAG_DROP_NESTED},    {"table", TAG_BLOCK},
+    {"tbody", TAG_BLOCK},       {"td", TAG_BLOCK},           {"template", TAG_DROP_NESTED},
+    {"textarea", TAG_DROP},     {"tfoot", TAG_BLOCK},        {"th", TAG_BLOCK},
+    {"thead", TAG_BLOCK},       {"title", TAG_DROP},         {"tr", TAG_BLOCK},
+    {"ul", TAG_BLOCK},          {"video", TAG_DROP_NESTED},  {"xmp", TAG_DROP},
+};
+
+/* What HTML5 maps &#128; to &#159; to: browsers read those as windows-1252, and so do feeds
+ * written by people copying from Word. Zero: no mapping, the C1 control stays (and is removed
+ * later). */
+static const unsigned short cp1252_c1[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+};
+
+static bool is_alpha(unsigned char c)
+{
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static bool is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_alnum(unsigned char c)
+{
+    return is_alpha(c) || is_digit(c);
+}
+
+static bool is_ascii_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* Printable ASCII that needs no look at all: the fast path of the scan. */
+static bool is_plain(unsigned char c)
+{
+    return c - 0x21u < 0x5Eu && c != '&' && c != '<' && c != ']';
+}
+
+/* Unicode White_Space. */
+static bool is_space(unsigned c)
+{
+    return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
+           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
+           c == 0x205F || c == 0x3000;
+}
+
+/* Characters with no glyph of their own: a font draws a box or nothing, and the effect they
+ * exist for (bidi embedding, hyphenation hints, joining) means nothing on a one-line crawl. */
+static bool is_invisible(unsigned c)
+{
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xAD || c == 0x61C || c == 0x180E ||
+           (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+           (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF ||
+           (c >= 0xFFF9 && c <= 0xFFFB) || (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
+}
+
+/* Decodes one code point from s[0..avail), avail > 0. An invalid sequence becomes U+FFFD and
+ * consumes only its maximal subpart (Unicode 15 section 3.9), so one bad byte never swallows
+ * the good characters after it: "caf\xe9 au lait" keeps its " au lait". */
+static unsigned utf8_decode(const unsigned char *s, size_t avail, size_t *consumed)
+{
+    unsigned c = s[0];
+    unsigned lo = 0x80, hi = 0xBF;
+    size_t need;
+    if (c < 0x80) {
+        *consumed = 1;
+        return c;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        need = 1, c &= 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        /* E0 would be overlong below A0, ED a surrogate above 9F. */
+        need = 2, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF, c &= 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        /* F0 would be overlong below 90, F4 beyond U+10FFFF above 8F. */
+        need = 3, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF, c &= 0x07;
+    } else {
+        *consumed = 1;
+        return REPLACEMENT;
+    }
+    for (size_t i = 1; i <= need; i++) {
+        if (i >= avail || s[i] < lo || s[i] > hi) {
+            *consumed = i;
+            return REPLACEMENT;
+        }
+        c = (c << 6) | (s[i] & 0x3Fu);
+        lo = 0x80, hi = 0xBF;
+    }
+    *consumed = need + 1;
+    return c;
+}
+
+static size_t utf8_encode(unsigned c, char *p)
+{
+    if (c < 0x80) {
+        p[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        p[0] = (char)(0xC0 | (c >> 6));
+        p[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        p[0] = (char)(0xE0 | (c >> 12));
+        p[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        p[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    p[0] = (char)(0xF0 | (c >> 18));
+    p[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    p[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    p[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+/* Appends printable ASCII with single spaces inside, the due space first. It may be cut
+ * anywhere but before a space. */
+static void out_ascii(struct normalize_out *o, const char *p, size_t n)
+{
+    size_t space = o->space && o->len > 0 ? 1u : 0u;
+    size_t room = o->limit - o->len;
+    if (space + n > room) {
+        o->full = true;
+        if (room <= space)
+            return;
+        n = room - space;
+        if (p[n - 1] == ' ')
+            n--;
+    }
+    if (space)
+        o->buf[o->len++] = ' ';
+    o->space = false;
+    memcpy(o->buf + o->len, p, n);
+    o->len += n;
+}
+
+static void out_cp(struct normalize_out *o, unsigned c)
+{
+    if (is_space(c)) {
+        o->space = true;
+        return;
+    }
+    if (is_invisible(c))
+        return;
+    size_t space = o->space && o->len > 0 ? 1u : 0u;
+    size_t n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    if (space + n > o->limit - o->len) {
+        o->full = true;
+        return;
+    }
+    if (space)
+        o->buf[o->len++] = ' ';
+    o->space = false;
+    o->len += utf8_encode(c, o->buf + o->len);
+}
+
+static void out_utf8(struct normalize_out *o, const unsigned char *s, size_t len)
+{
+    size_t n;
+    for (size_t i = 0; i < len && !o->full; i += n)
+        out_cp(o, utf8_decode(s + i, len - i, &n));
+}
+
+static bool starts_with(const struct normalize_scan *sc, size_t i, const char *lit)
+{
+    size_t n = strlen(lit);
+    return sc->len - i >= n && memcmp(sc->s + i, lit, n) == 0;
+}
+
+/* CDATA markers in HTML are left over from a feed that wrapped its markup twice (or escaped
+ * the wrapping): never text anyone wants to read. Returns their length at i, or 0. */
+static size_t cdata_marker_len(const struct normalize_scan *sc, size_t i)
+{
+    const unsigned char *s = sc->s;
+    size_t avail = sc->len - i;
+    switch (s[i]) {
+    case '<':
+        return avail >= 9 && s[i + 1] == '!' && memcmp(s + i, "<![CDATA[", 9) == 0 ? 9 : 0;
+    case '&':
+        return avail >= 12 && s[i + 1] == 'l' && memcmp(s + i, "&lt;![CDATA[", 12) == 0 ? 12 : 0;
+    case ']':
+        if (avail >= 3 && memcmp(s + i, "]]>", 3) == 0)
+            return 3;
+        return avail >= 6 && memcmp(s + i, "]]&gt;", 6) == 0 ? 6 : 0;
+    default:
+        return 0;
+    }
+}
+
+/* strcmp order of a table name against name[0..len), which holds no NUL. Inline: a libc call
+ * per step of the binary search costs more than the compare. */
+static int name_cmp(const char *cand, const unsigned char *name, size_t len)
+{
+    for (size_t k = 0; k < len; k++) {
+        unsigned char c = (unsigned char)cand[k];
+        if (c != name[k])
+            return c < name[k] ? -1 : 1;
+    }
+    return cand[len] != '\0';
+}
+
+static const struct normalize_entity *find_entity(const unsigned char *name, size_t len)
+{
+    size_t lo = 0, hi = ARRAY_LEN(normalize_entities);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp = name_cmp(normalize_entities[mid].name, name, len);
+        if (cmp == 0)
+            return &normalize_entities[mid];
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* A decoded character reference: an entity's text, or one code point when entity is NULL. */
+struct normalize_ref {
+    const struct normalize_entity *entity;
+    unsigned cp;
+};
+
+static bool ref_is_ampersand(const struct normalize_ref *ref)
+{
+    if (ref->entity)
+        return ref->entity->text_len == 1 && ref->entity->text[0] == '&';
+    return ref->cp == '&';
+}
+
+/* The HTML5 rules for numeric references that name no character. */
+static unsigned numeric_ref_cp(unsigned long v)
+{
+    if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return REPLACEMENT;
+    if (v >= 0x80 && v <= 0x9F && cp1252_c1[v - 0x80])
+        return cp1252_c1[v - 0x80];
+    return (unsigned)v;
+}
+
+/* Parses the reference whose '&' is just before s[p]. Returns the bytes it takes after the
+ * '&', or 0 when there is none. Named references follow HTML5 in text: the longest name in the
+ * table wins, so "&notit;" is "¬it;" and "&copy 2024" is "© 2024". Later rounds of a
+ * double-escaped reference only accept the ';' form: "&amp;copy" is text about HTML. */
+static size_t parse_ref(const unsigned char *s, size_t len, size_t p, bool need_semicolon,
+                        struct normalize_ref *ref)
+{
+    ref->entity = NULL;
+    if (p < len && s[p] == '#') {
+        size_t q = p + 1;
+        bool hex = q < len && (s[q] | 0x20) == 'x';
+        if (hex)
+            q++;
+        size_t digits = q;
+        unsigned long v = 0;
+        for (; q < len; q++) {
+            unsigned d;
+            if (is_digit(s[q]))
+                d = (unsigned)(s[q] - '0');
+            else if (hex && (s[q] | 0x20) >= 'a' && (s[q] | 0x20) <= 'f')
+                d = (s[q] | 0x20u) - 'a' + 10u;
+            else
+                break;
+            /* Saturate just past the last code point: still invalid, never overflows. */
+            v = MIN(v * (hex ? 16 : 10) + d, 0x110000ul);
+        }
+        if (q == digits)
+            return 0;
+        if (q < len && s[q] == ';')
+            q++;
+        else if (need_semicolon)
+            return 0;
+        ref->cp = numeric_ref_cp(v);
+        return q - p;
+    }
+    size_t q = p;
+    while (q < len && q - p <= NORMALIZE_ENTITY_NAME_MAX && is_alnum(s[q]))
+        q++;
+    size_t run = q - p;
+    if (run == 0)
+        return 0;
+    if (run <= NORMALIZE_ENTITY_NAME_MAX && q < len && s[q] == ';') {
+        ref->entity = find_entity(s + p, run);
+        if (ref->entity)
+            return run + 1;
+    }
+    if (need_semicolon)
+        return 0;
+    for (size_t k = MIN(run, (size_t)NORMALIZE_ENTITY_LEGACY_MAX); k > 0; k--) {
+        ref->entity = find_entity(s + p, k);
+        if (ref->entity && ref->entity->legacy)
+            return k;
+    }
+    ref->entity = NULL;
+    return 0;
+}
+
+/* s[i] is '&'. Decodes the reference there, and when it decodes to '&' the one that '&'
+ * starts (double escaping: "&amp;#8217;" is "’"), up to DECODE_ROUNDS. Returns the index after
+ * what it used. */
+static size_t scan_ref(const struct normalize_scan *sc, size_t i, struct normalize_out *o)
+{
+    if (sc->html) {
+        size_t marker = cdata_marker_len(sc, i);
+        if (marker)
+            return i + marker;
+    }
+    size_t pos = i + 1;
+    for (int round = 0; round < DECODE_ROUNDS; round++) {
+        struct normalize_ref ref;
+        size_t n = parse_ref(sc->s, sc->len, pos, round > 0, &ref);
+        if (n == 0)
+            break;
+        pos += n;
+        if (ref_is_ampersand(&ref))
+            continue;
+        if (ref.entity)
+            out_utf8(o, (const unsigned char *)ref.entity->text, ref.entity->text_len);
+        else
+            out_cp(o, ref.cp);
+        return pos;
+    }
+    /* The '&' itself, literal or decoded. */
+    out_cp(o, '&');
+    return pos;
+}
+
+static enum tag_kind tag_kind(const unsigned char *name, size_t len)
+{
+    unsigned char lower[TAG_NAME_MAX];
+    if (len > TAG_NAME_MAX)
+        return TAG_INLINE;
+    for (size_t k = 0; k < len; k++)
+        lower[k] = is_alpha(name[k]) ? name[k] | 0x20 : name[k];
+    size_t lo = 0, hi = ARRAY_LEN(tag_infos);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp = name_cmp(tag_infos[mid].name, lower, len);
+        if (cmp == 0)
+            return tag_infos[mid].kind;
+        if (cmp < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return TAG_INLINE;
+}
+
+static bool is_name_char(unsigned char c)
+{
+    return is_alnum(c) || c == ':' || c == '-' || c == '_';
+}
+
+/* Whether s[p..] starts with the tag name (ASCII case-insensitive), as a whole name. */
+static bool at_name(const struct normalize_scan *sc, size_t p, const unsigned char *name,
+                    size_t name_len)
+{
+    if (sc->len - p < name_len)
+        return false;
+    for (size_t k = 0; k < name_len; k++)
+        if ((sc->s[p + k] | 0x20) != (name[k] | 0x20))
+            return false;
+    return p + name_len == sc->len || !is_name_char(sc->s[p + name_len]);
+}
+
+/* Skips the content of a dropped element that starts at p, and its end tag. Without an end
+ * tag the element runs to the end, as in a browser. */
+static size_t skip_element(const struct normalize_scan *sc, size_t p, const unsigned char *name,
+                           size_t name_len, bool nested)
+{
+    const unsigned char *s = sc->s;
+    size_t depth = 1;
+    size_t gt = p; /* first '>' after the last name found, or len; searched once passed */
+    for (;;) {
+        const unsigned char *lt = memchr(s + p, '<', sc->len - p);
+        if (!lt)
+            return sc->len;
+        p = (size_t)(lt - s) + 1;
+        bool end = p < sc->len && s[p] == '/';
+        if (!at_name(sc, end ? p + 1 : p, name, name_len))
+            continue;
+        if (gt < p) {
+            const unsigned char *found = memchr(s + p, '>', sc->len - p);
+            gt = found ? (size_t)(found - s) : sc->len;
+        }
+        if (end && --depth == 0)
+            return gt < sc->len ? gt + 1 : sc->len;
+        if (!end && nested && !(gt < sc->len && s[gt - 1] == '/'))
+            depth++;
+    }
+}
+
+/* s[i] is '<' and a letter (or '/' and a letter) follows. A '<' inside the tag outside a
+ * quoted value means this was not a tag but text ("x<y and y<z"); that also keeps the scan
+ * linear. A tag the input ends in is dropped when it is clearly markup (an end tag, or it has
+ * attribute values: a summary cut mid-tag) and text otherwise ("x<y"). */
+static size_t scan_tag(struct normalize_scan *sc, size_t i, bool end, struct normalize_out *o)
+{
+    const unsigned char *s = sc->s;
+    size_t len = sc->len;
+    size_t name = end ? i + 2 : i + 1, p = name;
+    while (p < len && is_name_char(s[p]))
+        p++;
+    size_t name_len = p - name;
+    bool assigned = false, after_eq = false;
+    for (; p < len && s[p] != '>'; p++) {
+        unsigned char c = s[p];
+        if (c == '<')
+            goto text;
+        if (c == '=') {
+            assigned = after_eq = true;
+        } else if ((c == '"' || c == '\'') && after_eq) {
+            const unsigned char *close = memchr(s + p + 1, c, len - p - 1);
+            if (!close)
+                return len;
+            p = (size_t)(close - s);
+            after_eq = false;
+        } else if (!is_ascii_space(c)) {
+            after_eq = false;
+        }
+    }
+    if (p == len) {
+        if (end || assigned)
+            return len;
+        goto text;
+    }
+    enum tag_kind kind = tag_kind(s + name, name_len);
+    if (kind == TAG_BLOCK)
+        o->space = true;
+    /* XHTML feeds write <iframe ... />; honour that rather than drop the rest of the text. */
+    if ((kind == TAG_DROP || kind == TAG_DROP_NESTED) && !end && s[p - 1] != '/')
+        return skip_element(sc, p + 1, s + name, name_len, kind == TAG_DROP_NESTED);
+    return p + 1;
+
+text:
+    out_cp(o, '<');
+    return i + 1;
+}
+
+/* <!DOCTYPE>, <![if !mso]>, <?xml?>, </3>: ignored up to the next '>'. Without one the '<' is
+ * text ("I <! this"). */
+static size_t skip_bogus(struct normalize_scan *sc, size_t i, struct normalize_out *o)
+{
+    size_t from = i + 2;
+    if (from < sc->no_gt_from) {
+        const unsigned char *gt = memchr(sc->s + from, '>', sc->len - from);
+        if (gt)
+            return (size_t)(gt - sc->s) + 1;
+        /* Remembered so that a thousand "<!" do not each search to the end. */
+        sc->no_gt_from = from;
+    }
+    out_cp(o, '<');
+    return i + 1;
+}
+
+/* s[i..] is "<!--". HTML5 ends a comment at "-->" or "--!>", and an unclosed one at the end
+ * of the input. */
+static size_t skip_comment(const struct normalize_scan *sc, size_t i)
+{
+    const unsigned char *s = sc->s;
+    size_t p = i + 4;
+    if (starts_with(sc, p, ">"))
+        return p + 1;
+    if (starts_with(sc, p, "->"))
+        return p + 2;
+    for (;;) {
+        const unsigned char *gt = memchr(s + p, '>', sc->len - p);
+        if (!gt)
+            return sc->len;
+        size_t g = (size_t)(gt - s);
+        if (g - i >= 6 && s[g - 1] == '-' && s[g - 2] == '-')
+            return g + 1;
+        if (g - i >= 7 && s[g - 1] == '!' && s[g - 2] == '-' && s[g - 3] == '-')
+            return g + 1;
+        p = g + 1;
+    }
+}
+
+/* s[i] is '<' in HTML. A '<' that cannot start markup is text ("a < b", "<3"). */
+static size_t scan_markup(struct normalize_scan *sc, size_t i, struct normalize_out *o)
+{
+    const unsigned char *s = sc->s;
+    size_t len = sc->len;
+    size_t marker = cdata_marker_len(sc, i);
+    if (marker)
+        return i + marker;
+    unsigned char next = i + 1 < len ? s[i + 1] : 0;
+    unsigned char after = i + 2 < len ? s[i + 2] : 0;
+    if (is_alpha(next))
+        return scan_tag(sc, i, false, o);
+    if (next == '/' && is_alpha(after))
+        return scan_tag(sc, i, true, o);
+    if (next == '/' && after == '>')
+        return i + 3;
+    if (next == '!' && starts_with(sc, i, "<!--"))
+        return skip_comment(sc, i);
+    if (next == '!' || next == '?' || next == '/')
+        return skip_bogus(sc, i, o);
+    out_cp(o, '<');
+    return i + 1;
+}
+
+static void scan(struct normalize_scan *sc, struct normalize_out *o)
+{
+    const unsigned char *s = sc->s;
+    size_t len = sc->len, i = 0;
+    while (i < len && !o->full) {
+        unsigned char b = s[i];
+        if (is_plain(b)) {
+            /* Words and the single spaces between them go out as they are: most of any text. */
+            size_t j = i + 1;
+            for (;;) {
+                if (j < len && is_plain(s[j]))
+                    j++;
+                else if (j + 1 < len && s[j] == ' ' && is_plain(s[j + 1]))
+                    j += 2;
+                else
+                    break;
+            }
+            out_ascii(o, (const char *)s + i, j - i);
+            i = j;
+        } else if (b == ' ') {
+            o->space = true;
+            i++;
+        } else if (b == '&') {
+            i = scan_ref(sc, i, o);
+        } else if (b == '<' && sc->html) {
+            i = scan_markup(sc, i, o);
+        } else if (b == ']' && sc->html && cdata_marker_len(sc, i) > 0) {
+            i += cdata_marker_len(sc, i);
+        } else {
+            size_t n;
+            out_cp(o, utf8_decode(s + i, len - i, &n));
+            i += n;
+        }
+    }
+}
+
+char *normalize_text(const char *in, size_t len, unsigned flags, size_t max_bytes)
+{
+    if (!in)
+        len = 0;
+    /* Nothing grows by more than 3 bytes per input byte: an invalid byte becomes U+FFFD, and
+     * gen-entities.py checks that no reference expands beyond that. */
+    size_t cap = len > SIZE_MAX / 4 ? SIZE_MAX / 4 : len * 3;
+    cap = MIN(cap, max_bytes);
+    struct normalize_out o = {.buf = xmalloc(cap + 1), .limit = cap};
+    struct normalize_scan sc = {
+        .s = (const unsigned char *)in,
+        .len = len,
+        .html = (flags & NORMALIZE_HTML) != 0,
+        .no_gt_from = SIZE_MAX,
+    };
+    scan(&sc, &o);
+    o.buf[o.len] = '\0';
+    /* Markup-heavy fields shrink a lot; give the slack back. */
+    if (cap - o.len > 256)
+        o.buf = xrealloc(o.buf, o.len + 1);
+    return o.buf;
+}
+
+static bool is_cjk(unsigned c)
+{
+    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF) ||
+           (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+static bool is_cjk_terminator(unsigned c)
+{
+    return c == 0x3002 || c == 0xFF01 || c == 0xFF1F;
+}
+
+/* May follow a sentence's final stop: 'He said "Stop." Then' ends after the quote. */
+static bool is_closer(unsigned c)
+{
+    return c == '"' || c == '\'' || c == ')' || c == ']' || c == 0x2019 || c == 0x201D ||
+           c == 0xBB || c == 0x300D || c == 0x300F || c == 0xFF09;
+}
+
+/* Left dangling at the end of a cut they make the text look broken: "Prices rose," */
+static bool is_trailing_junk(unsigned c)
+{
+    return is_space(c) || c == ',' || c == ';' || c == ':' || c == '-' || c == 0x2013 ||
+           c == 0x2014 || c == '(' || c == '[' || c == '{' || c == '/' || c == '&' || c == 0x2018 ||
+           c == 0x201C || c == 0xAB || c == 0x300C || c == 0x300E;
+}
+
+/* A '.' after these is rarely the end of a sentence. */
+static bool is_abbreviation(const unsigned char *word, size_t len)
+{
+    static const char *const abbrevs[] = {
+        "Apr", "Aug", "Capt", "Col",  "Dec", "Dr",  "Feb", "Fig", "Gen", "Gov", "Jan", "Jr",
+        "Jul", "Jun", "Lt",   "Mar",  "Mr",  "Mrs", "Ms",  "Mt",  "No",  "Nov", "Oct", "Prof",
+        "Rep", "Sen", "Sep",  "Sept", "Sgt", "Sr",  "St",  "ca",  "cf",  "vs",
+    };
+    if (len == 0)
+        return false;
+    /* Initials and dotted abbreviations: "J. Smith", "U.S. tariffs", "e.g. this". */
+    if ((len == 1 && is_alpha(word[0])) || memchr(word, '.', len))
+        return true;
+    for (size_t k = 0; k < ARRAY_LEN(abbrevs); k++)
+        if (strlen(abbrevs[k]) == len && memcmp(abbrevs[k], word, len) == 0)
+            return true;
+    return false;
+}
+
+struct cut_point {
+    size_t off;   /* bytes kept */
+    size_t chars; /* code points kept */
+    bool valid;
+};
+
+/* Byte offset where the code point ending at end starts; end itself when the bytes before it
+ * are not one valid code point. */
+static size_t cp_start_before(const unsigned char *s, size_t end, unsigned *c)
+{
+    size_t start = end - 1;
+    while (start > 0 && end - start < 4 && (s[start] & 0xC0) == 0x80)
+        start--;
+    size_t n;
+    *c = utf8_decode(s + start, end - start, &n);
+    return start + n == end ? start : end;
+}
+
+static size_t strip_trailing_junk(const unsigned char *s, size_t end)
+{
+    while (end > 0) {
+        unsigned c;
+        size_t start = cp_start_before(s, end, &c);
+        if (start == end || !is_trailing_junk(c))
+            break;
+        end = start;
+    }
+    return end;
+}
+
+char *normalize_cut(const char *text, size_t max_chars)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t len = strlen(text);
+    /* No more code points than bytes: this also keeps the arithmetic below from overflowing. */
+    if (max_chars >= len)
+        return xstrdup(text);
+    if (max_chars == 0)
+        return xstrdup("");
+    struct cut_point sentence = {0}, pending = {0}, word = {0};
+    size_t char_cut = 0;   /* bytes of the first max_chars - 1 code points */
+    size_t word_start = 0; /* byte offset of the current word */
+    size_t term_end = 0;   /* code points up to the end of the last sentence stop, if any */
+    bool term_cjk = false; /* that stop was a CJK one: no space needs to follow */
+    unsigned prev = ' ';
+    size_t k = 0, off = 0, n;
+    /* Reading one code point past max_chars tells whether a cut is needed; a little more
+     * confirms a sentence end at the limit. */
+    for (; off < len && (k <= max_chars + 1 || pending.valid); k++, off += n) {
+        unsigned c = utf8_decode(s + off, len - off, &n);
+        if (k == max_chars - 1)
+            char_cut = off;
+        bool last_third = k <= max_chars && k * 3 >= max_chars * 2;
+        if (is_space(c)) {
+            if (k <= max_chars - 1)
+                word = (struct cut_point){off, k, true};
+            if (term_end == k && k > 0 && last_third)
+                pending = (struct cut_point){off, k, true};
+            word_start = off + n;
+            prev = c;
+            continue;
+        }
+        if (pending.valid) {
+            /* "Yahoo! is" and "e.g. this" go on in lower case: not a sentence end. */
+            if (!(c >= 'a' && c <= 'z'))
+                sentence = pending;
+            pending.valid = false;
+        }
+        if (term_end == k && term_cjk && last_third)
+            sentence = (struct cut_point){off, k, true};
+        if (k > 0 && k <= max_chars - 1 && !is_space(prev) && (is_cjk(c) || is_cjk(prev)))
+            word = (struct cut_point){off, k, true};
+        if ((c == '!' || c == '?') ||
+            (c == '.' && !is_abbreviation(s + word_start, off - word_start))) {
+            term_end = k + 1, term_cjk = false;
+        } else if (is_cjk_terminator(c)) {
+            term_end = k + 1, term_cjk = true;
+        } else if (term_end == k && is_closer(c)) {
+            term_end = k + 1;
+        }
+        prev = c;
+    }
+    if (k <= max_chars && off >= len)
+        return xstrdup(text);
+    if (pending.valid)
+        sentence = pending;
+    if (sentence.valid)
+        return xstrndup(text, sentence.off);
+
+    /* A word boundary, unless it throws away more than half the room (one long URL). */
+    bool at_word = word.valid && word.chars * 2 >= max_chars - 1;
+    size_t end = strip_trailing_junk(s, at_word ? word.off : char_cut);
+    if (end == 0)
+        end = strip_trailing_junk(s, char_cut);
+    char *out = xmalloc(end + sizeof(ELLIPSIS));
+    memcpy(out, text, end);
+    memcpy(out + end, ELLIPSIS, sizeof(ELLIPSIS));
+    return out;
+}

@@ -1,0 +1,151 @@
+/* A small scripted HTTP/1.1 server for tests, on 127.0.0.1 only. Serves files from a
+ * directory, and answers special paths with the faults a sign meets in the field.
+ *
+ *   httpd DOCROOT PORTFILE [LIFETIME_S]
+ *
+ * Binds an ephemeral port, writes it to PORTFILE, and serves one connection at a time until
+ * LIFETIME_S (default 120) passes or it gets SIGTERM. Paths:
+ *   /FILE                 the file; Content-Type by extension
+ *   /FILE?charset=X       ... with "; charset=X" appended to the Content-Type
+ *   /status/N             an empty response with status N
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_term(int sig)
+{
+    (void)sig;
+    stop = 1;
+}
+
+static void send_all(int fd, const char *data, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
+        if (n <= 0)
+            return;
+        data += n;
+        len -= (size_t)n;
+    }
+}
+
+static void respond(int fd, int status, const char *type, const char *body, size_t len)
+{
+    char head[512];
+    int n = snprintf(head, sizeof(head),
+                     "HTTP/1.1 %d X\r\nContent-Length: %zu\r\n%s%s%sConnection: close\r\n\r\n",
+                     status, len, type ? "Content-Type: " : "", type ? type : "",
+                     type ? "\r\n" : "");
+    send_all(fd, head, (size_t)n);
+    send_all(fd, body, len);
+}
+
+static const char *type_of(const char *path)
+{
+    const char *dot = strrchr(path, '.');
+    if (dot && strcmp(dot, ".json") == 0)
+        return "application/feed+json";
+    if (dot && strcmp(dot, ".xml") == 0)
+        return "application/rss+xml";
+    return "application/octet-stream";
+}
+
+static void serve(int fd, const char *docroot)
+{
+    char req[8192];
+    size_t used = 0;
+    while (used < sizeof(req) - 1) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 5000) <= 0)
+            return;
+        ssize_t n = recv(fd, req + used, sizeof(req) - 1 - used, 0);
+        if (n <= 0)
+            return;
+        used += (size_t)n;
+        req[used] = '\0';
+        if (strstr(req, "\r\n\r\n"))
+            break;
+    }
+    char method[16], target[2048];
+    if (sscanf(req, "%15s %2047s", method, target) != 2) {
+        respond(fd, 400, NULL, "", 0);
+        return;
+    }
+    char *query = strchr(target, '?');
+    if (query)
+        *query++ = '\0';
+    if (strncmp(target, "/status/", 8) == 0) {
+        respond(fd, (int)strtol(target + 8, NULL, 10), NULL, "", 0);
+        return;
+    }
+    if (strstr(target, "..")) {
+        respond(fd, 403, NULL, "", 0);
+        return;
+    }
+    char *path = xasprintf("%s%s", docroot, target);
+    size_t len;
+    char *body = util_read_file(path, 64u * 1024 * 1024, &len);
+    free(path);
+    if (!body) {
+        respond(fd, 404, NULL, "", 0);
+        return;
+    }
+    char type[256];
+    const char *charset = query && strncmp(query, "charset=", 8) == 0 ? query + 8 : NULL;
+    snprintf(type, sizeof(type), "%s%s%s", type_of(target), charset ? "; charset=" : "",
+             charset ? charset : "");
+    respond(fd, 200, type, body, len);
+    free(body);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: httpd DOCROOT PORTFILE [LIFETIME_S]\n");
+        return 2;
+    }
+    long lifetime = argc > 3 ? strtol(argv[3], NULL, 10) : 120;
+    signal(SIGTERM, on_term);
+    signal(SIGINT, on_term);
+    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = 0};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t alen = sizeof(addr);
+    if (bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) != 0 || listen(lfd, 16) != 0 ||
+        getsockname(lfd, (struct sockaddr *)&addr, &alen) != 0) {
+        perror("httpd: bind");
+        return 1;
+    }
+    char port[16];
+    int n = snprintf(port, sizeof(port), "%d\n", ntohs(addr.sin_port));
+    if (!util_write_file_atomic(argv[2], port, (size_t)n))
+        return 1;
+    time_t end = time(NULL) + lifetime;
+    while (!stop && time(NULL) < end) {
+        struct pollfd p = {lfd, POLLIN, 0};
+        if (poll(&p, 1, 200) <= 0)
+            continue;
+        int fd = accept(lfd, NULL, NULL);
+        if (fd < 0)
+            continue;
+        serve(fd, argv[1]);
+        close(fd);
+    }
+    close(lfd);
+    return 0;
+}
