@@ -848,8 +848,8 @@ static bool year_figure(struct window *w, size_t i, struct figure_span *f)
 static bool plain_figure(struct window *w, size_t i, size_t j, struct figure_span *f)
 {
     const struct token *t = &w->toks[i];
-    if (t->form == NUM_DECIMAL_COMMA || (t->form == NUM_DOT3 && t->int_value < 10))
-        return false; /* "1.500" is 1.5 in English and 1500 in German: too ambiguous */
+    if (t->form == NUM_DECIMAL_COMMA || t->form == NUM_DOT3)
+        return false; /* "75.000" is 75 in English and 75000 in German: too ambiguous */
     if ((t->form == NUM_INT || t->form == NUM_DECIMAL) && number_is_name(w, i))
         return false;
     if (is_year(t))

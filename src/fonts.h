@@ -1,23 +1,39 @@
 /* Fonts for the worker: resolves fontconfig patterns (or absolute paths) to files, keeps a
- * few open sizes, measures and rasterises UTF-8 with SDL_ttf. Worker thread only: SDL_ttf
- * shares one FreeType library and must stay on one thread. */
+ * few open sizes, measures and rasterises UTF-8 with SDL_ttf. Characters the font lacks
+ * (Chinese in a Latin font, say) come from fallback fonts that fontconfig finds, so every
+ * script shows as text, not boxes. Worker thread only: SDL_ttf shares one FreeType library
+ * and must stay on one thread. */
 #pragma once
 #include <SDL.h>
 #include <SDL_ttf.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "text.h"
 
 #define FONT_CACHED_SIZES 12
+#define FONT_MAX_FALLBACKS 8
+#define FONT_FACE_CACHE 512 /* code point -> face, direct-mapped */
 
-struct font {
+struct font_face {
     char *path; /* owned */
     struct {
         int size;
         TTF_Font *ttf;
         unsigned last_used;
     } sizes[FONT_CACHED_SIZES];
+};
+
+struct font {
+    char *pattern; /* owned; what fallbacks should look like ("Inter:bold") */
+    size_t face_count;
+    struct font_face faces[1 + FONT_MAX_FALLBACKS]; /* [0] is the font itself */
     unsigned clock;
+    struct {
+        uint32_t cp;
+        int8_t face; /* -1: no font has it */
+        bool valid;
+    } face_cache[FONT_FACE_CACHE];
 };
 
 /* Frees fontconfig's global state; call once at the end, next to TTF_Quit(). */
@@ -26,8 +42,11 @@ void fonts_shutdown(void);
 /* pattern: an absolute path, or a fontconfig pattern such as "Inter:bold". */
 bool font_init(struct font *f, const char *pattern);
 void font_finish(struct font *f);
-/* The open TTF_Font at this pixel size (owned by f; valid until the next call). */
+/* The font's own TTF_Font at this pixel size (owned by f; valid until the next call). */
 TTF_Font *font_at(struct font *f, int size_px);
+/* The path of the face that draws code point cp: the font's, a fallback's, or NULL when no
+ * installed font has it. */
+const char *font_face_for(struct font *f, uint32_t cp);
 struct text_measure font_measure(struct font *f);
 int font_width(struct font *f, int size_px, const char *s, size_t len);
 /* Rasterises s[0..len) anti-aliased in colour fg: an ARGB8888 surface, or NULL for empty

@@ -1,8 +1,13 @@
 # Renders one frame with `ticker render` and compares it with the committed golden image.
 # -DTICKER=... -DIMGCMP=... -DSIZE=WxH -DAT=S -DNAME=... -DGOLDEN_DIR=... -DOUT_DIR=...
+# [-DFEED=path]
 file(MAKE_DIRECTORY "${OUT_DIR}")
 set(actual "${OUT_DIR}/${NAME}.png")
-execute_process(COMMAND "${TICKER}" render --at ${AT} --size ${SIZE} --out "${actual}"
+set(feed_args)
+if(FEED)
+    set(feed_args --feed "${FEED}")
+endif()
+execute_process(COMMAND "${TICKER}" render --at ${AT} --size ${SIZE} --out "${actual}" ${feed_args}
                 RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
     message(FATAL_ERROR "ticker render failed (${rc})")

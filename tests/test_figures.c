@@ -145,6 +145,8 @@ static const struct figures_case cases[] = {
     {"He served 8 years in prison and was freed on 3 March 2021", "", "8", "years in prison"},
     {"Ukraine says 30 drones shot down overnight", "", "30", "drones"},
     {"Over 1.000.000 Menschen besuchten die Messe", "", "1.000.000", "~Menschen"},
+    {"Die Partei erhielt 1.234.567 Stimmen", "", "1.234.567", "Stimmen"},
+    {"Rund 75.000 Menschen demonstrierten in Berlin", "", "", ""},
     {"Environ 75\u00a0000 personnes ont manifesté", "", "75\u00a0000", "~personnes"},
     {"Unemployment claims rose by 12,000 to 230,000 last week", "", "12,000|230,000",
      "Unemployment claims|"},

@@ -137,7 +137,7 @@ static void check_glyphs(struct font *font, const char *text)
         size_t n;
         unsigned c = text_utf8_decode(text + i, len - i, &n);
         if (!TTF_GlyphIsProvided32(ttf, c))
-            fail_msg("U+%04X in \"%s\" has no glyph in %s", c, text, font->path);
+            fail_msg("U+%04X in \"%s\" has no glyph in %s", c, text, font->faces[0].path);
         i += n;
     }
 }
