@@ -76,10 +76,8 @@ int app_run(const struct app_options *opt)
     int64_t start_ns = util_now_ns();
     int status = 1;
     struct config cfg;
-    config_init(&cfg);
-    if (opt->config_path && !config_load(&cfg, opt->config_path))
+    if (!worker_load_config(&cfg, opt->config_path, opt->feeds, opt->feed_count))
         goto err_config;
-    worker_add_sources(&cfg, opt->feeds, opt->feed_count);
     if (opt->window_w > 0) {
         cfg.window_w = opt->window_w;
         cfg.window_h = opt->window_h;

@@ -1,7 +1,6 @@
 #include "feed.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,17 +9,6 @@
 #include "feed_xml.h"
 #include "fetch.h"
 #include "util.h"
-
-static void set_err(char *err, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, size, fmt, ap);
-    va_end(ap);
-}
 
 /* The first character that is not a byte-order mark or white space, in whatever encoding the
  * BOM or the zero bytes of UTF-16 suggest. */
@@ -49,11 +37,11 @@ bool feed_parse(const char *data, size_t len, const char *name, const char *http
 {
     switch (first_char(data, len)) {
     case '\0':
-        set_err(err, err_size, "%s: empty feed", name);
+        util_set_error(err, err_size, "%s: empty feed", name);
         return false;
     case '{':
         if (len >= 2 && ((unsigned char)data[0] >= 0xFE || data[0] == 0 || data[1] == 0)) {
-            set_err(err, err_size, "%s: JSON Feed must be UTF-8 (this looks like UTF-16)",
+            util_set_error(err, err_size, "%s: JSON Feed must be UTF-8 (this looks like UTF-16)",
                     name);
             return false;
         }
@@ -63,7 +51,7 @@ bool feed_parse(const char *data, size_t len, const char *name, const char *http
     case '<':
         return feed_xml_parse(data, len, name, http_charset, out, err, err_size);
     default:
-        set_err(err, err_size, "%s:1:1: not a feed (neither JSON Feed nor XML)", name);
+        util_set_error(err, err_size, "%s:1:1: not a feed (neither JSON Feed nor XML)", name);
         return false;
     }
 }
@@ -81,7 +69,7 @@ bool feed_load(const char *src, struct story_list *out, char *err, size_t err_si
     size_t len;
     char *data = util_read_file(src, FEED_MAX_BYTES, &len);
     if (!data) {
-        set_err(err, err_size, "%s: %s", src,
+        util_set_error(err, err_size, "%s: %s", src,
                 errno == EFBIG ? "larger than the 8 MiB feed limit" : strerror(errno));
         return false;
     }

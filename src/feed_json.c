@@ -1,7 +1,6 @@
 #include "feed_json.h"
 
 #include <cjson/cJSON.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,17 +10,6 @@
 #include "figures.h"
 #include "normalize.h"
 #include "util.h"
-
-static void set_err(char *err, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, size, fmt, ap);
-    va_end(ap);
-}
 
 static const char *json_string(const cJSON *obj, const char *key)
 {
@@ -99,7 +87,7 @@ static void report_syntax_error(const char *data, size_t len, const char *name, 
     for (size_t i = 0; i < off; i++, col++)
         if (data[i] == '\n')
             line++, col = 0;
-    set_err(err, err_size, "%s:%zu:%zu: invalid JSON", name, line, col);
+    util_set_error(err, err_size, "%s:%zu:%zu: invalid JSON", name, line, col);
 }
 
 bool feed_json_parse(const char *data, size_t len, const char *name, struct story_list *out,
@@ -112,14 +100,14 @@ bool feed_json_parse(const char *data, size_t len, const char *name, struct stor
     }
     const char *version = json_string(root, "version");
     if (!version || strncmp(version, "https://jsonfeed.org/version/", 29) != 0) {
-        set_err(err, err_size,
+        util_set_error(err, err_size,
                 "%s: not a JSON Feed (no \"version\": \"https://jsonfeed.org/version/...\")",
                 name);
         goto err_free_root;
     }
     const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
     if (!cJSON_IsArray(items)) {
-        set_err(err, err_size, "%s: JSON Feed has no \"items\" array", name);
+        util_set_error(err, err_size, "%s: JSON Feed has no \"items\" array", name);
         goto err_free_root;
     }
     char *title = json_text(root, "title", NORMALIZE_PLAIN, FEED_MAX_TITLE_BYTES);

@@ -1,7 +1,6 @@
 #include "fetch.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,17 +14,6 @@ struct body {
     size_t len, cap, max;
     bool too_big;
 };
-
-static void set_err(char *err, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, size, fmt, ap);
-    va_end(ap);
-}
 
 bool fetch_is_url(const char *src)
 {
@@ -82,7 +70,7 @@ bool fetch_blocking(const char *url, size_t max_bytes, struct fetch_result *res,
     memset(res, 0, sizeof(*res));
     CURL *curl = curl_easy_init();
     if (!curl) {
-        set_err(err, err_size, "%s: cannot initialise libcurl", url);
+        util_set_error(err, err_size, "%s: cannot initialise libcurl", url);
         return false;
     }
     struct body body = {.max = max_bytes};
@@ -105,13 +93,13 @@ bool fetch_blocking(const char *url, size_t max_bytes, struct fetch_result *res,
     CURLcode rc = curl_easy_perform(curl);
     bool ok = false;
     if (body.too_big) {
-        set_err(err, err_size, "%s: larger than the %zu-byte feed limit", url, max_bytes);
+        util_set_error(err, err_size, "%s: larger than the %zu-byte feed limit", url, max_bytes);
     } else if (rc != CURLE_OK) {
-        set_err(err, err_size, "%s: %s", url, curl_err[0] ? curl_err : curl_easy_strerror(rc));
+        util_set_error(err, err_size, "%s: %s", url, curl_err[0] ? curl_err : curl_easy_strerror(rc));
     } else {
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &res->status);
         if (res->status >= 400) {
-            set_err(err, err_size, "%s: HTTP %ld", url, res->status);
+            util_set_error(err, err_size, "%s: HTTP %ld", url, res->status);
         } else {
             char *ct = NULL;
             curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &ct);

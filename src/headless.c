@@ -50,10 +50,8 @@ int headless_render(const struct render_options *opt)
 {
     int status = 1;
     struct config cfg;
-    config_init(&cfg);
-    if (opt->config_path && !config_load(&cfg, opt->config_path))
+    if (!worker_load_config(&cfg, opt->config_path, opt->feeds, opt->feed_count))
         goto err_config;
-    worker_add_sources(&cfg, opt->feeds, opt->feed_count);
 
     struct story_list stories;
     story_list_init(&stories);

@@ -58,6 +58,27 @@ static bool parse_seconds(const char *s, double *out)
     return true;
 }
 
+/* Options both `run` and `render` take. Returns 1 when argv[*i] was one of them, 0 when it
+ * was not, and a negative exit status (-2) on a usage error. */
+static int common_option(int argc, char **argv, int *i, const char **config_path,
+                         const char **feeds, size_t *feed_count)
+{
+    const char *a = argv[*i];
+    if (strcmp(a, "--config") != 0 && strcmp(a, "--feed") != 0)
+        return 0;
+    if (*i + 1 >= argc)
+        return -fail_usage("%s needs a value", a);
+    const char *v = argv[++*i];
+    if (a[2] == 'c') {
+        *config_path = v;
+        return 1;
+    }
+    if (*feed_count == MAX_FEEDS)
+        return -fail_usage("at most %d --feed options", MAX_FEEDS);
+    feeds[(*feed_count)++] = v;
+    return 1;
+}
+
 /* Takes the value of an option that needs one, or fails. */
 #define OPTARG(name)                                                                           \
     (i + 1 < argc ? argv[++i] : (fail_usage("%s needs a value", name), (char *)NULL))
@@ -69,17 +90,12 @@ static int cmd_run(int argc, char **argv)
     opt.feeds = feeds;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v;
-        if (strcmp(a, "--config") == 0) {
-            if (!(v = OPTARG(a)))
-                return 2;
-            opt.config_path = v;
-        } else if (strcmp(a, "--feed") == 0) {
-            if (!(v = OPTARG(a)))
-                return 2;
-            if (opt.feed_count == MAX_FEEDS)
-                return fail_usage("at most %d --feed options", MAX_FEEDS);
-            feeds[opt.feed_count++] = v;
-        } else if (strcmp(a, "--window") == 0) {
+        int common = common_option(argc, argv, &i, &opt.config_path, feeds, &opt.feed_count);
+        if (common < 0)
+            return -common;
+        if (common > 0)
+            continue;
+        if (strcmp(a, "--window") == 0) {
             if (!(v = OPTARG(a)))
                 return 2;
             if (!config_parse_size(v, &opt.window_w, &opt.window_h))
@@ -109,6 +125,11 @@ static int cmd_render(int argc, char **argv)
     bool have_at = false;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v;
+        int common = common_option(argc, argv, &i, &opt.config_path, feeds, &opt.feed_count);
+        if (common < 0)
+            return -common;
+        if (common > 0)
+            continue;
         if (strcmp(a, "--at") == 0) {
             if (!(v = OPTARG(a)))
                 return 2;
@@ -126,16 +147,6 @@ static int cmd_render(int argc, char **argv)
             if (!(v = OPTARG(a)))
                 return 2;
             opt.out = v;
-        } else if (strcmp(a, "--feed") == 0) {
-            if (!(v = OPTARG(a)))
-                return 2;
-            if (opt.feed_count == MAX_FEEDS)
-                return fail_usage("at most %d --feed options", MAX_FEEDS);
-            feeds[opt.feed_count++] = v;
-        } else if (strcmp(a, "--config") == 0) {
-            if (!(v = OPTARG(a)))
-                return 2;
-            opt.config_path = v;
         } else if (strcmp(a, "--now") == 0) {
             if (!(v = OPTARG(a)))
                 return 2;

@@ -69,6 +69,14 @@ char *xasprintf(const char *fmt, ...)
     return s;
 }
 
+void util_set_error(char *err, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, size, fmt, ap);
+    va_end(ap);
+}
+
 int64_t util_now_ns(void)
 {
     struct timespec ts;

@@ -18,6 +18,10 @@ char *xstrndup(const char *s, size_t len);
 /* Returns a newly allocated formatted string; caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Formats a one-line error message into a caller's buffer (truncated to fit). */
+void util_set_error(char *err, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Monotonic clock in nanoseconds. */
 int64_t util_now_ns(void);
 /* Sleeps until the monotonic clock reaches deadline_ns (absolute). */

@@ -44,12 +44,17 @@ const char *worker_default_feed(void)
     return TICKER_ASSET_DIR "/feeds/default.json";
 }
 
-void worker_add_sources(struct config *cfg, const char *const *feeds, size_t n)
+bool worker_load_config(struct config *cfg, const char *config_path, const char *const *feeds,
+                        size_t n)
 {
+    config_init(cfg);
+    if (config_path && !config_load(cfg, config_path))
+        return false;
     for (size_t i = 0; i < n; i++)
         config_add_source(cfg, feeds[i]);
     if (cfg->source_count == 0)
         config_add_source(cfg, worker_default_feed());
+    return true;
 }
 
 bool worker_load_sources(const struct config *cfg, struct story_list *out)
@@ -159,13 +164,12 @@ static bool reload_config(struct worker *w)
 {
     if (w->config_path) {
         struct config fresh;
-        config_init(&fresh);
-        if (!config_load(&fresh, w->config_path)) {
+        if (!worker_load_config(&fresh, w->config_path, (const char *const *)w->cli_feeds,
+                                w->cli_feed_count)) {
             log_error("%s: keeping the running configuration", w->config_path);
             config_finish(&fresh);
             return false;
         }
-        worker_add_sources(&fresh, (const char *const *)w->cli_feeds, w->cli_feed_count);
         config_finish(&w->config);
         w->config = fresh;
         log_info("%s: configuration reloaded", w->config_path);
@@ -244,23 +248,16 @@ struct worker *worker_create(const char *config_path,
                              uint32_t wake_event)
 {
     struct worker *w = xcalloc(1, sizeof(*w));
+    /* The worker keeps its own copy: read the same file again, as on SIGHUP. */
+    if (!worker_load_config(&w->config, config_path, cli_feeds, cli_feed_count))
+        goto err_free_config;
     w->multi = curl_multi_init();
     if (!w->multi) {
         log_error("cannot initialise libcurl");
-        free(w);
-        return NULL;
+        goto err_free_config;
     }
     w->wake_event = wake_event;
     pthread_mutex_init(&w->lock, NULL);
-    config_init(&w->config);
-    /* The worker keeps its own copy: read the same file again, as on SIGHUP. */
-    if (config_path && !config_load(&w->config, config_path)) {
-        config_finish(&w->config);
-        curl_multi_cleanup(w->multi);
-        free(w);
-        return NULL;
-    }
-    worker_add_sources(&w->config, cli_feeds, cli_feed_count);
     w->config_path = config_path ? xstrdup(config_path) : NULL;
     w->cli_feeds = xcalloc(cli_feed_count + 1, sizeof(char *));
     for (size_t i = 0; i < cli_feed_count; i++)
@@ -274,6 +271,11 @@ struct worker *worker_create(const char *config_path,
         return NULL;
     }
     return w;
+
+err_free_config:
+    config_finish(&w->config);
+    free(w);
+    return NULL;
 }
 
 void worker_destroy(struct worker *w)

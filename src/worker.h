@@ -26,9 +26,11 @@ struct scene *worker_take_scene(struct worker *w);
 void worker_request_reload(struct worker *w);
 /* Writes a copy of stats to path off the render thread (SIGUSR1). */
 void worker_request_stats(struct worker *w, const struct stats *stats, const char *path);
-/* Adds the command line's feeds to cfg, and the built-in default feed when cfg then has no
- * source at all. */
-void worker_add_sources(struct config *cfg, const char *const *feeds, size_t n);
+/* The sign's configuration: defaults, then config_path when given (errors are logged), then
+ * the command line's feeds, then the built-in default feed when there is no source at all.
+ * On failure cfg holds the defaults. */
+bool worker_load_config(struct config *cfg, const char *config_path, const char *const *feeds,
+                        size_t n);
 
 /* The built-in default feed. */
 const char *worker_default_feed(void);
