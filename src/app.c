@@ -106,8 +106,7 @@ int app_run(const struct app_options *opt)
     }
     /* Full screen is a borderless window the size of the display as well as a fullscreen
      * request: a kiosk X server often has no window manager to honour the request. */
-    SDL_Rect bounds = {SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, cfg.window_w,
-                       cfg.window_h};
+    SDL_Rect bounds = {SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, cfg.window_w, cfg.window_h};
     Uint32 wflags = 0;
     if (cfg.window_w <= 0) {
         if (SDL_GetDisplayBounds(0, &bounds) != 0)
@@ -139,8 +138,8 @@ int app_run(const struct app_options *opt)
              cfg.refresh_hz > 0 ? " (configured)" : "");
 
     uint32_t wake_event = SDL_RegisterEvents(1);
-    struct worker *worker = worker_create(opt->config_path, opt->feeds, opt->feed_count,
-                                          wake_event);
+    struct worker *worker =
+        worker_create(opt->config_path, opt->feeds, opt->feed_count, wake_event);
     if (!worker)
         goto err_renderer;
     worker_set_screen(worker, width, height, max_tile_w);

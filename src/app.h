@@ -7,9 +7,9 @@ struct app_options {
     const char *config_path;  /* NULL: built-in defaults */
     const char *const *feeds; /* --feed, in order */
     size_t feed_count;
-    int window_w, window_h;   /* 0: from the config */
-    const char *stats_path;   /* --stats; NULL: none */
-    double duration_s;        /* --duration; 0: run until stopped */
+    int window_w, window_h; /* 0: from the config */
+    const char *stats_path; /* --stats; NULL: none */
+    double duration_s;      /* --duration; 0: run until stopped */
 };
 
 /* Returns the process exit status. */

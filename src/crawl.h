@@ -21,7 +21,7 @@ typedef bool (*crawl_next_fn)(void *ctx, const struct crawl_segment *prev,
 
 struct crawl {
     int view_width;
-    int64_t offset;  /* pixels of the first segment already scrolled past the left edge */
+    int64_t offset;    /* pixels of the first segment already scrolled past the left edge */
     int64_t travelled; /* total pixels moved since start */
     size_t count;
     struct crawl_segment segments[CRAWL_MAX_SEGMENTS];

@@ -10,8 +10,8 @@ void stage_init(struct stage *st, SDL_Renderer *renderer, double refresh_hz, uin
 {
     memset(st, 0, sizeof(*st));
     st->renderer = renderer;
-    st->background = (SDL_Color){(Uint8)(background >> 16), (Uint8)(background >> 8),
-                                 (Uint8)background, 255};
+    st->background =
+        (SDL_Color){(Uint8)(background >> 16), (Uint8)(background >> 8), (Uint8)background, 255};
     st->newest = -1;
     st->pending = -1;
     st->card.slot = st->prev_card.slot = -1;
@@ -278,9 +278,10 @@ static void draw_clock(struct stage *st, const struct stage_scene *ss, int64_t w
     for (size_t i = 0; i < n; i++) {
         if (glyphs[i] == SCENE_NO_IMAGE)
             return;
-        cells[i] = glyphs[i] == sc->clock_glyphs[10]                                 ? sc->clock_colon_w
-                   : glyphs[i] == sc->clock_glyphs[11] || glyphs[i] == sc->clock_glyphs[12] ? sc->images[glyphs[i]].w
-                                                                                      : sc->clock_cell_w;
+        cells[i] = glyphs[i] == sc->clock_glyphs[10] ? sc->clock_colon_w
+                   : glyphs[i] == sc->clock_glyphs[11] || glyphs[i] == sc->clock_glyphs[12]
+                       ? sc->images[glyphs[i]].w
+                       : sc->clock_cell_w;
         width += cells[i];
     }
     const struct screen_layout *sl = &sc->layout;

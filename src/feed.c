@@ -42,7 +42,7 @@ bool feed_parse(const char *data, size_t len, const char *name, const char *http
     case '{':
         if (len >= 2 && ((unsigned char)data[0] >= 0xFE || data[0] == 0 || data[1] == 0)) {
             util_set_error(err, err_size, "%s: JSON Feed must be UTF-8 (this looks like UTF-16)",
-                    name);
+                           name);
             return false;
         }
         if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
@@ -70,7 +70,7 @@ bool feed_load(const char *src, struct story_list *out, char *err, size_t err_si
     char *data = util_read_file(src, FEED_MAX_BYTES, &len);
     if (!data) {
         util_set_error(err, err_size, "%s: %s", src,
-                errno == EFBIG ? "larger than the 8 MiB feed limit" : strerror(errno));
+                       errno == EFBIG ? "larger than the 8 MiB feed limit" : strerror(errno));
         return false;
     }
     bool ok = feed_parse(data, len, src, NULL, out, err, err_size);

@@ -101,8 +101,8 @@ bool feed_json_parse(const char *data, size_t len, const char *name, struct stor
     const char *version = json_string(root, "version");
     if (!version || strncmp(version, "https://jsonfeed.org/version/", 29) != 0) {
         util_set_error(err, err_size,
-                "%s: not a JSON Feed (no \"version\": \"https://jsonfeed.org/version/...\")",
-                name);
+                       "%s: not a JSON Feed (no \"version\": \"https://jsonfeed.org/version/...\")",
+                       name);
         goto err_free_root;
     }
     const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
@@ -145,8 +145,7 @@ bool feed_json_parse(const char *data, size_t len, const char *name, struct stor
         read_ticker_extension(item, s);
         story_fill_defaults(s);
         if (s->figure_count == 0)
-            s->figure_count = figures_extract(s->title, s->summary, s->figures,
-                                              STORY_MAX_FIGURES);
+            s->figure_count = figures_extract(s->title, s->summary, s->figures, STORY_MAX_FIGURES);
     }
     cJSON_Delete(root);
     return true;

@@ -95,7 +95,8 @@ bool fetch_blocking(const char *url, size_t max_bytes, struct fetch_result *res,
     if (body.too_big) {
         util_set_error(err, err_size, "%s: larger than the %zu-byte feed limit", url, max_bytes);
     } else if (rc != CURLE_OK) {
-        util_set_error(err, err_size, "%s: %s", url, curl_err[0] ? curl_err : curl_easy_strerror(rc));
+        util_set_error(err, err_size, "%s: %s", url,
+                       curl_err[0] ? curl_err : curl_easy_strerror(rc));
     } else {
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &res->status);
         if (res->status >= 400) {

@@ -69,8 +69,8 @@ int headless_render(const struct render_options *opt)
     struct scene_params params = {opt->width, opt->height, 2048, &cfg, 1, base};
     struct scene *scene = scene_build(&params, &fonts, &stories);
 
-    SDL_Surface *target = SDL_CreateRGBSurfaceWithFormat(0, opt->width, opt->height, 32,
-                                                         SDL_PIXELFORMAT_ARGB8888);
+    SDL_Surface *target =
+        SDL_CreateRGBSurfaceWithFormat(0, opt->width, opt->height, 32, SDL_PIXELFORMAT_ARGB8888);
     SDL_Renderer *renderer = target ? SDL_CreateSoftwareRenderer(target) : NULL;
     if (!renderer) {
         log_error("cannot create the software renderer: %s", SDL_GetError());

@@ -8,10 +8,10 @@ struct render_options {
     const char *config_path;
     const char *const *feeds;
     size_t feed_count;
-    double at_s;    /* seconds since the sign started */
+    double at_s; /* seconds since the sign started */
     int width, height;
     const char *out;
-    int64_t now;    /* wall clock at start (Unix s); INT64_MIN: the newest story date */
+    int64_t now; /* wall clock at start (Unix s); INT64_MIN: the newest story date */
 };
 
 int headless_render(const struct render_options *opt);

@@ -121,8 +121,8 @@ void layout_card(const struct screen_layout *sl, const struct text_measure *bold
     out->headline_box = (struct rect){text.x, text.y, text.w, out->headline.height};
 
     int sum_y = text.y + out->headline.height + u(sl, 250);
-    int sum_room = sl->portrait && n > 0 ? text.h * 55 / 100 - (sum_y - text.y)
-                                         : text.y + text.h - sum_y;
+    int sum_room =
+        sl->portrait && n > 0 ? text.h * 55 / 100 - (sum_y - text.y) : text.y + text.h - sum_y;
     int line_h = regular->line_height(regular->ctx, sl->summary_px);
     size_t sum_lines = line_h > 0 && sum_room > 0 ? (size_t)(sum_room / line_h) : 0;
     if (sum_lines > 6)
@@ -135,8 +135,8 @@ void layout_card(const struct screen_layout *sl, const struct text_measure *bold
         out->summary.line_height = line_h;
     }
     out->summary_box = (struct rect){text.x, sum_y, text.w, out->summary.height};
-    out->text = (struct rect){text.x, text.y, text.w,
-                              out->summary_box.y + out->summary_box.h - text.y};
+    out->text =
+        (struct rect){text.x, text.y, text.w, out->summary_box.y + out->summary_box.h - text.y};
 
     if (n == 0)
         return;

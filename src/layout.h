@@ -29,7 +29,7 @@ struct screen_layout {
 };
 
 struct card_layout {
-    struct rect text;       /* headline and summary column */
+    struct rect text; /* headline and summary column */
     struct text_block headline, summary;
     struct rect headline_box, summary_box; /* where the blocks are drawn; blocks fit inside */
     size_t tile_count;

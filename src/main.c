@@ -80,7 +80,7 @@ static int common_option(int argc, char **argv, int *i, const char **config_path
 }
 
 /* Takes the value of an option that needs one, or fails. */
-#define OPTARG(name)                                                                           \
+#define OPTARG(name)                                                                               \
     (i + 1 < argc ? argv[++i] : (fail_usage("%s needs a value", name), (char *)NULL))
 
 static int cmd_run(int argc, char **argv)
@@ -141,8 +141,7 @@ static int cmd_render(int argc, char **argv)
                 return 2;
             if (!config_parse_size(v, &opt.width, &opt.height) || opt.width < 160 ||
                 opt.height < 120 || opt.width > 8192 || opt.height > 8192)
-                return fail_usage("--size wants WxH between 160x120 and 8192x8192, not \"%s\"",
-                                  v);
+                return fail_usage("--size wants WxH between 160x120 and 8192x8192, not \"%s\"", v);
         } else if (strcmp(a, "--out") == 0) {
             if (!(v = OPTARG(a)))
                 return 2;

@@ -106,7 +106,8 @@ static uint32_t render_line(struct scene *s, struct font *font, const char *text
                             const struct text_block *b, size_t i, SDL_Color color)
 {
     const struct text_line *l = &b->lines[i];
-    char *line = xasprintf("%.*s%s", (int)l->len, text + l->start, l->ellipsis ? TEXT_ELLIPSIS : "");
+    char *line =
+        xasprintf("%.*s%s", (int)l->len, text + l->start, l->ellipsis ? TEXT_ELLIPSIS : "");
     uint32_t img = add_image(s, font_render(font, b->size_px, line, strlen(line), color), false);
     free(line);
     return img;
@@ -128,8 +129,7 @@ static void build_card(struct scene *s, struct scene_fonts *fonts, const struct 
 
     struct scene_card *card = &s->cards[s->card_count++];
     card->first = (uint32_t)s->placed_count;
-    place_block(s, &fonts->bold, story->title, &cl.headline, cl.headline_box,
-                s->colors.foreground);
+    place_block(s, &fonts->bold, story->title, &cl.headline, cl.headline_box, s->colors.foreground);
     place_block(s, &fonts->regular, story->summary, &cl.summary, cl.summary_box, s->colors.muted);
     card->accent = (struct rect){s->layout.card.x + s->layout.padding, cl.text.y,
                                  s->layout.accent_w, cl.headline.height};
@@ -149,8 +149,7 @@ static bool is_digit_at(const char *t, size_t i)
     return isdigit((unsigned char)t[i]) != 0;
 }
 
-size_t scene_find_highlights(const struct story *story, size_t starts[], size_t ends[],
-                             size_t max)
+size_t scene_find_highlights(const struct story *story, size_t starts[], size_t ends[], size_t max)
 {
     const char *t = story->title;
     size_t len = strlen(t);
@@ -228,13 +227,13 @@ static void build_segment(struct scene *s, struct scene_fonts *fonts, const stru
     for (size_t i = 0; i <= nh; i++) {
         size_t a = i < nh ? hs[i] : strlen(t);
         if (a > pos) {
-            runs[nr++] = (struct run){font_render(&fonts->regular, px, t + pos, a - pos,
-                                                  s->colors.band_text), x};
+            runs[nr++] = (struct run){
+                font_render(&fonts->regular, px, t + pos, a - pos, s->colors.band_text), x};
             x += font_width(&fonts->regular, px, t + pos, a - pos);
         }
         if (i < nh) {
-            runs[nr++] = (struct run){font_render(&fonts->bold, px, t + hs[i], he[i] - hs[i],
-                                                  s->colors.band_accent), x};
+            runs[nr++] = (struct run){
+                font_render(&fonts->bold, px, t + hs[i], he[i] - hs[i], s->colors.band_accent), x};
             x += font_width(&fonts->bold, px, t + hs[i], he[i] - hs[i]);
             pos = he[i];
         }
@@ -243,8 +242,8 @@ static void build_segment(struct scene *s, struct scene_fonts *fonts, const stru
     for (size_t i = 0; i < nr; i++)
         if (runs[i].surface && runs[i].x + runs[i].surface->w > text_w)
             text_w = runs[i].x + runs[i].surface->w;
-    SDL_Surface *sep = font_render(&fonts->regular, px, SEPARATOR, strlen(SEPARATOR),
-                                   s->colors.band_accent);
+    SDL_Surface *sep =
+        font_render(&fonts->regular, px, SEPARATOR, strlen(SEPARATOR), s->colors.band_accent);
     int width = text_w + (sep ? sep->w : px);
 
     struct scene_segment *seg = &s->segments[s->segment_count++];
@@ -256,8 +255,8 @@ static void build_segment(struct scene *s, struct scene_fonts *fonts, const stru
     SDL_Color bg = s->colors.band;
     for (int x0 = 0; x0 < width; x0 += max_tile_w) {
         int w = MIN(max_tile_w, width - x0);
-        SDL_Surface *tile = SDL_CreateRGBSurfaceWithFormat(0, w, band_h, 32,
-                                                           SDL_PIXELFORMAT_ARGB8888);
+        SDL_Surface *tile =
+            SDL_CreateRGBSurfaceWithFormat(0, w, band_h, 32, SDL_PIXELFORMAT_ARGB8888);
         if (!tile) {
             log_error("cannot allocate a %dx%d crawl tile: %s", w, band_h, SDL_GetError());
             break;
@@ -305,9 +304,9 @@ static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char
         char *dbl = strstr(clean, "  ");
         if (dbl)
             memmove(dbl, dbl + 1, strlen(dbl));
-        s->status = add_image(s, font_render(&fonts->regular, sl->status_px, clean, strlen(clean),
-                                             s->colors.muted),
-                              false);
+        s->status = add_image(
+            s, font_render(&fonts->regular, sl->status_px, clean, strlen(clean), s->colors.muted),
+            false);
     } else {
         s->status = SCENE_NO_IMAGE;
     }
@@ -318,10 +317,11 @@ static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char
     if (p->config->clock == CONFIG_CLOCK_OFF)
         return;
     for (size_t i = 0; i < SCENE_CLOCK_GLYPHS; i++) {
-        s->clock_glyphs[i] = add_image(s,
-                                       font_render(&fonts->bold, sl->clock_px, clock_glyph_text[i],
-                                                   strlen(clock_glyph_text[i]), s->colors.foreground),
-                                       false);
+        s->clock_glyphs[i] =
+            add_image(s,
+                      font_render(&fonts->bold, sl->clock_px, clock_glyph_text[i],
+                                  strlen(clock_glyph_text[i]), s->colors.foreground),
+                      false);
         if (i < 10 && s->clock_glyphs[i] != SCENE_NO_IMAGE)
             s->clock_cell_w = MAX(s->clock_cell_w, s->images[s->clock_glyphs[i]].w);
     }
@@ -343,7 +343,7 @@ struct scene *scene_build(const struct scene_params *p, struct scene_fonts *font
     s->transition_ns = (int64_t)p->config->transition_ms * 1000000;
     int max_tile_w = p->max_tile_w > 0 ? MIN(p->max_tile_w, 2048) : 2048;
 
-    const char *title = p->config->title[0] ? p->config->title
+    const char *title = p->config->title[0]                   ? p->config->title
                         : stories->title && stories->title[0] ? stories->title
                                                               : "News";
     build_top_bar(s, fonts, title, p);

@@ -17,7 +17,7 @@
 struct scene_image {
     SDL_Surface *surface; /* owned; the render thread frees it once uploaded */
     int w, h;
-    bool opaque;          /* drawn without blending */
+    bool opaque; /* drawn without blending */
 };
 
 /* An image at a place on screen. */
@@ -28,7 +28,7 @@ struct scene_placed {
 
 struct scene_card {
     uint32_t first, count; /* range in scene.placed */
-    struct rect accent; /* the rule left of the text */
+    struct rect accent;    /* the rule left of the text */
     size_t tile_count;
     struct rect tiles[STORY_MAX_FIGURES];
 };
@@ -47,7 +47,7 @@ struct scene {
     int width, height;
     struct screen_layout layout;
     struct scene_colors colors;
-    int crawl_step_px_s; /* crawl speed for this screen, px/s */
+    int crawl_step_px_s;            /* crawl speed for this screen, px/s */
     int64_t card_ns, transition_ns; /* card rotation of the config the scene was built with */
 
     size_t image_count, image_cap;
@@ -59,10 +59,10 @@ struct scene {
     size_t segment_count;
     struct scene_segment *segments; /* owned */
 
-    uint32_t brand, status;                  /* images, placed by draw (brand: left; status:
-                                                right of centre, before the clock) */
+    uint32_t brand, status;                    /* images, placed by draw (brand: left; status:
+                                                  right of centre, before the clock) */
     uint32_t clock_glyphs[SCENE_CLOCK_GLYPHS]; /* SCENE_NO_IMAGE when the clock is off */
-    int clock_cell_w;                        /* digits drawn in fixed cells: no wobble */
+    int clock_cell_w;                          /* digits drawn in fixed cells: no wobble */
     int clock_colon_w;
     bool clock_12h;
     int story_count;
@@ -72,7 +72,7 @@ struct scene_params {
     int width, height;
     int max_tile_w; /* min(renderer max texture width, 2048) */
     const struct config *config;
-    uint32_t id; /* distinguishes scenes on the render side; unique per process */
+    uint32_t id;        /* distinguishes scenes on the render side; unique per process */
     int64_t updated_at; /* wall clock of the content, for "Updated HH:MM"; 0 = never */
 };
 
@@ -91,5 +91,4 @@ void scene_destroy(struct scene *s);
 
 /* Byte ranges of s to highlight in the crawl: the story's figure values where they occur,
  * and numbers. Returns the number of ranges written (sorted, disjoint). Pure. */
-size_t scene_find_highlights(const struct story *story, size_t starts[], size_t ends[],
-                             size_t max);
+size_t scene_find_highlights(const struct story *story, size_t starts[], size_t ends[], size_t max);

@@ -91,8 +91,7 @@ char *stats_to_json(const struct stats *s)
                      "  \"snapshots\": %d\n"
                      "}\n",
                      (unsigned long long)s->frames, (unsigned long long)s->frames_blank,
-                     s->refresh_hz,
-                     s->timer_paced ? "timer" : "vsync", steps,
+                     s->refresh_hz, s->timer_paced ? "timer" : "vsync", steps,
                      (unsigned long long)s->late_frames, (unsigned long long)s->missed_periods,
                      stats_work_ms(s, 50), stats_work_ms(s, 99), (double)s->work_max_ns / 1e6,
                      (double)s->first_frame_ns / 1e6, (double)s->first_content_ns / 1e6,

@@ -12,8 +12,8 @@ struct stats {
     uint64_t frames;
     uint64_t frames_blank; /* presented before any content arrived: no crawl step recorded */
     /* Counted while content is on screen (before it, nothing moves that could judder). */
-    uint64_t late_frames;    /* presents that came one or more periods late */
-    uint64_t missed_periods; /* refresh periods with no new frame */
+    uint64_t late_frames;               /* presents that came one or more periods late */
+    uint64_t missed_periods;            /* refresh periods with no new frame */
     uint64_t steps[STATS_MAX_STEP + 2]; /* [px] content frames that moved the crawl px;
                                            the last counts larger steps */
     uint32_t work[STATS_WORK_BUCKETS];

@@ -108,7 +108,6 @@ void story_list_sort(struct story_list *list)
     free(tmp);
 }
 
-
 /* Keeps the stories for which keep() is true, in order. */
 static void filter(struct story_list *list, bool (*keep)(const struct story *s, const void *ctx),
                    const void *ctx)

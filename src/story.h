@@ -13,11 +13,11 @@ struct figure {
 };
 
 struct story {
-    char *id;      /* owned; never NULL (falls back to link, then title) */
-    char *title;   /* owned; never NULL, never empty */
-    char *summary; /* owned; may be "" */
-    char *link;    /* owned; may be "" */
-    char *source;  /* owned; the source's name */
+    char *id;          /* owned; never NULL (falls back to link, then title) */
+    char *title;       /* owned; never NULL, never empty */
+    char *summary;     /* owned; may be "" */
+    char *link;        /* owned; may be "" */
+    char *source;      /* owned; the source's name */
     int64_t published; /* Unix seconds or STORY_NO_DATE */
     int64_t expires;   /* Unix seconds or STORY_NO_DATE */
     int priority;      /* lower shows first; 0 when the feed says nothing */
@@ -33,7 +33,8 @@ struct story_list {
 
 void story_list_init(struct story_list *list);
 void story_list_finish(struct story_list *list);
-/* Appends a zeroed story the caller fills (strings must end up non-NULL via story_fill_defaults). */
+/* Appends a zeroed story the caller fills (strings must end up non-NULL via story_fill_defaults).
+ */
 struct story *story_list_add(struct story_list *list);
 /* Gives NULL fields their documented defaults. */
 void story_fill_defaults(struct story *s);

@@ -123,8 +123,8 @@ static void add_ellipsis(const struct text_measure *m, const char *s, int size, 
 {
     int ell = m->width(m->ctx, size, TEXT_ELLIPSIS, strlen(TEXT_ELLIPSIS));
     size_t end = line->start + line->len;
-    while (end > line->start && m->width(m->ctx, size, s + line->start, end - line->start) + ell >
-                                    max_width) {
+    while (end > line->start &&
+           m->width(m->ctx, size, s + line->start, end - line->start) + ell > max_width) {
         /* Step back one code point. */
         size_t p = end - 1;
         while (p > line->start && ((unsigned char)s[p] & 0xC0) == 0x80)

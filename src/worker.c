@@ -84,9 +84,9 @@ bool worker_load_sources(const struct config *cfg, struct story_list *out)
 static char *fingerprint(const struct story_list *l)
 {
     uint64_t h = 1469598103934665603ull;
-#define MIX(str)                                                                               \
-    for (const unsigned char *p = (const unsigned char *)(str); *p; p++)                      \
-        h = (h ^ *p) * 1099511628211ull;                                                       \
+#define MIX(str)                                                                                   \
+    for (const unsigned char *p = (const unsigned char *)(str); *p; p++)                           \
+        h = (h ^ *p) * 1099511628211ull;                                                           \
     h = (h ^ 0xff) * 1099511628211ull;
     MIX(l->title);
     for (size_t i = 0; i < l->count; i++) {
@@ -116,7 +116,7 @@ static bool build_and_post(struct worker *w, int width, int height, int max_tile
     if (!w->fonts_ok || width <= 0 || height <= 0)
         return false;
     int64_t t0 = util_now_ns();
-    struct scene_params p = {width, height, max_tile_w, &w->config, w->next_scene_id++,
+    struct scene_params p = {width,        height, max_tile_w, &w->config, w->next_scene_id++,
                              w->updated_at};
     struct scene *scene = scene_build(&p, &w->fonts, &w->stories);
     log_debug("scene %u for %dx%d: %zu stories, %zu images in %.1f ms", scene->id, width, height,
@@ -243,9 +243,8 @@ static void wake(struct worker *w)
     curl_multi_wakeup(w->multi);
 }
 
-struct worker *worker_create(const char *config_path,
-                             const char *const *cli_feeds, size_t cli_feed_count,
-                             uint32_t wake_event)
+struct worker *worker_create(const char *config_path, const char *const *cli_feeds,
+                             size_t cli_feed_count, uint32_t wake_event)
 {
     struct worker *w = xcalloc(1, sizeof(*w));
     /* The worker keeps its own copy: read the same file again, as on SIGHUP. */

@@ -13,9 +13,8 @@ struct worker;
 
 /* Reads config_path (NULL: defaults) into the worker's own config, adds the command line's
  * feeds. wake_event is an SDL user event type pushed whenever a scene is ready. */
-struct worker *worker_create(const char *config_path,
-                             const char *const *cli_feeds, size_t cli_feed_count,
-                             uint32_t wake_event);
+struct worker *worker_create(const char *config_path, const char *const *cli_feeds,
+                             size_t cli_feed_count, uint32_t wake_event);
 void worker_destroy(struct worker *w);
 
 /* The render target's size and the widest texture the renderer takes. Triggers a rebuild. */

@@ -45,10 +45,10 @@ static void send_all(int fd, const char *data, size_t len)
 static void respond(int fd, int status, const char *type, const char *body, size_t len)
 {
     char head[512];
-    int n = snprintf(head, sizeof(head),
-                     "HTTP/1.1 %d X\r\nContent-Length: %zu\r\n%s%s%sConnection: close\r\n\r\n",
-                     status, len, type ? "Content-Type: " : "", type ? type : "",
-                     type ? "\r\n" : "");
+    int n =
+        snprintf(head, sizeof(head),
+                 "HTTP/1.1 %d X\r\nContent-Length: %zu\r\n%s%s%sConnection: close\r\n\r\n", status,
+                 len, type ? "Content-Type: " : "", type ? type : "", type ? "\r\n" : "");
     send_all(fd, head, (size_t)n);
     send_all(fd, body, len);
 }

@@ -79,8 +79,8 @@ static void test_step_snapping(void **state)
         double hz;
         int step;
     } rows[] = {
-        {120, 60, 2}, {120, 59.94, 2}, {90, 60, 2},  {89, 60, 1},  {10, 60, 1},
-        {240, 144, 2}, {120, 144, 1},  {300, 50, 6}, {120, 30, 4}, {53, 60, 1},
+        {120, 60, 2},  {120, 59.94, 2}, {90, 60, 2},  {89, 60, 1},  {10, 60, 1},
+        {240, 144, 2}, {120, 144, 1},   {300, 50, 6}, {120, 30, 4}, {53, 60, 1},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
         assert_int_equal(crawl_step_px(rows[i].px_per_s, rows[i].hz), rows[i].step);
@@ -94,9 +94,8 @@ static void test_late_frame_catches_up(void **state)
         int64_t elapsed;
         int64_t periods;
     } rows[] = {
-        {period, 1},         {period * 2, 2},     {period * 3, 3},
-        {period * 3 / 2 + 1, 2}, {period * 14 / 10, 1}, {period / 3, 1},
-        {0, 1},
+        {period, 1},           {period * 2, 2}, {period * 3, 3}, {period * 3 / 2 + 1, 2},
+        {period * 14 / 10, 1}, {period / 3, 1}, {0, 1},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
         assert_int_equal(crawl_periods(rows[i].elapsed, period), rows[i].periods);

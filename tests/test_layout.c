@@ -28,8 +28,8 @@ static int mono_line_height(void *ctx, int size)
 static const struct text_measure mono = {NULL, mono_width, mono_line_height};
 
 static const int sizes[][2] = {
-    {800, 480},   {1024, 600},  {1280, 720}, {1280, 800},  {1366, 768}, {1920, 1080},
-    {2560, 1440}, {3840, 2160}, {1024, 768}, {1280, 1024}, {480, 800},  {600, 1024},
+    {800, 480},   {1024, 600},  {1280, 720},  {1280, 800},  {1366, 768},  {1920, 1080},
+    {2560, 1440}, {3840, 2160}, {1024, 768},  {1280, 1024}, {480, 800},   {600, 1024},
     {720, 1280},  {1080, 1920}, {2160, 3840}, {1920, 1200}, {2560, 1080}, {1200, 1920},
 };
 
@@ -48,14 +48,14 @@ static struct story make_story(const char *title, const char *summary, size_t nf
     return s;
 }
 
-static void check_block_in_box(const struct text_block *b, struct rect box, const char *what,
-                               int w, int h)
+static void check_block_in_box(const struct text_block *b, struct rect box, const char *what, int w,
+                               int h)
 {
     if (b->line_count == 0)
         return;
     if (b->width > box.w || b->height > box.h)
-        fail_msg("%dx%d: %s %dx%d overflows its %dx%d box", w, h, what, b->width, b->height,
-                 box.w, box.h);
+        fail_msg("%dx%d: %s %dx%d overflows its %dx%d box", w, h, what, b->width, b->height, box.w,
+                 box.h);
 }
 
 static void test_screen_regions(void **state)

@@ -15,8 +15,8 @@
 #include "scene.h"
 
 static const int sizes[][2] = {
-    {800, 480},  {1024, 600}, {1280, 720},  {1920, 1080}, {3840, 2160},
-    {1280, 1024}, {480, 800}, {1080, 1920}, {2160, 3840},
+    {800, 480},   {1024, 600}, {1280, 720},  {1920, 1080}, {3840, 2160},
+    {1280, 1024}, {480, 800},  {1080, 1920}, {2160, 3840},
 };
 
 struct fixture {
@@ -59,14 +59,14 @@ static void check_scene(const struct scene *s, const char *feed, int w, int h)
         for (uint32_t i = 0; i < card->count; i++) {
             struct rect r = image_rect(s, &s->placed[card->first + i]);
             if (!layout_rect_contains(sl->card, r))
-                fail_msg("%s at %dx%d, card %zu: text %d,%d %dx%d leaves the card", feed, w, h,
-                         c, r.x, r.y, r.w, r.h);
+                fail_msg("%s at %dx%d, card %zu: text %d,%d %dx%d leaves the card", feed, w, h, c,
+                         r.x, r.y, r.w, r.h);
             /* Inside a tile entirely, or clear of every tile. */
             for (size_t t = 0; t < card->tile_count; t++)
                 if (layout_rects_overlap(r, card->tiles[t]) &&
                     !layout_rect_contains(card->tiles[t], r))
-                    fail_msg("%s at %dx%d, card %zu: text %d,%d %dx%d spills out of tile %zu",
-                             feed, w, h, c, r.x, r.y, r.w, r.h, t);
+                    fail_msg("%s at %dx%d, card %zu: text %d,%d %dx%d spills out of tile %zu", feed,
+                             w, h, c, r.x, r.y, r.w, r.h, t);
             for (uint32_t k = 0; k < i; k++) {
                 struct rect o = image_rect(s, &s->placed[card->first + k]);
                 if (layout_rects_overlap(r, o))
@@ -148,8 +148,8 @@ static void test_default_content_has_glyphs(void **state)
     struct story_list stories;
     story_list_init(&stories);
     char err[256];
-    assert_true(feed_load(TICKER_SOURCE_DIR "/assets/feeds/default.json", &stories, err,
-                          sizeof(err)));
+    assert_true(
+        feed_load(TICKER_SOURCE_DIR "/assets/feeds/default.json", &stories, err, sizeof(err)));
     assert_true(stories.count >= 5 && stories.count <= 8);
     for (size_t i = 0; i < stories.count; i++) {
         const struct story *s = &stories.items[i];

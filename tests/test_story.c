@@ -50,13 +50,13 @@ static void test_prepare(void **state)
     static const struct row rows[] = {
         {"a", "http://x/a", "Alpha", 0, 100, NO},
         {"b", "http://x/b", "Bravo", 0, 300, NO},
-        {"c", "http://x/c", "Charlie", -1, 50, NO},     /* priority first */
-        {"d", "http://x/d", "Delta", 0, 200, 1000},     /* expires at now: gone */
+        {"c", "http://x/c", "Charlie", -1, 50, NO},       /* priority first */
+        {"d", "http://x/d", "Delta", 0, 200, 1000},       /* expires at now: gone */
         {"a", "http://y/a2", "Another alpha", 0, 90, NO}, /* same id */
-        {"e", "http://x/b", "Echo", 0, 80, NO},         /* same link as b */
-        {"f", "", "ALPHA", 0, 70, NO},                  /* same title, other case */
-        {"g", "", "Golf", 0, NO, NO},                   /* no date: kept, last */
-        {"h", "", "Hotel", 0, 10, NO},                  /* too old with max age */
+        {"e", "http://x/b", "Echo", 0, 80, NO},           /* same link as b */
+        {"f", "", "ALPHA", 0, 70, NO},                    /* same title, other case */
+        {"g", "", "Golf", 0, NO, NO},                     /* no date: kept, last */
+        {"h", "", "Hotel", 0, 10, NO},                    /* too old with max age */
     };
     struct story_list l;
     fill(&l, rows, sizeof(rows) / sizeof(rows[0]));
@@ -74,7 +74,7 @@ static void test_sort_is_stable(void **state)
 {
     (void)state;
     static const struct row rows[] = {
-        {"1", "", "One", 2, NO, NO}, {"2", "", "Two", 1, NO, NO}, {"3", "", "Three", 2, NO, NO},
+        {"1", "", "One", 2, NO, NO},  {"2", "", "Two", 1, NO, NO},  {"3", "", "Three", 2, NO, NO},
         {"4", "", "Four", 1, NO, NO}, {"5", "", "Five", 2, NO, NO},
     };
     struct story_list l;

@@ -126,7 +126,7 @@ static void test_utf8_decode(void **state)
     assert_int_equal(n, 3);
     assert_int_equal(text_utf8_decode("\xc3", 1, &n), 0xFFFD); /* truncated */
     assert_int_equal(n, 1);
-    assert_int_equal(text_utf8_decode("\xc0\xaf", 2, &n), 0xFFFD); /* overlong */
+    assert_int_equal(text_utf8_decode("\xc0\xaf", 2, &n), 0xFFFD);     /* overlong */
     assert_int_equal(text_utf8_decode("\xed\xa0\x80", 3, &n), 0xFFFD); /* surrogate */
     assert_int_equal(text_utf8_decode("\xf0\x9f\x93\xb0", 4, &n), 0x1F4F0);
 }
