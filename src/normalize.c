@@ -118,11 +118,12 @@ static bool is_space(unsigned c)
 }
 
 /* Characters with no glyph of their own: a font draws a box or nothing, and the effect they
- * exist for (bidi embedding, hyphenation hints, joining) means nothing on a one-line crawl. */
+ * exist for (bidi embedding, hyphenation hints) means nothing on a one-line crawl. The
+ * joiners U+200C/U+200D stay: Persian, Indic scripts and emoji sequences need them. */
 static bool is_invisible(unsigned c)
 {
     return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xAD || c == 0x61C || c == 0x180E ||
-           (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+           c == 0x200B || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
            (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF ||
            (c >= 0xFFF9 && c <= 0xFFFB) || (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
 }
