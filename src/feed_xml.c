@@ -113,7 +113,6 @@ enum element {
     EL_DC_TITLE,
     EL_DC_DESCRIPTION,
     EL_DC_DATE,
-    EL_DC_CREATOR,
     EL_MEDIA_TITLE,
     EL_MEDIA_DESCRIPTION,
 };
@@ -145,7 +144,6 @@ static const struct {
     {NS_BIT(NS_DC), "title", EL_DC_TITLE},
     {NS_BIT(NS_DC), "description", EL_DC_DESCRIPTION},
     {NS_BIT(NS_DC), "date", EL_DC_DATE},
-    {NS_BIT(NS_DC), "creator", EL_DC_CREATOR},
     {NS_BIT(NS_MEDIA), "title", EL_MEDIA_TITLE},
     {NS_BIT(NS_MEDIA), "description", EL_MEDIA_DESCRIPTION},
 };
@@ -919,6 +917,8 @@ static void end_capture(struct parser *p)
     int64_t t;
     switch (c->field) {
     case FIELD_TITLE: {
+        if (c->rank >= it->title_rank)
+            break; /* a better title is already there */
         char *title =
             normalize_text(b->data, b->len, normalize_flags(c->kind), FEED_MAX_TITLE_BYTES);
         if (title[0])
