@@ -11,13 +11,17 @@
 #include "util.h"
 
 /* The first character that is not a byte-order mark or white space, in whatever encoding the
- * BOM or the zero bytes of UTF-16 suggest. */
+ * BOM (UTF-8, UTF-16, UTF-32) or the zero bytes of UTF-16 suggest. */
 static char first_char(const char *data, size_t len)
 {
     const unsigned char *p = (const unsigned char *)data;
     size_t i = 0, stride = 1;
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
         i = 3;
+    } else if (len >= 4 &&
+               (memcmp(p, "\xFF\xFE\0\0", 4) == 0 || memcmp(p, "\0\0\xFE\xFF", 4) == 0)) {
+        i = p[0] == 0xFF ? 4 : 7; /* UTF-32: the ASCII byte of the next unit */
+        stride = 4;
     } else if (len >= 2 && (memcmp(p, "\xFF\xFE", 2) == 0 || memcmp(p, "\xFE\xFF", 2) == 0)) {
         i = p[0] == 0xFF ? 2 : 3;
         stride = 2;
