@@ -190,8 +190,13 @@ int stage_advance(struct stage *st, int64_t periods, int64_t period_ns)
         moved = (int)(st->step_px * periods);
         crawl_advance(&st->crawl, moved, next_segment, st);
     }
-    if (st->card.slot < 0)
-        return moved;
+    if (st->card.slot < 0) {
+        if (st->newest < 0)
+            return moved;
+        /* The card's scene had to go (updates came faster than the crawl turned over). */
+        st->card = (struct card_ref){st->newest, 0};
+        st->card_start_ns = st->time_ns;
+    }
     /* Card rotation: a new scene's cards take over at the next card boundary. */
     while (st->time_ns - st->card_start_ns >= st->card_ns) {
         const struct scene *sc = st->scenes[st->newest].scene;

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "feed.h"
+#include "draw.h"
 #include "scene.h"
 
 static const int sizes[][2] = {
@@ -203,6 +204,50 @@ static void test_highlights(void **state)
     }
 }
 
+/* Content arriving faster than the crawl turns over: scenes are replaced while older ones are
+ * still on screen. The stage must keep showing a card and a full crawl throughout. */
+static void test_stage_survives_rapid_updates(void **state)
+{
+    struct fixture *f = *state;
+    struct story_list stories;
+    story_list_init(&stories);
+    char err[256];
+    assert_true(
+        feed_load(TICKER_SOURCE_DIR "/assets/feeds/default.json", &stories, err, sizeof(err)));
+    SDL_Surface *target = SDL_CreateRGBSurfaceWithFormat(0, 800, 480, 32, SDL_PIXELFORMAT_ARGB8888);
+    SDL_Renderer *r = SDL_CreateSoftwareRenderer(target);
+    assert_non_null(r);
+    struct stage st;
+    stage_init(&st, r, 60, 0);
+    int64_t period = 16666667;
+    /* Short cards with long fades keep two cards' scenes in use most of the time. */
+    struct config cfg = f->cfg;
+    cfg.card_seconds = 3;
+    cfg.transition_ms = 2000;
+    for (uint32_t id = 1; id <= 80; id++) {
+        struct scene_params p = {800, 480, 2048, &cfg, id, 1741078800};
+        stage_push(&st, scene_build(&p, &f->fonts, &stories));
+        stage_upload(&st, -1);
+        /* 1.5 s between updates (shorter than a crawl lap), then a burst of one every 7
+         * frames, so more scenes are in use than the stage has slots for. */
+        for (int frame = 0; frame < (id <= 20 ? 90 : 7); frame++) {
+            stage_advance(&st, 1, period);
+            stage_draw(&st, 1741078800);
+            assert_true(st.card.slot >= 0);
+            assert_non_null(st.scenes[st.card.slot].scene);
+            assert_true(st.crawl.count > 0);
+            int64_t covered = -st.crawl.offset;
+            for (size_t i = 0; i < st.crawl.count; i++)
+                covered += st.crawl.segments[i].width;
+            assert_true(covered >= 800);
+        }
+    }
+    stage_finish(&st);
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(target);
+    story_list_finish(&stories);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_stress_feed_fits),
         cmocka_unit_test(test_default_content_has_glyphs),
         cmocka_unit_test(test_highlights),
+        cmocka_unit_test(test_stage_survives_rapid_updates),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
