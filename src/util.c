@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -133,23 +134,32 @@ err_free_buf:
 
 bool util_write_file_atomic(const char *path, const void *data, size_t len)
 {
+    struct iovec part = {.iov_base = (void *)data, .iov_len = len};
+    return util_write_file_atomic_v(path, &part, 1);
+}
+
+bool util_write_file_atomic_v(const char *path, const struct iovec *parts, size_t count)
+{
     char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
         log_error("%s: cannot create: %s", tmp, strerror(errno));
         goto err_free_tmp;
     }
-    const char *p = data;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            log_error("%s: write failed: %s", tmp, strerror(errno));
-            goto err_close;
+    for (size_t i = 0; i < count; i++) {
+        const char *p = parts[i].iov_base;
+        size_t len = parts[i].iov_len;
+        while (len > 0) {
+            ssize_t n = write(fd, p, len);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                log_error("%s: write failed: %s", tmp, strerror(errno));
+                goto err_close;
+            }
+            p += n;
+            len -= (size_t)n;
         }
-        p += n;
-        len -= (size_t)n;
     }
     if (fsync(fd) != 0) {
         log_error("%s: fsync failed: %s", tmp, strerror(errno));

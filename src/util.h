@@ -32,3 +32,8 @@ void util_sleep_until_ns(int64_t deadline_ns);
 char *util_read_file(const char *path, size_t max_bytes, size_t *len);
 /* Writes data to path atomically: temp file, fsync, rename, fsync of the directory. */
 bool util_write_file_atomic(const char *path, const void *data, size_t len);
+/* The same for data in count pieces written one after another (a header, a large body, a
+ * trailer), so a caller need not copy them into one buffer. The temp file is PATH.tmp.PID; one
+ * left behind by a killed process is the caller's to clean up. parts is borrowed. */
+struct iovec;
+bool util_write_file_atomic_v(const char *path, const struct iovec *parts, size_t count);
