@@ -5,14 +5,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
+#include "date.h"
 #include "util.h"
 #include "version.h"
 
-struct body {
+struct fetch_transfer {
+    CURL *easy;
+    char *url;
+    struct curl_slist *request_headers;
     char *data;
     size_t len, cap, max;
     bool too_big;
+    /* From the last response's headers (a redirect's are forgotten). */
+    char *etag, *last_modified;
+    long retry_after_s, max_age_s;
+    char errbuf[CURL_ERROR_SIZE];
 };
 
 bool fetch_is_url(const char *src)
@@ -23,23 +32,194 @@ bool fetch_is_url(const char *src)
 /* curl hands over decompressed data: the cap here bounds what a gzip bomb can cost. */
 static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
-    struct body *b = userdata;
+    struct fetch_transfer *t = userdata;
     size_t n = size * nmemb;
-    if (n > b->max - b->len) {
-        b->too_big = true;
+    if (n > t->max - t->len) {
+        t->too_big = true;
         return 0; /* aborts the transfer */
     }
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64 * 1024;
-        while (cap < b->len + n + 1)
+    if (t->len + n + 1 > t->cap) {
+        size_t cap = t->cap ? t->cap : 64 * 1024;
+        while (cap < t->len + n + 1)
             cap *= 2;
-        b->data = xrealloc(b->data, cap);
-        b->cap = cap;
+        t->data = xrealloc(t->data, cap);
+        t->cap = cap;
     }
-    memcpy(b->data + b->len, ptr, n);
-    b->len += n;
-    b->data[b->len] = '\0';
+    memcpy(t->data + t->len, ptr, n);
+    t->len += n;
+    t->data[t->len] = '\0';
     return n;
+}
+
+/* The value of header line `line` if its name is `name`, trimmed; NULL otherwise. */
+static char *header_value(const char *line, size_t len, const char *name)
+{
+    size_t nl = strlen(name);
+    if (len <= nl || strncasecmp(line, name, nl) != 0 || line[nl] != ':')
+        return NULL;
+    const char *v = line + nl + 1, *end = line + len;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    return xstrndup(v, (size_t)(end - v));
+}
+
+static long parse_retry_after(const char *v)
+{
+    char *end;
+    long s = strtol(v, &end, 10);
+    if (end != v && *end == '\0')
+        return s < 0 ? -1 : s;
+    int64_t when;
+    if (date_parse_rfc822(v, &when)) {
+        int64_t delta = when - (int64_t)time(NULL);
+        return delta < 0 ? 0 : (long)(delta > 86400 * 7 ? 86400 * 7 : delta);
+    }
+    return -1;
+}
+
+/* max-age=N among the comma-separated Cache-Control directives. */
+static long parse_max_age(const char *v)
+{
+    for (const char *p = v; *p;) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (strncasecmp(p, "max-age=", 8) == 0) {
+            char *end;
+            long s = strtol(p + 8, &end, 10);
+            return end != p + 8 && s >= 0 ? s : -1;
+        }
+        while (*p && *p != ',')
+            p++;
+    }
+    return -1;
+}
+
+static size_t on_header(char *line, size_t size, size_t nmemb, void *userdata)
+{
+    struct fetch_transfer *t = userdata;
+    size_t len = size * nmemb;
+    char *v;
+    if (len >= 5 && strncmp(line, "HTTP/", 5) == 0) {
+        /* A new response (after a redirect): only the final one's headers count. */
+        free(t->etag);
+        free(t->last_modified);
+        t->etag = t->last_modified = NULL;
+        t->retry_after_s = t->max_age_s = -1;
+    } else if ((v = header_value(line, len, "ETag"))) {
+        free(t->etag);
+        t->etag = v;
+    } else if ((v = header_value(line, len, "Last-Modified"))) {
+        free(t->last_modified);
+        t->last_modified = v;
+    } else if ((v = header_value(line, len, "Retry-After"))) {
+        t->retry_after_s = parse_retry_after(v);
+        free(v);
+    } else if ((v = header_value(line, len, "Cache-Control"))) {
+        t->max_age_s = parse_max_age(v);
+        free(v);
+    }
+    return len;
+}
+
+struct fetch_transfer *fetch_transfer_create(const char *url, size_t max_bytes, const char *etag,
+                                             const char *last_modified)
+{
+    struct fetch_transfer *t = xcalloc(1, sizeof(*t));
+    t->easy = curl_easy_init();
+    if (!t->easy) {
+        free(t);
+        return NULL;
+    }
+    t->url = xstrdup(url);
+    t->max = max_bytes;
+    t->retry_after_s = t->max_age_s = -1;
+    if (etag && etag[0]) {
+        char *h = xasprintf("If-None-Match: %s", etag);
+        t->request_headers = curl_slist_append(t->request_headers, h);
+        free(h);
+    }
+    if (last_modified && last_modified[0]) {
+        char *h = xasprintf("If-Modified-Since: %s", last_modified);
+        t->request_headers = curl_slist_append(t->request_headers, h);
+        free(h);
+    }
+    CURL *c = t->easy;
+    curl_easy_setopt(c, CURLOPT_URL, t->url);
+    curl_easy_setopt(c, CURLOPT_PRIVATE, t);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 100L);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 20L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "ticker/" TICKER_VERSION);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->request_headers);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, t);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, t);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, t->errbuf);
+    return t;
+}
+
+void fetch_transfer_destroy(struct fetch_transfer *t)
+{
+    if (!t)
+        return;
+    curl_easy_cleanup(t->easy);
+    curl_slist_free_all(t->request_headers);
+    free(t->url);
+    free(t->data);
+    free(t->etag);
+    free(t->last_modified);
+    free(t);
+}
+
+CURL *fetch_transfer_easy(struct fetch_transfer *t)
+{
+    return t->easy;
+}
+
+bool fetch_transfer_result(struct fetch_transfer *t, CURLcode rc, struct fetch_result *res,
+                           char *err, size_t err_size)
+{
+    memset(res, 0, sizeof(*res));
+    res->retry_after_s = t->retry_after_s;
+    res->max_age_s = t->max_age_s;
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &res->status);
+    if (t->too_big) {
+        util_set_error(err, err_size, "%s: larger than the %zu-byte feed limit", t->url, t->max);
+        return false;
+    }
+    if (rc != CURLE_OK) {
+        util_set_error(err, err_size, "%s: %s", t->url,
+                       t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+        return false;
+    }
+    if (res->status >= 400 || res->status < 200 || (res->status >= 300 && res->status != 304)) {
+        util_set_error(err, err_size, "%s: HTTP %ld", t->url, res->status);
+        return false;
+    }
+    res->not_modified = res->status == 304;
+    char *ct = NULL;
+    curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ct);
+    res->charset = fetch_charset_of(ct);
+    res->etag = t->etag;
+    res->last_modified = t->last_modified;
+    t->etag = t->last_modified = NULL;
+    if (!res->not_modified) {
+        res->body = t->data ? t->data : xstrdup("");
+        res->len = t->len;
+        t->data = NULL;
+        t->len = t->cap = 0;
+    }
+    return true;
 }
 
 char *fetch_charset_of(const char *content_type)
@@ -68,51 +248,14 @@ bool fetch_blocking(const char *url, size_t max_bytes, struct fetch_result *res,
                     size_t err_size)
 {
     memset(res, 0, sizeof(*res));
-    CURL *curl = curl_easy_init();
-    if (!curl) {
+    struct fetch_transfer *t = fetch_transfer_create(url, max_bytes, NULL, NULL);
+    if (!t) {
         util_set_error(err, err_size, "%s: cannot initialise libcurl", url);
         return false;
     }
-    struct body body = {.max = max_bytes};
-    char curl_err[CURL_ERROR_SIZE] = "";
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
-    curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 100L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 20L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "ticker/" TICKER_VERSION);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_err);
-    CURLcode rc = curl_easy_perform(curl);
-    bool ok = false;
-    if (body.too_big) {
-        util_set_error(err, err_size, "%s: larger than the %zu-byte feed limit", url, max_bytes);
-    } else if (rc != CURLE_OK) {
-        util_set_error(err, err_size, "%s: %s", url,
-                       curl_err[0] ? curl_err : curl_easy_strerror(rc));
-    } else {
-        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &res->status);
-        if (res->status >= 400) {
-            util_set_error(err, err_size, "%s: HTTP %ld", url, res->status);
-        } else {
-            char *ct = NULL;
-            curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &ct);
-            res->charset = fetch_charset_of(ct);
-            res->body = body.data ? body.data : xstrdup("");
-            res->len = body.len;
-            body.data = NULL;
-            ok = true;
-        }
-    }
-    free(body.data);
-    curl_easy_cleanup(curl);
+    CURLcode rc = curl_easy_perform(t->easy);
+    bool ok = fetch_transfer_result(t, rc, res, err, err_size);
+    fetch_transfer_destroy(t);
     return ok;
 }
 
@@ -120,5 +263,7 @@ void fetch_result_finish(struct fetch_result *res)
 {
     free(res->body);
     free(res->charset);
+    free(res->etag);
+    free(res->last_modified);
     memset(res, 0, sizeof(*res));
 }

@@ -1,23 +1,45 @@
 /* HTTP(S) transfers with the sign's policy: http and https only (redirects too, at most 5),
- * TLS verified, compression accepted with the cap on the decompressed body, connect, total
- * and low-speed timeouts, `User-Agent: ticker/VERSION`. */
+ * TLS verified, compression accepted with the cap on the decompressed body, connect, total and
+ * low-speed timeouts, `User-Agent: ticker/VERSION`, conditional requests from the server's own
+ * validators. One transfer is one easy handle: the worker drives it on its multi handle, the
+ * command line performs it blocking. */
 #pragma once
 #include <curl/curl.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct fetch_result {
-    char *body; /* owned, NUL-terminated */
+    char *body; /* owned, NUL-terminated; NULL on 304 */
     size_t len;
-    long status;   /* HTTP status */
-    char *charset; /* owned; from Content-Type, or NULL */
+    long status;         /* HTTP status */
+    bool not_modified;   /* 304: the validators still hold */
+    char *charset;       /* owned; from Content-Type, or NULL */
+    char *etag;          /* owned; ETag as sent, or NULL */
+    char *last_modified; /* owned; Last-Modified as sent, or NULL */
+    long retry_after_s;  /* Retry-After on 429/503, else -1 */
+    long max_age_s;      /* Cache-Control max-age, else -1 */
 };
+
+struct fetch_transfer;
 
 /* Is SRC an http(s) URL rather than a path? */
 bool fetch_is_url(const char *src);
 
-/* Fetches url, blocking. Only for the command line: the sign's worker drives transfers
- * through its multi handle instead. Fails on HTTP status >= 400 with "URL: HTTP 404". */
+/* A transfer ready to run. The validators (NULL or "" for none) are sent back verbatim as
+ * If-None-Match / If-Modified-Since: never built from the local clock. */
+struct fetch_transfer *fetch_transfer_create(const char *url, size_t max_bytes, const char *etag,
+                                             const char *last_modified);
+void fetch_transfer_destroy(struct fetch_transfer *t);
+/* The easy handle, to add to a multi handle (the transfer keeps owning it). */
+CURL *fetch_transfer_easy(struct fetch_transfer *t);
+/* After the transfer ended with rc: fills res and returns true for 2xx and 304; otherwise a
+ * one-line "URL: reason" in err (a curl error, "HTTP 503", "larger than the ... limit") and
+ * false, with res->status and res->retry_after_s still set. */
+bool fetch_transfer_result(struct fetch_transfer *t, CURLcode rc, struct fetch_result *res,
+                           char *err, size_t err_size);
+
+/* Fetches url, blocking, unconditionally. Only for the command line. */
 bool fetch_blocking(const char *url, size_t max_bytes, struct fetch_result *res, char *err,
                     size_t err_size);
 void fetch_result_finish(struct fetch_result *res);
