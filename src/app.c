@@ -223,6 +223,8 @@ int app_run(const struct app_options *opt)
             log_info("display refresh measured at %.3f Hz; crawl moves %d px per frame",
                      pacing_hz(&pacing), stage.step_px);
         }
+        if (stats.frames % 128 == 0)
+            worker_report_frames(worker, stats.frames, stats.missed_periods);
         if (end_ns && presented >= end_ns)
             running = false;
     }

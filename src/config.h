@@ -36,7 +36,8 @@ struct config {
     char *font_bold;
     enum config_clock clock;
     char *fallback_message;
-    int max_age_hours;      /* 0 = no limit */
+    int max_age_hours; /* 0 = no limit */
+    int offline_after_minutes;
     int window_w, window_h; /* 0,0 = fullscreen */
     int refresh_hz;         /* 0 = measure */
     bool vsync;

@@ -66,7 +66,12 @@ int headless_render(const struct render_options *opt)
     struct scene_fonts fonts;
     if (!scene_fonts_init(&fonts, &cfg))
         goto err_ttf;
-    struct scene_params params = {opt->width, opt->height, 2048, &cfg, 1, base};
+    struct scene_params params = {.width = opt->width,
+                                  .height = opt->height,
+                                  .max_tile_w = 2048,
+                                  .config = &cfg,
+                                  .id = 1,
+                                  .updated_at = base};
     struct scene *scene = scene_build(&params, &fonts, &stories);
 
     SDL_Surface *target =

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -294,16 +295,16 @@ static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char
         time_t t = (time_t)p->updated_at;
         struct tm tm;
         localtime_r(&t, &tm);
-        char text[64];
+        char hhmm[16], text[64];
         if (p->config->clock == CONFIG_CLOCK_12H)
-            strftime(text, sizeof(text), "Updated %l:%M %p", &tm);
+            strftime(hhmm, sizeof(hhmm), "%l:%M %p", &tm);
         else
-            strftime(text, sizeof(text), "Updated %H:%M", &tm);
-        char *clean = text;
-        /* %l pads with a space */
-        char *dbl = strstr(clean, "  ");
-        if (dbl)
-            memmove(dbl, dbl + 1, strlen(dbl));
+            strftime(hhmm, sizeof(hhmm), "%H:%M", &tm);
+        /* Unobtrusive either way: the muted colour, where "Updated" usually stands. */
+        snprintf(text, sizeof(text), "%s %s",
+                 p->offline ? "Offline \xe2\x80\x94 news from" : "Updated",
+                 hhmm[0] == ' ' ? hhmm + 1 : hhmm);
+        const char *clean = text;
         s->status = add_image(
             s, font_render(&fonts->regular, sl->status_px, clean, strlen(clean), s->colors.muted),
             false);

@@ -73,7 +73,8 @@ struct scene_params {
     int max_tile_w; /* min(renderer max texture width, 2048) */
     const struct config *config;
     uint32_t id;        /* distinguishes scenes on the render side; unique per process */
-    int64_t updated_at; /* wall clock of the content, for "Updated HH:MM"; 0 = never */
+    int64_t updated_at; /* wall clock of the last good update, for "Updated HH:MM"; 0 = never */
+    bool offline;       /* no success for a while: "Offline — news from HH:MM" instead */
 };
 
 struct scene_fonts {

@@ -26,6 +26,20 @@ void story_finish(struct story *s)
     memset(s, 0, sizeof(*s));
 }
 
+void story_copy(struct story *dst, const struct story *src)
+{
+    *dst = *src;
+    dst->id = xstrdup(src->id);
+    dst->title = xstrdup(src->title);
+    dst->summary = xstrdup(src->summary);
+    dst->link = xstrdup(src->link);
+    dst->source = xstrdup(src->source);
+    for (size_t i = 0; i < src->figure_count; i++) {
+        dst->figures[i].value = xstrdup(src->figures[i].value);
+        dst->figures[i].label = xstrdup(src->figures[i].label);
+    }
+}
+
 void story_list_finish(struct story_list *list)
 {
     for (size_t i = 0; i < list->count; i++)

@@ -39,6 +39,8 @@ struct story *story_list_add(struct story_list *list);
 /* Gives NULL fields their documented defaults. */
 void story_fill_defaults(struct story *s);
 void story_finish(struct story *s);
+/* A deep copy of src into dst (which is overwritten). */
+void story_copy(struct story *dst, const struct story *src);
 /* Moves src's items to the end of dst; src is left empty. */
 void story_list_append(struct story_list *dst, struct story_list *src);
 /* Orders by priority, then newest first, stable for equal keys. */

@@ -9,6 +9,8 @@
 #include <time.h>
 
 #include "feed.h"
+#include "source.h"
+#include "status.h"
 #include "log.h"
 #include "util.h"
 #include "version.h"
@@ -20,6 +22,7 @@ struct worker {
 
     pthread_mutex_t lock; /* guards everything below */
     bool quit, reload, screen_changed, stats_pending;
+    uint64_t frames_shown, frames_dropped;
     int width, height, max_tile_w;
     struct scene *mailbox;
     struct stats stats_copy;
@@ -32,10 +35,16 @@ struct worker {
     size_t cli_feed_count;
     struct scene_fonts fonts;
     bool fonts_ok;
-    struct story_list stories;
+    struct source *sources;
+    size_t source_count;
+    char *cache_dir; /* NULL: no cache (no state directory) */
+    char *status_path;
+    bool status_dirty, status_failed;
+    int64_t next_status_ns;
+    struct status_totals totals;
+    struct story_list stories; /* merged from every source: what is shown */
     char *stories_hash;
-    int64_t updated_at;
-    int64_t next_poll_ns;
+    char *status_line; /* what the top bar says now, to rebuild when it changes */
     uint32_t next_scene_id;
 };
 
@@ -111,13 +120,19 @@ static void wake_render_thread(struct worker *w)
         log_warn("cannot wake the render thread: %s", SDL_GetError());
 }
 
+static int64_t last_update(const struct worker *w, bool *offline);
+
 static bool build_and_post(struct worker *w, int width, int height, int max_tile_w)
 {
     if (!w->fonts_ok || width <= 0 || height <= 0)
         return false;
     int64_t t0 = util_now_ns();
-    struct scene_params p = {width,        height, max_tile_w, &w->config, w->next_scene_id++,
-                             w->updated_at};
+    struct scene_params p = {.width = width,
+                             .height = height,
+                             .max_tile_w = max_tile_w,
+                             .config = &w->config,
+                             .id = w->next_scene_id++};
+    p.updated_at = last_update(w, &p.offline);
     struct scene *scene = scene_build(&p, &w->fonts, &w->stories);
     log_debug("scene %u for %dx%d: %zu stories, %zu images in %.1f ms", scene->id, width, height,
               w->stories.count, scene->image_count, (double)(util_now_ns() - t0) / 1e6);
@@ -130,33 +145,149 @@ static bool build_and_post(struct worker *w, int width, int height, int max_tile
     return true;
 }
 
-/* Polls every source; returns true when what is shown changed. */
-static bool poll_sources(struct worker *w)
+/* Where caches live: systemd's StateDirectory=, else the XDG state directory. */
+static char *default_cache_dir(void)
 {
-    struct story_list fresh;
-    story_list_init(&fresh);
-    if (!worker_load_sources(&w->config, &fresh)) {
-        /* Every source failed: the last good stories stay on screen. */
-        story_list_finish(&fresh);
-        return false;
+    const char *dir = getenv("STATE_DIRECTORY");
+    if (dir && dir[0])
+        return xasprintf("%s/cache", dir);
+    dir = getenv("XDG_STATE_HOME");
+    if (dir && dir[0])
+        return xasprintf("%s/ticker/cache", dir);
+    dir = getenv("HOME");
+    if (dir && dir[0])
+        return xasprintf("%s/.local/state/ticker/cache", dir);
+    return NULL;
+}
+
+static void sources_finish(struct worker *w)
+{
+    for (size_t i = 0; i < w->source_count; i++)
+        source_finish(&w->sources[i], w->multi);
+    free(w->sources);
+    w->sources = NULL;
+    w->source_count = 0;
+}
+
+/* One source per config section; each shows its cached stories at once. */
+static void sources_init(struct worker *w)
+{
+    sources_finish(w);
+    if (w->cache_dir && !cache_dir_ensure(w->cache_dir)) {
+        free(w->cache_dir);
+        w->cache_dir = NULL;
     }
-    w->updated_at = (int64_t)time(NULL);
-    char *fp = fingerprint(&fresh);
+    w->source_count = w->config.source_count;
+    w->sources = xcalloc(w->source_count ? w->source_count : 1, sizeof(*w->sources));
+    int64_t now = util_now_ns();
+    for (size_t i = 0; i < w->source_count; i++)
+        source_init(&w->sources[i], &w->config.sources[i], w->cache_dir, now);
+    w->status_dirty = true;
+}
+
+/* The merged stories of every source; true when they differ from what is shown. */
+static bool merge_sources(struct worker *w)
+{
+    struct story_list merged;
+    story_list_init(&merged);
+    for (size_t i = 0; i < w->source_count; i++) {
+        const struct source *s = &w->sources[i];
+        if (!merged.title[0] && s->title[0]) {
+            free(merged.title);
+            merged.title = xstrdup(s->title);
+        }
+        for (size_t k = 0; k < s->stories.count; k++)
+            story_copy(story_list_add(&merged), &s->stories.items[k]);
+    }
+    story_list_prepare(&merged, (int64_t)time(NULL), (int64_t)w->config.max_age_hours * 3600);
+    char *fp = fingerprint(&merged);
     bool changed = !w->stories_hash || strcmp(fp, w->stories_hash) != 0;
     free(w->stories_hash);
     w->stories_hash = fp;
     story_list_finish(&w->stories);
-    w->stories = fresh;
+    w->stories = merged;
+    w->totals.stories_shown = merged.count;
     return changed;
 }
 
-static int shortest_refresh_s(const struct config *cfg)
+/* Newest success of any source (0: none yet), and whether that is too long ago. */
+static int64_t last_update(const struct worker *w, bool *offline)
 {
-    int s = 300;
-    for (size_t i = 0; i < cfg->source_count; i++)
-        if (i == 0 || cfg->sources[i].refresh_s < s)
-            s = cfg->sources[i].refresh_s;
-    return s;
+    int64_t t = 0;
+    for (size_t i = 0; i < w->source_count; i++)
+        if (w->sources[i].last_success > t)
+            t = w->sources[i].last_success;
+    *offline = t > 0 && (int64_t)time(NULL) - t > (int64_t)w->config.offline_after_minutes * 60;
+    return t;
+}
+
+/* Starts what is due, collects what finished; true when the shown stories may have changed. */
+static bool run_sources(struct worker *w)
+{
+    bool changed = false;
+    int64_t now = util_now_ns();
+    for (size_t i = 0; i < w->source_count; i++) {
+        if (source_due(&w->sources[i], now)) {
+            changed |= source_start(&w->sources[i], w->multi, now);
+            w->status_dirty = true;
+        }
+    }
+    int running;
+    curl_multi_perform(w->multi, &running);
+    CURLMsg *msg;
+    int left;
+    while ((msg = curl_multi_info_read(w->multi, &left))) {
+        if (msg->msg != CURLMSG_DONE)
+            continue;
+        CURL *easy = msg->easy_handle;
+        CURLcode rc = msg->data.result;
+        for (size_t i = 0; i < w->source_count; i++) {
+            if (source_owns(&w->sources[i], easy)) {
+                changed |= source_done(&w->sources[i], w->multi, rc, util_now_ns());
+                w->status_dirty = true;
+                break;
+            }
+        }
+    }
+    return changed;
+}
+
+/* How long the worker may sleep: until the next poll is due, but no longer than a second
+ * while transfers run (curl_multi_poll also wakes on their sockets) and a minute otherwise. */
+static int wait_ms(const struct worker *w)
+{
+    int64_t now = util_now_ns(), next = now + 60 * (int64_t)1000000000;
+    for (size_t i = 0; i < w->source_count; i++) {
+        const struct source *s = &w->sources[i];
+        if (source_busy(s)) {
+            long t = -1;
+            curl_multi_timeout(w->multi, &t);
+            int64_t due = now + (t >= 0 && t < 1000 ? t : 1000) * 1000000;
+            next = due < next ? due : next;
+        } else if (s->next_poll_ns < next) {
+            next = s->next_poll_ns;
+        }
+    }
+    if (w->status_dirty || w->next_status_ns < next)
+        next = w->status_dirty ? now : (w->next_status_ns < next ? w->next_status_ns : next);
+    int64_t ms = (next - now) / 1000000;
+    return ms < 0 ? 0 : (int)ms;
+}
+
+static void write_status(struct worker *w)
+{
+    pthread_mutex_lock(&w->lock);
+    w->totals.frames_shown = w->frames_shown;
+    w->totals.frames_dropped = w->frames_dropped;
+    pthread_mutex_unlock(&w->lock);
+    bool ok =
+        status_write(w->status_path, w->sources, w->source_count, &w->totals, (int64_t)time(NULL));
+    if (!ok && !w->status_failed)
+        log_warn("%s: cannot write the status file; will keep trying quietly", w->status_path);
+    w->status_failed = !ok;
+    w->status_dirty = false;
+    /* Frame counters change all the time; they are refreshed once a minute. */
+    w->next_status_ns = util_now_ns() + 60 * (int64_t)1000000000;
 }
 
 /* Returns false when the file has errors (the running configuration stays). */
@@ -192,6 +323,9 @@ static void *worker_main(void *arg)
         return NULL;
     }
     w->fonts_ok = scene_fonts_init(&w->fonts, &w->config);
+    /* Cached stories first: they are on screen before any network or NTP. */
+    sources_init(w);
+    merge_sources(w);
     /* The first scene is built even when every source fails: the fallback message shows. */
     bool dirty = true;
     for (;;) {
@@ -213,24 +347,30 @@ static void *worker_main(void *arg)
             stats_write(&snapshot, stats_path);
             free(stats_path);
         }
-        if (reload) {
-            /* SIGHUP also means "look at the sources now". */
-            w->next_poll_ns = 0;
-            dirty |= reload_config(w);
+        if (reload && reload_config(w)) {
+            /* New sources (each polled now: SIGHUP also means "look at the feeds"). */
+            sources_init(w);
+            dirty = true;
         }
-        int64_t now = util_now_ns();
-        if (now >= w->next_poll_ns) {
-            dirty |= poll_sources(w);
-            w->next_poll_ns = now + (int64_t)shortest_refresh_s(&w->config) * 1000000000;
-        }
+        if (run_sources(w))
+            dirty |= merge_sources(w);
+        /* The top bar's "Updated"/"Offline" line changes with time as well as content. */
+        bool offline;
+        int64_t updated = last_update(w, &offline);
+        char *line = xasprintf("%lld/%d", (long long)(updated / 60), offline);
+        if (!w->status_line || strcmp(line, w->status_line) != 0)
+            dirty = true;
+        free(w->status_line);
+        w->status_line = line;
         if ((dirty || resized) && build_and_post(w, width, height, max_tile_w))
             dirty = false;
-        int64_t wait_ms = (w->next_poll_ns - util_now_ns()) / 1000000;
-        if (wait_ms > 0) {
-            int numfds;
-            curl_multi_poll(w->multi, NULL, 0, wait_ms > 60000 ? 60000 : (int)wait_ms, &numfds);
-        }
+        if (w->status_dirty || util_now_ns() >= w->next_status_ns)
+            write_status(w);
+        int numfds;
+        curl_multi_poll(w->multi, NULL, 0, wait_ms(w), &numfds);
     }
+    write_status(w);
+    sources_finish(w);
     if (w->fonts_ok)
         scene_fonts_finish(&w->fonts);
     TTF_Quit();
@@ -256,6 +396,9 @@ struct worker *worker_create(const char *config_path, const char *const *cli_fee
         goto err_free_config;
     }
     w->wake_event = wake_event;
+    w->cache_dir = default_cache_dir();
+    w->status_path = status_default_path(w->config.status_file);
+    w->totals.started = (int64_t)time(NULL);
     pthread_mutex_init(&w->lock, NULL);
     w->config_path = config_path ? xstrdup(config_path) : NULL;
     w->cli_feeds = xcalloc(cli_feed_count + 1, sizeof(char *));
@@ -298,7 +441,10 @@ void worker_destroy(struct worker *w)
     free(w->cli_feeds);
     story_list_finish(&w->stories);
     free(w->stories_hash);
+    free(w->status_line);
     free(w->stats_path);
+    free(w->cache_dir);
+    free(w->status_path);
     free(w);
 }
 
@@ -328,6 +474,14 @@ void worker_request_reload(struct worker *w)
     w->reload = true;
     pthread_mutex_unlock(&w->lock);
     wake(w);
+}
+
+void worker_report_frames(struct worker *w, uint64_t shown, uint64_t dropped)
+{
+    pthread_mutex_lock(&w->lock);
+    w->frames_shown = shown;
+    w->frames_dropped = dropped;
+    pthread_mutex_unlock(&w->lock);
 }
 
 void worker_request_stats(struct worker *w, const struct stats *stats, const char *path)

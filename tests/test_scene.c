@@ -110,7 +110,12 @@ static void build_and_check(struct fixture *f, const char *path)
     if (!feed_load(path, &stories, err, sizeof(err)))
         fail_msg("%s", err);
     for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-        struct scene_params p = {sizes[i][0], sizes[i][1], 2048, &f->cfg, 1, 1741078800};
+        struct scene_params p = {.width = sizes[i][0],
+                                 .height = sizes[i][1],
+                                 .max_tile_w = 2048,
+                                 .config = &f->cfg,
+                                 .id = 1,
+                                 .updated_at = 1741078800};
         struct scene *s = scene_build(&p, &f->fonts, &stories);
         assert_int_equal(s->card_count, stories.count);
         assert_int_equal(s->segment_count, stories.count);
@@ -225,7 +230,12 @@ static void test_stage_survives_rapid_updates(void **state)
     cfg.card_seconds = 3;
     cfg.transition_ms = 2000;
     for (uint32_t id = 1; id <= 80; id++) {
-        struct scene_params p = {800, 480, 2048, &cfg, id, 1741078800};
+        struct scene_params p = {.width = 800,
+                                 .height = 480,
+                                 .max_tile_w = 2048,
+                                 .config = &cfg,
+                                 .id = id,
+                                 .updated_at = 1741078800};
         stage_push(&st, scene_build(&p, &f->fonts, &stories));
         stage_upload(&st, -1);
         /* 1.5 s between updates (shorter than a crawl lap), then a burst of one every 7

@@ -1,0 +1,65 @@
+/* One feed source on the sign: when to poll it, the transfer (on the worker's curl multi
+ * handle), the signature check, the on-disk cache of its last good body, and the stories that
+ * body gave. A source that fails keeps its last good stories. Worker thread only. */
+#pragma once
+#include <curl/curl.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cache.h"
+#include "config.h"
+#include "fetch.h"
+#include "minisign.h"
+#include "story.h"
+
+struct source {
+    char *name, *url; /* owned */
+    char *cache_dir;  /* owned; NULL: no cache */
+    int refresh_s;
+    bool has_key;
+    struct minisign_key key;
+
+    struct story_list stories; /* the last good stories; empty before the first success */
+    char *title;               /* owned; the feed's title, "" when none */
+    /* What the next conditional request sends back, and the newest accepted signature. */
+    char *etag, *last_modified; /* owned, "" when none */
+    int64_t sig_timestamp;      /* -1: none accepted yet */
+    uint32_t cached_crc;        /* of the body in the cache, to skip rewriting it */
+    size_t cached_len;
+
+    /* Schedule, on the monotonic clock. */
+    int64_t next_poll_ns;
+    int failures; /* in a row */
+
+    /* For the status file (wall clock, Unix s; 0 = never). */
+    int64_t last_attempt, last_success, content_time;
+    char last_error[256];
+
+    /* The transfer in flight: the feed, then (signed sources) its .minisig. */
+    struct fetch_transfer *transfer;
+    bool fetching_sig;
+    struct fetch_result feed; /* held while the signature is fetched */
+};
+
+/* Sets the source up from its config and, with a cache directory, shows its cached stories at
+ * once (nothing is fetched). */
+void source_init(struct source *s, const struct config_source *cfg, const char *cache_dir,
+                 int64_t now_ns);
+void source_finish(struct source *s, CURLM *multi);
+
+bool source_due(const struct source *s, int64_t now_ns);
+bool source_busy(const struct source *s);
+/* Starts a poll: a transfer on multi for URLs; a file is read and handled at once. Returns
+ * true when the source's stories changed (files only; transfers report in source_done). */
+bool source_start(struct source *s, CURLM *multi, int64_t now_ns);
+/* Does this easy handle belong to s? */
+bool source_owns(const struct source *s, CURL *easy);
+/* A transfer of s ended with rc. Returns true when the stories changed. */
+bool source_done(struct source *s, CURLM *multi, CURLcode rc, int64_t now_ns);
+
+/* The delay before the next poll, in ms: after a success (failures == 0) the refresh interval,
+ * at least the server's max-age, with +-10% jitter so a fleet does not poll in lockstep; after
+ * failures an exponential backoff from 30 s, capped at max(refresh, 10 min) and 1 h, with
+ * jitter, and never sooner than Retry-After. random is uniform in [0, 2^32). Pure. */
+int64_t source_delay_ms(int refresh_s, int failures, long retry_after_s, long max_age_s,
+                        uint32_t random);
