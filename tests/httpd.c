@@ -5,18 +5,23 @@
  *
  * Binds an ephemeral port, writes it to PORTFILE, and serves one connection at a time until
  * LIFETIME_S (default 120) passes or it gets SIGTERM. Paths:
- *   /FILE                 the file; Content-Type by extension
+ *   /FILE                 the file; Content-Type by extension, an ETag from its contents
+ *                         (If-None-Match with it gets 304 Not Modified)
  *   /FILE?charset=X       ... with "; charset=X" appended to the Content-Type
  *   /status/N             an empty response with status N
+ * Each request is appended to DOCROOT/../requests.log when LOG is set in the environment
+ * (as "METHOD TARGET if-none-match=VALUE STATUS"), for tests that check what was asked.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,15 +47,55 @@ static void send_all(int fd, const char *data, size_t len)
     }
 }
 
-static void respond(int fd, int status, const char *type, const char *body, size_t len)
+static void respond_etag(int fd, int status, const char *type, const char *etag, const char *body,
+                         size_t len)
 {
-    char head[512];
+    char head[768];
     int n =
         snprintf(head, sizeof(head),
-                 "HTTP/1.1 %d X\r\nContent-Length: %zu\r\n%s%s%sConnection: close\r\n\r\n", status,
-                 len, type ? "Content-Type: " : "", type ? type : "", type ? "\r\n" : "");
+                 "HTTP/1.1 %d X\r\nContent-Length: %zu\r\n%s%s%s%s%s%sConnection: "
+                 "close\r\n\r\n",
+                 status, len, type ? "Content-Type: " : "", type ? type : "", type ? "\r\n" : "",
+                 etag ? "ETag: " : "", etag ? etag : "", etag ? "\r\n" : "");
     send_all(fd, head, (size_t)n);
     send_all(fd, body, len);
+}
+
+static void respond(int fd, int status, const char *type, const char *body, size_t len)
+{
+    respond_etag(fd, status, type, NULL, body, len);
+}
+
+/* A request header's value (trimmed), or "" when absent. */
+static void request_header(const char *req, const char *name, char *out, size_t size)
+{
+    out[0] = '\0';
+    size_t nl = strlen(name);
+    for (const char *line = strstr(req, "\r\n"); line; line = strstr(line + 2, "\r\n")) {
+        const char *h = line + 2;
+        if (strncasecmp(h, name, nl) == 0 && h[nl] == ':') {
+            h += nl + 1;
+            while (*h == ' ')
+                h++;
+            size_t n = strcspn(h, "\r\n");
+            snprintf(out, size, "%.*s", (int)n, h);
+            return;
+        }
+    }
+}
+
+static void log_request(const char *docroot, const char *method, const char *target,
+                        const char *inm, int status)
+{
+    if (!getenv("LOG"))
+        return;
+    char *path = xasprintf("%s/../requests.log", docroot);
+    FILE *f = fopen(path, "a");
+    free(path);
+    if (!f)
+        return;
+    fprintf(f, "%s %s if-none-match=%s %d\n", method, target, inm[0] ? inm : "-", status);
+    fclose(f);
 }
 
 static const char *type_of(const char *path)
@@ -87,8 +132,12 @@ static void serve(int fd, const char *docroot)
     char *query = strchr(target, '?');
     if (query)
         *query++ = '\0';
+    char inm[256];
+    request_header(req, "If-None-Match", inm, sizeof(inm));
     if (strncmp(target, "/status/", 8) == 0) {
-        respond(fd, (int)strtol(target + 8, NULL, 10), NULL, "", 0);
+        int status = (int)strtol(target + 8, NULL, 10);
+        log_request(docroot, method, target, inm, status);
+        respond(fd, status, NULL, "", 0);
         return;
     }
     if (strstr(target, "..")) {
@@ -100,14 +149,28 @@ static void serve(int fd, const char *docroot)
     char *body = util_read_file(path, 64u * 1024 * 1024, &len);
     free(path);
     if (!body) {
+        log_request(docroot, method, target, inm, 404);
         respond(fd, 404, NULL, "", 0);
         return;
     }
+    /* FNV-1a of the contents: a new file is a new ETag. */
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)body[i]) * 1099511628211ull;
+    char etag[32];
+    snprintf(etag, sizeof(etag), "\"%016llx\"", (unsigned long long)h);
+    if (strcmp(inm, etag) == 0) {
+        log_request(docroot, method, target, inm, 304);
+        respond_etag(fd, 304, NULL, etag, "", 0);
+        free(body);
+        return;
+    }
+    log_request(docroot, method, target, inm, 200);
     char type[256];
     const char *charset = query && strncmp(query, "charset=", 8) == 0 ? query + 8 : NULL;
     snprintf(type, sizeof(type), "%s%s%s", type_of(target), charset ? "; charset=" : "",
              charset ? charset : "");
-    respond(fd, 200, type, body, len);
+    respond_etag(fd, 200, type, etag, body, len);
     free(body);
 }
 
