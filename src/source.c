@@ -65,7 +65,7 @@ static bool take_body(struct source *s, const char *body, size_t len, const char
 {
     struct story_list fresh;
     story_list_init(&fresh);
-    if (!feed_parse(body, len, s->name, charset, &fresh, s->last_error, sizeof(s->last_error))) {
+    if (!feed_parse(body, len, s->url, charset, &fresh, s->last_error, sizeof(s->last_error))) {
         /* A feed broken halfway must not replace good content with half of it. */
         story_list_finish(&fresh);
         return false;

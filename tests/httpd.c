@@ -9,6 +9,13 @@
  *                         (If-None-Match with it gets 304 Not Modified)
  *   /FILE?charset=X       ... with "; charset=X" appended to the Content-Type
  *   /status/N             an empty response with status N
+ *   /fault/drip/FILE      FILE at one byte per second
+ *   /fault/cut/FILE       half of FILE, then the connection closes
+ *   /fault/big            9 MiB of body, more than any feed may be
+ *   /fault/gzip-bomb      a gzip body that inflates to 200 MiB
+ *   /fault/redirect?to=U  302 to U
+ *   /fault/loop           302 to itself
+ *   /fault/429            429 with Retry-After: 120
  * Each request is appended to DOCROOT/../requests.log when LOG is set in the environment
  * (as "METHOD TARGET if-none-match=VALUE STATUS"), for tests that check what was asked.
  */
@@ -17,6 +24,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +33,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "util.h"
 
@@ -108,6 +117,87 @@ static const char *type_of(const char *path)
     return "application/octet-stream";
 }
 
+static void send_head(int fd, int status, const char *extra, size_t len)
+{
+    char head[1024];
+    int n = snprintf(head, sizeof(head),
+                     "HTTP/1.1 %d X\r\nContent-Length: %zu\r\n%sConnection: close\r\n\r\n", status,
+                     len, extra);
+    send_all(fd, head, (size_t)n);
+}
+
+static void fault(int fd, const char *docroot, const char *kind, const char *query)
+{
+    if (strncmp(kind, "drip/", 5) == 0 || strncmp(kind, "cut/", 4) == 0) {
+        bool drip = kind[0] == 'd';
+        char *path = xasprintf("%s/%s", docroot, strchr(kind, '/') + 1);
+        size_t len;
+        char *body = util_read_file(path, 64u * 1024 * 1024, &len);
+        free(path);
+        if (!body) {
+            respond(fd, 404, NULL, "", 0);
+            return;
+        }
+        send_head(fd, 200, "Content-Type: application/feed+json\r\n", len);
+        if (drip) {
+            for (size_t i = 0; i < len && !stop; i++) {
+                if (send(fd, body + i, 1, MSG_NOSIGNAL) != 1)
+                    break;
+                sleep(1);
+            }
+        } else {
+            send_all(fd, body, len / 2);
+        }
+        free(body);
+    } else if (strcmp(kind, "big") == 0) {
+        size_t len = 9u * 1024 * 1024;
+        send_head(fd, 200, "Content-Type: application/feed+json\r\n", len);
+        char chunk[65536];
+        memset(chunk, ' ', sizeof(chunk));
+        for (size_t sent = 0; sent < len; sent += sizeof(chunk))
+            if (send(fd, chunk, sizeof(chunk), MSG_NOSIGNAL) <= 0)
+                break;
+    } else if (strcmp(kind, "gzip-bomb") == 0) {
+        z_stream z;
+        memset(&z, 0, sizeof(z));
+        deflateInit2(&z, 9, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY); /* 31: gzip wrapper */
+        static unsigned char in[1 << 20], out[1 << 20];
+        memset(in, ' ', sizeof(in));
+        size_t cap = 1 << 20, used = 0;
+        unsigned char *gz = xmalloc(cap);
+        for (int i = 0; i < 200; i++) {
+            z.next_in = in;
+            z.avail_in = sizeof(in);
+            int flush = i == 199 ? Z_FINISH : Z_NO_FLUSH;
+            do {
+                z.next_out = out;
+                z.avail_out = sizeof(out);
+                deflate(&z, flush);
+                size_t n = sizeof(out) - z.avail_out;
+                if (used + n > cap)
+                    gz = xrealloc(gz, cap = (used + n) * 2);
+                memcpy(gz + used, out, n);
+                used += n;
+            } while (z.avail_out == 0);
+        }
+        deflateEnd(&z);
+        send_head(fd, 200, "Content-Type: application/feed+json\r\nContent-Encoding: gzip\r\n",
+                  used);
+        send_all(fd, (const char *)gz, used);
+        free(gz);
+    } else if (strcmp(kind, "redirect") == 0 && query && strncmp(query, "to=", 3) == 0) {
+        char *loc = xasprintf("Location: %s\r\n", query + 3);
+        send_head(fd, 302, loc, 0);
+        free(loc);
+    } else if (strcmp(kind, "loop") == 0) {
+        send_head(fd, 302, "Location: /fault/loop\r\n", 0);
+    } else if (strcmp(kind, "429") == 0) {
+        send_head(fd, 429, "Retry-After: 120\r\n", 0);
+    } else {
+        respond(fd, 404, NULL, "", 0);
+    }
+}
+
 static void serve(int fd, const char *docroot)
 {
     char req[8192];
@@ -134,6 +224,11 @@ static void serve(int fd, const char *docroot)
         *query++ = '\0';
     char inm[256];
     request_header(req, "If-None-Match", inm, sizeof(inm));
+    if (strncmp(target, "/fault/", 7) == 0) {
+        log_request(docroot, method, target, inm, 0);
+        fault(fd, docroot, target + 7, query);
+        return;
+    }
     if (strncmp(target, "/status/", 8) == 0) {
         int status = (int)strtol(target + 8, NULL, 10);
         log_request(docroot, method, target, inm, status);
@@ -182,6 +277,7 @@ int main(int argc, char **argv)
     }
     long lifetime = argc > 3 ? strtol(argv[3], NULL, 10) : 120;
     signal(SIGTERM, on_term);
+    signal(SIGCHLD, SIG_IGN); /* children reap themselves */
     signal(SIGINT, on_term);
     int lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int one = 1;
@@ -206,7 +302,15 @@ int main(int argc, char **argv)
         int fd = accept(lfd, NULL, NULL);
         if (fd < 0)
             continue;
-        serve(fd, argv[1]);
+        /* A connection each: a dripping response must not hold up the next request. */
+        pid_t child = fork();
+        if (child == 0) {
+            alarm(60); /* no fault outlives a test */
+            close(lfd);
+            serve(fd, argv[1]);
+            close(fd);
+            _exit(0);
+        }
         close(fd);
     }
     close(lfd);
