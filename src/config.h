@@ -38,6 +38,7 @@ struct config {
     char *fallback_message;
     int max_age_hours; /* 0 = no limit */
     int offline_after_minutes;
+    int max_stories;
     int window_w, window_h; /* 0,0 = fullscreen */
     int refresh_hz;         /* 0 = measure */
     bool vsync;

@@ -174,7 +174,7 @@ static int cmd_feed(int argc, char **argv)
     char err[512];
     bool ok = feed_load(argv[2], &list, err, sizeof(err));
     /* What the sign would show: expired stories gone, in display order, duplicates once. */
-    story_list_prepare(&list, (int64_t)time(NULL), 0);
+    story_list_prepare(&list, (int64_t)time(NULL), 0, 0);
     for (size_t i = 0; i < list.count; i++) {
         const struct story *s = &list.items[i];
         cJSON *o = cJSON_CreateObject();

@@ -190,11 +190,13 @@ static bool young_enough(const struct story *s, const void *ctx)
            s->published >= a->now - a->max_age_s;
 }
 
-void story_list_prepare(struct story_list *list, int64_t now, int64_t max_age_s)
+void story_list_prepare(struct story_list *list, int64_t now, int64_t max_age_s, size_t max_count)
 {
     story_list_drop_expired(list, now);
     struct age_limit a = {now, max_age_s};
     filter(list, young_enough, &a);
     story_list_sort(list);
     story_list_dedup(list);
+    while (max_count > 0 && list->count > max_count)
+        story_finish(&list->items[--list->count]);
 }

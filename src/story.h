@@ -50,5 +50,6 @@ void story_list_drop_expired(struct story_list *list, int64_t now);
 /* Drops later stories that repeat an earlier one's id, link or title (case-insensitive). */
 void story_list_dedup(struct story_list *list);
 /* What the sign shows of a merged list: expired stories and (max_age_s > 0) those published
- * longer ago than max_age_s dropped, sorted, duplicates removed. */
-void story_list_prepare(struct story_list *list, int64_t now, int64_t max_age_s);
+ * longer ago than max_age_s dropped, sorted, duplicates removed, at most max_count kept
+ * (0: all). */
+void story_list_prepare(struct story_list *list, int64_t now, int64_t max_age_s, size_t max_count);

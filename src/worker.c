@@ -85,7 +85,8 @@ bool worker_load_sources(const struct config *cfg, struct story_list *out)
         }
         story_list_finish(&one);
     }
-    story_list_prepare(out, (int64_t)time(NULL), (int64_t)cfg->max_age_hours * 3600);
+    story_list_prepare(out, (int64_t)time(NULL), (int64_t)cfg->max_age_hours * 3600,
+                       (size_t)cfg->max_stories);
     return any;
 }
 
@@ -199,7 +200,8 @@ static bool merge_sources(struct worker *w)
         for (size_t k = 0; k < s->stories.count; k++)
             story_copy(story_list_add(&merged), &s->stories.items[k]);
     }
-    story_list_prepare(&merged, (int64_t)time(NULL), (int64_t)w->config.max_age_hours * 3600);
+    story_list_prepare(&merged, (int64_t)time(NULL), (int64_t)w->config.max_age_hours * 3600,
+                       (size_t)w->config.max_stories);
     char *fp = fingerprint(&merged);
     bool changed = !w->stories_hash || strcmp(fp, w->stories_hash) != 0;
     free(w->stories_hash);

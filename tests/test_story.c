@@ -60,13 +60,18 @@ static void test_prepare(void **state)
     };
     struct story_list l;
     fill(&l, rows, sizeof(rows) / sizeof(rows[0]));
-    story_list_prepare(&l, 1000, 0);
+    story_list_prepare(&l, 1000, 0, 0);
     expect_ids(&l, "c,b,a,h,g");
     story_list_finish(&l);
 
     fill(&l, rows, sizeof(rows) / sizeof(rows[0]));
-    story_list_prepare(&l, 1000, 950); /* published before 50 leaves */
+    story_list_prepare(&l, 1000, 950, 0); /* published before 50 leaves */
     expect_ids(&l, "c,b,a,g");
+    story_list_finish(&l);
+
+    fill(&l, rows, sizeof(rows) / sizeof(rows[0]));
+    story_list_prepare(&l, 1000, 0, 2); /* the sign's cap: the first two */
+    expect_ids(&l, "c,b");
     story_list_finish(&l);
 }
 
