@@ -9,6 +9,7 @@
  *                         (If-None-Match with it gets 304 Not Modified)
  *   /FILE?charset=X       ... with "; charset=X" appended to the Content-Type
  *   /status/N             an empty response with status N
+ *   /fault/delay/FILE     FILE after two seconds
  *   /fault/drip/FILE      FILE at one byte per second
  *   /fault/cut/FILE       half of FILE, then the connection closes
  *   /fault/big            9 MiB of body, more than any feed may be
@@ -128,8 +129,9 @@ static void send_head(int fd, int status, const char *extra, size_t len)
 
 static void fault(int fd, const char *docroot, const char *kind, const char *query)
 {
-    if (strncmp(kind, "drip/", 5) == 0 || strncmp(kind, "cut/", 4) == 0) {
-        bool drip = kind[0] == 'd';
+    if (strncmp(kind, "drip/", 5) == 0 || strncmp(kind, "cut/", 4) == 0 ||
+        strncmp(kind, "delay/", 6) == 0) {
+        bool drip = kind[1] == 'r', delay = kind[1] == 'e';
         char *path = xasprintf("%s/%s", docroot, strchr(kind, '/') + 1);
         size_t len;
         char *body = util_read_file(path, 64u * 1024 * 1024, &len);
@@ -138,8 +140,12 @@ static void fault(int fd, const char *docroot, const char *kind, const char *que
             respond(fd, 404, NULL, "", 0);
             return;
         }
+        if (delay)
+            sleep(2);
         send_head(fd, 200, "Content-Type: application/feed+json\r\n", len);
-        if (drip) {
+        if (delay) {
+            send_all(fd, body, len);
+        } else if (drip) {
             for (size_t i = 0; i < len && !stop; i++) {
                 if (send(fd, body + i, 1, MSG_NOSIGNAL) != 1)
                     break;
