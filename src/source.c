@@ -60,6 +60,14 @@ static int64_t wall_now(void)
     return (int64_t)time(NULL);
 }
 
+bool source_clock_suspect(const char *tls_error, int64_t now)
+{
+    /* Before this program was written, the clock cannot be right. */
+    const int64_t built_after = 1764547200; /* 2025-12-01 */
+    return strstr(tls_error, "not yet valid") || strstr(tls_error, "not valid yet") ||
+           now < built_after;
+}
+
 /* Parses body into fresh stories; on success they replace the source's. */
 static bool take_body(struct source *s, const char *body, size_t len, const char *charset)
 {
@@ -307,7 +315,12 @@ bool source_done(struct source *s, CURLM *multi, CURLcode rc, int64_t now_ns)
     bool ok = fetch_transfer_result(s->transfer, rc, &res, err, sizeof(err));
     drop_transfer(s, multi);
     if (!ok) {
-        util_set_error(s->last_error, sizeof(s->last_error), "%s", err);
+        /* Pi boards have no RTC: until NTP answers, every certificate looks "not yet valid". */
+        if (rc == CURLE_PEER_FAILED_VERIFICATION && source_clock_suspect(err, wall_now()))
+            util_set_error(s->last_error, sizeof(s->last_error),
+                           "%s (the clock looks wrong, waiting for NTP; will retry)", err);
+        else
+            util_set_error(s->last_error, sizeof(s->last_error), "%s", err);
         if (s->fetching_sig)
             util_set_error(s->last_error, sizeof(s->last_error), "signature rejected: %s", err);
         s->fetching_sig = false;

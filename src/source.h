@@ -57,6 +57,10 @@ bool source_owns(const struct source *s, CURL *easy);
 /* A transfer of s ended with rc. Returns true when the stories changed. */
 bool source_done(struct source *s, CURLM *multi, CURLcode rc, int64_t now_ns);
 
+/* Does a TLS verification failure look like a wrong clock (no RTC, no NTP yet) rather than a
+ * bad certificate? Pure. */
+bool source_clock_suspect(const char *tls_error, int64_t now);
+
 /* The delay before the next poll, in ms: after a success (failures == 0) the refresh interval,
  * at least the server's max-age, with +-10% jitter so a fleet does not poll in lockstep; after
  * failures an exponential backoff from 30 s, capped at max(refresh, 10 min) and 1 h, with

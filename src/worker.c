@@ -40,7 +40,7 @@ struct worker {
     char *cache_dir; /* NULL: no cache (no state directory) */
     char *status_path;
     bool status_dirty, status_failed;
-    int64_t next_status_ns;
+    int64_t next_status_ns, next_merge_ns;
     struct status_totals totals;
     struct story_list stories; /* merged from every source: what is shown */
     char *stories_hash;
@@ -270,6 +270,8 @@ static int wait_ms(const struct worker *w)
             next = s->next_poll_ns;
         }
     }
+    if (w->next_merge_ns < next)
+        next = w->next_merge_ns;
     if (w->status_dirty || w->next_status_ns < next)
         next = w->status_dirty ? now : (w->next_status_ns < next ? w->next_status_ns : next);
     int64_t ms = (next - now) / 1000000;
@@ -354,8 +356,11 @@ static void *worker_main(void *arg)
             sources_init(w);
             dirty = true;
         }
-        if (run_sources(w))
+        /* Merged again on content and once a minute, so expired stories leave on time. */
+        if (run_sources(w) || util_now_ns() >= w->next_merge_ns) {
             dirty |= merge_sources(w);
+            w->next_merge_ns = util_now_ns() + 60 * (int64_t)1000000000;
+        }
         /* The top bar's "Updated"/"Offline" line changes with time as well as content. */
         bool offline;
         int64_t updated = last_update(w, &offline);

@@ -332,12 +332,23 @@ static void test_schedule(void **state)
     }
 }
 
+static void test_clock_suspect(void **state)
+{
+    (void)state;
+    const int64_t now = 1796000000; /* late 2026 */
+    assert_true(source_clock_suspect("SSL certificate problem: certificate is not yet valid", now));
+    assert_false(source_clock_suspect("SSL certificate problem: certificate has expired", now));
+    assert_false(source_clock_suspect("SSL: no alternative certificate subject name", now));
+    /* A board that booted at 1970 or at the image build date: any TLS failure is the clock. */
+    assert_true(source_clock_suspect("SSL certificate problem: certificate has expired", 0));
+    assert_true(source_clock_suspect("anything", 1700000000));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_schedule),
-        cmocka_unit_test(test_conditional_get),
-        cmocka_unit_test(test_faults),
+        cmocka_unit_test(test_schedule),        cmocka_unit_test(test_clock_suspect),
+        cmocka_unit_test(test_conditional_get), cmocka_unit_test(test_faults),
         cmocka_unit_test(test_signed_feeds),
     };
     return cmocka_run_group_tests(tests, start_server, stop_server);
