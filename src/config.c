@@ -51,6 +51,7 @@ static const struct section sections[] = {
     {"display", "The screen, and how frames reach it."},
     {"theme", "Colours, as #rrggbb (hex digits in either case)."},
     {"status", "The JSON health file that operators and monitoring read."},
+    {"network", "How feeds are fetched. TLS certificates are always verified."},
     {"source", "One [source NAME] section per feed, shown in the order given. NAME is letters,\n"
                "digits, '_' and '-', different for each source."},
 };
@@ -215,6 +216,19 @@ static const struct key keys[] = {
      .offset = CFG(status_file),
      .doc = "Status file path; empty uses $RUNTIME_DIRECTORY/status.json, else "
             "/run/ticker/status.json."},
+
+    {.section = "network",
+     .name = "ca_file",
+     .type = KEY_STRING,
+     .def = "",
+     .offset = CFG(ca_file),
+     .doc = "CA certificates (PEM bundle) to trust; empty uses the system's."},
+    {.section = "network",
+     .name = "ca_path",
+     .type = KEY_STRING,
+     .def = "",
+     .offset = CFG(ca_path),
+     .doc = "Directory of hashed CA certificates to trust; empty uses the system's."},
 
     {.section = "source",
      .name = "url",
@@ -686,8 +700,8 @@ static void parse_header(struct parser *p, char *s)
     if (p->section)
         return;
     parse_error(p, p->line,
-                "unknown section [%.64s] (expected [sign], [display], [theme], [status] or "
-                "[source NAME])",
+                "unknown section [%.64s] (expected [sign], [display], [theme], [status], [network] "
+                "or [source NAME])",
                 inner);
     p->in_bad_section = true;
 }

@@ -43,7 +43,8 @@ struct config {
     int refresh_hz;         /* 0 = measure */
     bool vsync;
     struct config_theme theme;
-    char *status_file; /* "" = $RUNTIME_DIRECTORY/status.json, else /run/ticker/status.json */
+    char *status_file;       /* "" = $RUNTIME_DIRECTORY/status.json, else /run/ticker/status.json */
+    char *ca_file, *ca_path; /* "" = the system's trust store */
     struct config_source *sources; /* owned array, in file order */
     size_t source_count;
 };

@@ -168,6 +168,14 @@ struct fetch_transfer *fetch_transfer_create(const char *url, size_t max_bytes, 
     return t;
 }
 
+void fetch_transfer_set_ca(struct fetch_transfer *t, const char *ca_file, const char *ca_path)
+{
+    if (ca_file && ca_file[0])
+        curl_easy_setopt(t->easy, CURLOPT_CAINFO, ca_file);
+    if (ca_path && ca_path[0])
+        curl_easy_setopt(t->easy, CURLOPT_CAPATH, ca_path);
+}
+
 void fetch_transfer_destroy(struct fetch_transfer *t)
 {
     if (!t)

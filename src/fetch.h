@@ -30,6 +30,8 @@ bool fetch_is_url(const char *src);
  * If-None-Match / If-Modified-Since: never built from the local clock. */
 struct fetch_transfer *fetch_transfer_create(const char *url, size_t max_bytes, const char *etag,
                                              const char *last_modified);
+/* Trust these CA certificates instead of the system's (NULL or "" keeps the system's). */
+void fetch_transfer_set_ca(struct fetch_transfer *t, const char *ca_file, const char *ca_path);
 void fetch_transfer_destroy(struct fetch_transfer *t);
 /* The easy handle, to add to a multi handle (the transfer keeps owning it). */
 CURL *fetch_transfer_easy(struct fetch_transfer *t);

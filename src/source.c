@@ -87,9 +87,11 @@ static bool take_body(struct source *s, const char *body, size_t len, const char
 }
 
 void source_init(struct source *s, const struct config_source *cfg, const char *cache_dir,
-                 int64_t now_ns)
+                 const char *ca_file, const char *ca_path, int64_t now_ns)
 {
     memset(s, 0, sizeof(*s));
+    s->ca_file = xstrdup(ca_file ? ca_file : "");
+    s->ca_path = xstrdup(ca_path ? ca_path : "");
     s->name = xstrdup(cfg->name);
     s->url = xstrdup(cfg->url);
     s->cache_dir = cache_dir ? xstrdup(cache_dir) : NULL;
@@ -155,6 +157,8 @@ void source_finish(struct source *s, CURLM *multi)
     free(s->etag);
     free(s->last_modified);
     free(s->title);
+    free(s->ca_file);
+    free(s->ca_path);
     memset(s, 0, sizeof(*s));
 }
 

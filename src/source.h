@@ -13,8 +13,9 @@
 #include "story.h"
 
 struct source {
-    char *name, *url; /* owned */
-    char *cache_dir;  /* owned; NULL: no cache */
+    char *name, *url;        /* owned */
+    char *cache_dir;         /* owned; NULL: no cache */
+    char *ca_file, *ca_path; /* owned; "" = the system's trust store */
     int refresh_s;
     bool has_key;
     struct minisign_key key;
@@ -44,7 +45,7 @@ struct source {
 /* Sets the source up from its config and, with a cache directory, shows its cached stories at
  * once (nothing is fetched). */
 void source_init(struct source *s, const struct config_source *cfg, const char *cache_dir,
-                 int64_t now_ns);
+                 const char *ca_file, const char *ca_path, int64_t now_ns);
 void source_finish(struct source *s, CURLM *multi);
 
 bool source_due(const struct source *s, int64_t now_ns);

@@ -182,7 +182,8 @@ static void sources_init(struct worker *w)
     w->sources = xcalloc(w->source_count ? w->source_count : 1, sizeof(*w->sources));
     int64_t now = util_now_ns();
     for (size_t i = 0; i < w->source_count; i++)
-        source_init(&w->sources[i], &w->config.sources[i], w->cache_dir, now);
+        source_init(&w->sources[i], &w->config.sources[i], w->cache_dir, w->config.ca_file,
+                    w->config.ca_path, now);
     w->status_dirty = true;
 }
 

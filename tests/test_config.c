@@ -644,7 +644,7 @@ static void test_documented_parses(void **state)
             *o++ = *line++;
     }
     *o = '\0';
-    assert_int_equal(keys, 26); /* 25 keys and the [source] header */
+    assert_int_equal(keys, 28); /* 27 keys and the [source] header */
     assert_true(parse_captured(&cfg, out, strlen(out), &errors));
     assert_string_equal(errors, "");
     free(errors);

@@ -116,7 +116,7 @@ static void test_conditional_get(void **state)
     char *url = xasprintf("http://127.0.0.1:%d/news.json", sv->port);
     struct config_source cfg = {(char *)"news", url, 300, (char *)""};
     struct source s;
-    source_init(&s, &cfg, NULL, util_now_ns());
+    source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
     CURLM *multi = curl_multi_init();
 
     assert_true(poll_once(&s, multi));
@@ -160,7 +160,7 @@ static void test_faults(void **state)
     char *good = xasprintf("http://127.0.0.1:%d/good.json", sv->port);
     struct config_source cfg = {(char *)"faults", good, 300, (char *)""};
     struct source s;
-    source_init(&s, &cfg, NULL, util_now_ns());
+    source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
     CURLM *multi = curl_multi_init();
     assert_true(poll_once(&s, multi));
     assert_int_equal(s.stories.count, 8);
@@ -221,7 +221,7 @@ static void test_signed_feeds(void **state)
     char *url = xasprintf("http://127.0.0.1:%d/feed.json", sv->port);
     struct config_source cfg = {(char *)"signed", url, 300, pub};
     struct source s;
-    source_init(&s, &cfg, NULL, util_now_ns());
+    source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
     assert_true(s.has_key);
     CURLM *multi = curl_multi_init();
 
