@@ -155,6 +155,29 @@ int app_run(const struct app_options *opt)
     int64_t periods = 1;
     int64_t end_ns = opt->duration_s > 0 ? start_ns + (int64_t)(opt->duration_s * 1e9) : 0;
 
+    /* The first frame shows content (the cached stories, or the fallback message) rather than
+     * an empty background: before any frame is on screen, waiting briefly for the worker's
+     * first scene costs nothing. */
+    int64_t first_deadline = util_now_ns() + 2000000000;
+    while (running && stage.newest < 0 && util_now_ns() < first_deadline) {
+        SDL_Event ev;
+        int ms = (int)((first_deadline - util_now_ns()) / 1000000);
+        if (!SDL_WaitEventTimeout(&ev, ms > 0 ? ms : 1))
+            continue;
+        if (ev.type == SDL_QUIT) {
+            running = false;
+        } else if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+            SDL_GetRendererOutputSize(renderer, &width, &height);
+            worker_set_screen(worker, width, height, max_tile_w);
+        } else if (ev.type == wake_event) {
+            struct scene *scene = worker_take_scene(worker);
+            if (scene) {
+                stage_push(&stage, scene);
+                if (stage_upload(&stage, -1))
+                    stats.snapshots++;
+            }
+        }
+    }
     while (running) {
         pacing_wait(&pacing);
         int64_t frame_start = util_now_ns();
