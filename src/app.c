@@ -66,6 +66,24 @@ static SDL_Renderer *create_renderer(SDL_Window *win, bool vsync)
     return r;
 }
 
+/* One event for the render loop; returns false on quit. */
+static bool handle_event(const SDL_Event *ev, uint32_t wake_event, struct worker *worker,
+                         struct stage *stage, int max_tile_w)
+{
+    if (ev->type == SDL_QUIT)
+        return false;
+    if (ev->type == wake_event) {
+        struct scene *scene = worker_take_scene(worker);
+        if (scene)
+            stage_push(stage, scene);
+    } else if (ev->type == SDL_WINDOWEVENT && ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+        int width, height;
+        SDL_GetRendererOutputSize(stage->renderer, &width, &height);
+        worker_set_screen(worker, width, height, max_tile_w);
+    }
+    return true;
+}
+
 static int64_t wall_clock(void)
 {
     return (int64_t)time(NULL);
@@ -164,37 +182,16 @@ int app_run(const struct app_options *opt)
         int ms = (int)((first_deadline - util_now_ns()) / 1000000);
         if (!SDL_WaitEventTimeout(&ev, ms > 0 ? ms : 1))
             continue;
-        if (ev.type == SDL_QUIT) {
-            running = false;
-        } else if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-            SDL_GetRendererOutputSize(renderer, &width, &height);
-            worker_set_screen(worker, width, height, max_tile_w);
-        } else if (ev.type == wake_event) {
-            struct scene *scene = worker_take_scene(worker);
-            if (scene) {
-                stage_push(&stage, scene);
-                if (stage_upload(&stage, -1))
-                    stats.snapshots++;
-            }
-        }
+        running = handle_event(&ev, wake_event, worker, &stage, max_tile_w);
+        if (stage_upload(&stage, -1))
+            stats.snapshots++;
     }
     while (running) {
         pacing_wait(&pacing);
         int64_t frame_start = util_now_ns();
         SDL_Event ev;
-        while (SDL_PollEvent(&ev)) {
-            if (ev.type == SDL_QUIT) {
-                running = false;
-            } else if (ev.type == wake_event) {
-                struct scene *scene = worker_take_scene(worker);
-                if (scene)
-                    stage_push(&stage, scene);
-            } else if (ev.type == SDL_WINDOWEVENT &&
-                       ev.window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-                SDL_GetRendererOutputSize(renderer, &width, &height);
-                worker_set_screen(worker, width, height, max_tile_w);
-            }
-        }
+        while (SDL_PollEvent(&ev))
+            running &= handle_event(&ev, wake_event, worker, &stage, max_tile_w);
         if (reload_requested) {
             reload_requested = 0;
             worker_request_reload(worker);
