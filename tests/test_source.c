@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "source.h"
+#include "status.h"
 #include "util.h"
 
 #define MINISIGN_DIR TICKER_TEST_DATA "/minisign"
@@ -193,6 +194,17 @@ static void test_faults(void **state)
         if (s.failures != failures + 1 || !strstr(s.last_error, rows[i].error))
             fail_msg("%s: failures %d, error \"%s\"", rows[i].path, s.failures, s.last_error);
         assert_int_equal(s.stories.count, 8);
+        /* The status file names the error. */
+        struct status_totals totals = {0};
+        char *json = status_json(&s, 1, &totals, 1796000000);
+        if (!strstr(json, rows[i].error))
+            fail_msg("%s: the status file does not name the error:\n%s", rows[i].path, json);
+        free(json);
+        if (strcmp(rows[i].path, "/fault/429") == 0) {
+            /* Retry-After: 120 holds the next poll off for at least that long. */
+            int64_t wait_s = (s.next_poll_ns - util_now_ns()) / 1000000000;
+            assert_true(wait_s >= 118);
+        }
         printf("    %-44s %6.1f s  %s\n", rows[i].path, (double)(util_now_ns() - t0) / 1e9,
                s.last_error);
     }
