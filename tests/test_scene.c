@@ -102,13 +102,18 @@ static void check_scene(const struct scene *s, const char *feed, int w, int h)
     }
 }
 
+static void load_feed(const char *path, struct story_list *stories)
+{
+    story_list_init(stories);
+    char err[256];
+    if (!feed_load(path, stories, err, sizeof(err)))
+        fail_msg("%s", err);
+}
+
 static void build_and_check(struct fixture *f, const char *path)
 {
     struct story_list stories;
-    story_list_init(&stories);
-    char err[256];
-    if (!feed_load(path, &stories, err, sizeof(err)))
-        fail_msg("%s", err);
+    load_feed(path, &stories);
     for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
         struct scene_params p = {.width = sizes[i][0],
                                  .height = sizes[i][1],
@@ -152,10 +157,7 @@ static void test_default_content_has_glyphs(void **state)
 {
     struct fixture *f = *state;
     struct story_list stories;
-    story_list_init(&stories);
-    char err[256];
-    assert_true(
-        feed_load(TICKER_SOURCE_DIR "/assets/feeds/default.json", &stories, err, sizeof(err)));
+    load_feed(TICKER_SOURCE_DIR "/assets/feeds/default.json", &stories);
     assert_true(stories.count >= 5 && stories.count <= 8);
     for (size_t i = 0; i < stories.count; i++) {
         const struct story *s = &stories.items[i];
@@ -215,10 +217,7 @@ static void test_stage_survives_rapid_updates(void **state)
 {
     struct fixture *f = *state;
     struct story_list stories;
-    story_list_init(&stories);
-    char err[256];
-    assert_true(
-        feed_load(TICKER_SOURCE_DIR "/assets/feeds/default.json", &stories, err, sizeof(err)));
+    load_feed(TICKER_SOURCE_DIR "/assets/feeds/default.json", &stories);
     SDL_Surface *target = SDL_CreateRGBSurfaceWithFormat(0, 800, 480, 32, SDL_PIXELFORMAT_ARGB8888);
     SDL_Renderer *r = SDL_CreateSoftwareRenderer(target);
     assert_non_null(r);
