@@ -23,6 +23,7 @@
  *   u32 length, bytes              url
  *   u32 length, bytes              etag
  *   u32 length, bytes              last_modified
+ *   u32 length, bytes              charset        (version 2: the HTTP charset of the body)
  *   i64 fetched_at
  *   i64 sig_timestamp
  *   u32 length, bytes              body
@@ -41,11 +42,12 @@
  */
 #define CACHE_MAGIC "TICKCACH"
 #define CACHE_MAGIC_LEN 8u
-#define CACHE_FORMAT_VERSION 1u
-#define CACHE_FIXED_HEADER (CACHE_MAGIC_LEN + 4 + 3 * 4 + 8 + 8 + 4)
+#define CACHE_FORMAT_VERSION 2u
+#define CACHE_STRINGS 4u /* url, etag, last_modified, charset */
+#define CACHE_FIXED_HEADER (CACHE_MAGIC_LEN + 4 + CACHE_STRINGS * 4 + 8 + 8 + 4)
 #define CACHE_TRAILER (8u + 4)
 #define CACHE_MIN_FILE ((size_t)CACHE_FIXED_HEADER + CACHE_TRAILER)
-#define CACHE_MAX_FILE (CACHE_MIN_FILE + 3 * (size_t)CACHE_MAX_STRING + CACHE_MAX_BODY)
+#define CACHE_MAX_FILE (CACHE_MIN_FILE + CACHE_STRINGS * (size_t)CACHE_MAX_STRING + CACHE_MAX_BODY)
 
 #define NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 /* What util_write_file_atomic_v appends to the path for its temp file, before the pid. */
@@ -180,10 +182,11 @@ static uint32_t crc_update(uint32_t crc, const void *data, size_t len)
     return len ? (uint32_t)crc32_z(crc, data, len) : crc;
 }
 
-static bool entry_valid(const char *path, const struct cache_entry *e, const char *strings[3])
+static bool entry_valid(const char *path, const struct cache_entry *e,
+                        const char *strings[CACHE_STRINGS])
 {
-    static const char *const names[3] = {"url", "etag", "last_modified"};
-    for (size_t i = 0; i < 3; i++) {
+    static const char *const names[CACHE_STRINGS] = {"url", "etag", "last_modified", "charset"};
+    for (size_t i = 0; i < CACHE_STRINGS; i++) {
         if (strlen(strings[i]) > CACHE_MAX_STRING) {
             log_error("%s: not stored: %s of %zu bytes is over the %u-byte cap", path, names[i],
                       strlen(strings[i]), CACHE_MAX_STRING);
@@ -213,18 +216,19 @@ bool cache_store(const char *dir, const char *source_name, const struct cache_en
     if (!path)
         return false;
     bool ok = false;
-    const char *strings[3] = {e->url ? e->url : "", e->etag ? e->etag : "",
-                              e->last_modified ? e->last_modified : ""};
+    const char *strings[CACHE_STRINGS] = {e->url ? e->url : "", e->etag ? e->etag : "",
+                                          e->last_modified ? e->last_modified : "",
+                                          e->charset ? e->charset : ""};
     if (!entry_valid(path, e, strings))
         goto out_free_path;
 
     size_t header_len = CACHE_FIXED_HEADER;
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; i < CACHE_STRINGS; i++)
         header_len += strlen(strings[i]);
     uint8_t *header = xmalloc(header_len);
     memcpy(header, CACHE_MAGIC, CACHE_MAGIC_LEN);
     uint8_t *p = put_u32(header + CACHE_MAGIC_LEN, CACHE_FORMAT_VERSION);
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; i < CACHE_STRINGS; i++)
         p = put_string(p, strings[i], strlen(strings[i]));
     p = put_u64(p, (uint64_t)e->fetched_at);
     p = put_u64(p, (uint64_t)e->sig_timestamp);
@@ -321,7 +325,7 @@ static const char *decode(uint8_t *buf, size_t len, struct cache_entry *e, char 
     const char *err;
     const uint8_t *p;
     if ((err = take_string(&r, &e->url)) || (err = take_string(&r, &e->etag)) ||
-        (err = take_string(&r, &e->last_modified)))
+        (err = take_string(&r, &e->last_modified)) || (err = take_string(&r, &e->charset)))
         return err;
     if (!take(&r, 8 + 8 + 4, &p))
         return "truncated before the body";
@@ -413,6 +417,7 @@ void cache_entry_finish(struct cache_entry *e)
     free(e->body);
     free(e->etag);
     free(e->last_modified);
+    free(e->charset);
     free(e->url);
     memset(e, 0, sizeof(*e));
 }

@@ -21,6 +21,9 @@ struct cache_entry {
     /* Owned: validators as the server sent them, "" when none. */
     char *etag;
     char *last_modified;
+    /* Owned: the charset parameter of the HTTP Content-Type, "" when none: a body whose
+     * encoding only HTTP named must decode the same way from the cache. */
+    char *charset;
     /* Unix seconds of the last successful fetch; >= 0. */
     int64_t fetched_at;
     /* The accepted minisign trusted timestamp, -1 when the source is unsigned. */

@@ -120,7 +120,7 @@ void source_init(struct source *s, const struct config_source *cfg, const char *
         cache_entry_finish(&e);
         return;
     }
-    if (take_body(s, e.body, e.len, NULL)) {
+    if (take_body(s, e.body, e.len, e.charset[0] ? e.charset : NULL)) {
         s->cached_crc = (uint32_t)crc32(0L, (const Bytef *)e.body, (uInt)e.len);
         s->cached_len = e.len;
         free(s->etag);
@@ -239,10 +239,14 @@ static bool accept_body(struct source *s, struct fetch_result *res, int64_t time
     /* The same body again (a server without validators): spare the SD card the write. */
     uint32_t crc = (uint32_t)crc32(0L, (const Bytef *)res->body, (uInt)res->len);
     if (s->cache_dir && (crc != s->cached_crc || res->len != s->cached_len)) {
-        struct cache_entry e = {res->body,       res->len,
-                                s->etag,         s->last_modified,
-                                s->content_time, s->has_key ? s->sig_timestamp : -1,
-                                s->url};
+        struct cache_entry e = {.body = res->body,
+                                .len = res->len,
+                                .etag = s->etag,
+                                .last_modified = s->last_modified,
+                                .charset = res->charset,
+                                .fetched_at = s->content_time,
+                                .sig_timestamp = s->has_key ? s->sig_timestamp : -1,
+                                .url = s->url};
         if (cache_store(s->cache_dir, s->name, &e)) {
             s->cached_crc = crc;
             s->cached_len = res->len;
