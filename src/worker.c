@@ -355,6 +355,8 @@ static void *worker_main(void *arg)
         if (reload && reload_config(w)) {
             /* New sources (each polled now: SIGHUP also means "look at the feeds"). */
             sources_init(w);
+            free(w->status_path);
+            w->status_path = status_default_path(w->config.status_file);
             dirty = true;
         }
         /* Merged again on content and once a minute, so expired stories leave on time. */
