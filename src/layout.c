@@ -116,8 +116,9 @@ void layout_card(const struct screen_layout *sl, const struct text_measure *bold
     int head_h = text.h / 2;
     if (sl->portrait && n > 0)
         head_h = text.h * 30 / 100;
-    text_fit(bold, story->title, sl->headline_min_px, sl->headline_max_px, text.w, head_h, 3,
-             &out->headline);
+    /* Without figures the headline has the whole card: let it grow to fill it. */
+    int head_max = n == 0 ? sl->headline_max_px * 3 / 2 : sl->headline_max_px;
+    text_fit(bold, story->title, sl->headline_min_px, head_max, text.w, head_h, 3, &out->headline);
     out->headline_box = (struct rect){text.x, text.y, text.w, out->headline.height};
 
     int sum_y = text.y + out->headline.height + u(sl, 250);
