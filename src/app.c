@@ -10,6 +10,7 @@
 #include "config.h"
 #include "draw.h"
 #include "log.h"
+#include "notify.h"
 #include "pacing.h"
 #include "stats.h"
 #include "util.h"
@@ -84,6 +85,9 @@ static bool handle_event(const SDL_Event *ev, uint32_t wake_event, struct worker
     return true;
 }
 
+/* The worker goes round its loop at least once a minute. */
+#define WORKER_HANG_NS (5 * 60 * (int64_t)1000000000)
+
 static int64_t wall_clock(void)
 {
     return (int64_t)time(NULL);
@@ -101,6 +105,7 @@ int app_run(const struct app_options *opt)
         cfg.window_h = opt->window_h;
     }
 
+    notify_init();
     SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         log_error("cannot open a display: %s", SDL_GetError());
@@ -228,7 +233,15 @@ int app_run(const struct app_options *opt)
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
             stats.first_frame_unix_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+            log_info("first frame on screen %.1f ms after start%s",
+                     (double)stats.first_frame_ns / 1e6,
+                     stage_has_content(&stage) ? "" : " (no stories yet)");
+            notify_send("READY=1");
         }
+        /* systemd restarts the sign when this stops: a stalled page flip stops the render loop,
+         * a hung worker stops its heartbeat. */
+        if (presented - worker_heartbeat_ns(worker) < WORKER_HANG_NS)
+            notify_watchdog(presented);
         if (!stats.first_content_ns && stage_has_content(&stage))
             stats.first_content_ns = presented - start_ns;
         if (pacing.timer && !was_timer) {
@@ -262,6 +275,7 @@ err_window:
     SDL_DestroyWindow(win);
 err_sdl:
     SDL_Quit();
+    notify_finish();
 err_config:
     config_finish(&cfg);
     return status;

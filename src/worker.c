@@ -12,6 +12,7 @@
 #include "source.h"
 #include "status.h"
 #include "log.h"
+#include "notify.h"
 #include "util.h"
 #include "version.h"
 
@@ -23,6 +24,7 @@ struct worker {
     pthread_mutex_t lock; /* guards everything below */
     bool quit, reload, screen_changed, stats_pending;
     uint64_t frames_shown, frames_dropped;
+    int64_t heartbeat_ns; /* monotonic; the worker loop sets it on every pass */
     int width, height, max_tile_w;
     struct scene *mailbox;
     struct stats stats_copy;
@@ -279,6 +281,31 @@ static int wait_ms(const struct worker *w)
     return ms < 0 ? 0 : (int)ms;
 }
 
+/* systemd's one-line STATUS=: what `systemctl status ticker` shows. */
+static void notify_summary(const struct worker *w)
+{
+    bool offline;
+    int64_t updated = last_update(w, &offline);
+    size_t failing = 0;
+    const char *error = "";
+    for (size_t i = 0; i < w->source_count; i++)
+        if (w->sources[i].failures > 0 && failing++ == 0)
+            error = w->sources[i].last_error;
+    char when[32] = "not yet";
+    struct tm tm;
+    time_t t = (time_t)updated;
+    if (updated > 0 && localtime_r(&t, &tm))
+        strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm);
+    char *line = xasprintf("%zu stories; %s %s; %zu of %zu sources failing%s%s; %llu frames, "
+                           "%llu dropped",
+                           w->stories.count, offline ? "offline, news from" : "updated", when,
+                           failing, w->source_count, failing ? ": " : "", error,
+                           (unsigned long long)w->totals.frames_shown,
+                           (unsigned long long)w->totals.frames_dropped);
+    notify_status(line);
+    free(line);
+}
+
 static void write_status(struct worker *w)
 {
     pthread_mutex_lock(&w->lock);
@@ -291,6 +318,7 @@ static void write_status(struct worker *w)
         log_warn("%s: cannot write the status file; will keep trying quietly", w->status_path);
     w->status_failed = !ok;
     w->status_dirty = false;
+    notify_summary(w);
     /* Frame counters change all the time; they are refreshed once a minute. */
     w->next_status_ns = util_now_ns() + 60 * (int64_t)1000000000;
 }
@@ -335,6 +363,7 @@ static void *worker_main(void *arg)
     bool dirty = true;
     for (;;) {
         pthread_mutex_lock(&w->lock);
+        w->heartbeat_ns = util_now_ns();
         bool quit = w->quit, reload = w->reload, resized = w->screen_changed;
         bool stats = w->stats_pending;
         int width = w->width, height = w->height, max_tile_w = w->max_tile_w;
@@ -409,6 +438,7 @@ struct worker *worker_create(const char *config_path, const char *const *cli_fee
     w->cache_dir = default_cache_dir();
     w->status_path = status_default_path(w->config.status_file);
     w->totals.started = (int64_t)time(NULL);
+    w->heartbeat_ns = util_now_ns();
     pthread_mutex_init(&w->lock, NULL);
     w->config_path = config_path ? xstrdup(config_path) : NULL;
     w->cli_feeds = xcalloc(cli_feed_count + 1, sizeof(char *));
@@ -484,6 +514,14 @@ void worker_request_reload(struct worker *w)
     w->reload = true;
     pthread_mutex_unlock(&w->lock);
     wake(w);
+}
+
+int64_t worker_heartbeat_ns(struct worker *w)
+{
+    pthread_mutex_lock(&w->lock);
+    int64_t t = w->heartbeat_ns;
+    pthread_mutex_unlock(&w->lock);
+    return t;
 }
 
 void worker_report_frames(struct worker *w, uint64_t shown, uint64_t dropped)

@@ -23,6 +23,9 @@ void worker_set_screen(struct worker *w, int width, int height, int max_tile_w);
 struct scene *worker_take_scene(struct worker *w);
 /* Re-reads the config file and every source (SIGHUP). */
 void worker_request_reload(struct worker *w);
+/* When the worker last went round its loop (monotonic ns). It goes round at least once a
+ * minute, so a much older value means it hangs. */
+int64_t worker_heartbeat_ns(struct worker *w);
 /* Frame counters for the status file; cheap, call every few seconds. */
 void worker_report_frames(struct worker *w, uint64_t shown, uint64_t dropped);
 /* Writes a copy of stats to path off the render thread (SIGUSR1). */
