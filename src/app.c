@@ -1,16 +1,19 @@
 #include "app.h"
 
 #include <SDL.h>
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "draw.h"
 #include "log.h"
 #include "notify.h"
+#include "output.h"
 #include "pacing.h"
 #include "stats.h"
 #include "util.h"
@@ -69,7 +72,7 @@ static SDL_Renderer *create_renderer(SDL_Window *win, bool vsync)
 
 /* One event for the render loop; returns false on quit. */
 static bool handle_event(const SDL_Event *ev, uint32_t wake_event, struct worker *worker,
-                         struct stage *stage, int max_tile_w)
+                         struct stage *stage, struct output *out, int max_tile_w)
 {
     if (ev->type == SDL_QUIT)
         return false;
@@ -78,11 +81,56 @@ static bool handle_event(const SDL_Event *ev, uint32_t wake_event, struct worker
         if (scene)
             stage_push(stage, scene);
     } else if (ev->type == SDL_WINDOWEVENT && ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-        int width, height;
-        SDL_GetRendererOutputSize(stage->renderer, &width, &height);
-        worker_set_screen(worker, width, height, max_tile_w);
+        if (!output_resize(out))
+            log_error("cannot follow the new screen size: %s", SDL_GetError());
+        worker_set_screen(worker, out->width, out->height, max_tile_w);
     }
     return true;
+}
+
+/* The display mode closest to [display] mode; false (logged) when there is none. */
+static bool closest_mode(const struct config *cfg, SDL_DisplayMode *mode)
+{
+    SDL_DisplayMode want = {.w = cfg->mode[0], .h = cfg->mode[1], .refresh_rate = cfg->mode[2]};
+    if (SDL_GetClosestDisplayMode(0, &want, mode))
+        return true;
+    log_warn("the display offers no mode close to %dx%d@%d; using its own", want.w, want.h,
+             want.refresh_rate);
+    return false;
+}
+
+/* The DRM device this process has open, "" when none: with KMSDRM, SDL takes the first card
+ * with a connected screen, and which one it took is worth a line in the journal. */
+static void open_drm_card(char *out, size_t len)
+{
+    out[0] = '\0';
+    DIR *dir = opendir("/proc/self/fd");
+    if (!dir)
+        return;
+    struct dirent *de;
+    while ((de = readdir(dir))) {
+        char target[256];
+        ssize_t n = readlinkat(dirfd(dir), de->d_name, target, sizeof(target) - 1);
+        if (n <= 0)
+            continue;
+        target[n] = '\0';
+        if (strncmp(target, "/dev/dri/card", 13) == 0) {
+            snprintf(out, len, "%s, ", target);
+            break;
+        }
+    }
+    closedir(dir);
+}
+
+static void log_display(SDL_Window *win)
+{
+    SDL_DisplayMode mode;
+    if (SDL_GetWindowDisplayMode(win, &mode) != 0)
+        mode = (SDL_DisplayMode){0};
+    const char *name = SDL_GetDisplayName(SDL_GetWindowDisplayIndex(win));
+    char card[300];
+    open_drm_card(card, sizeof(card));
+    log_info("display: %s%s, %dx%d@%d", card, name ? name : "?", mode.w, mode.h, mode.refresh_rate);
 }
 
 /* The worker goes round its loop at least once a minute. */
@@ -131,16 +179,27 @@ int app_run(const struct app_options *opt)
      * request: a kiosk X server often has no window manager to honour the request. */
     SDL_Rect bounds = {SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, cfg.window_w, cfg.window_h};
     Uint32 wflags = 0;
+    SDL_DisplayMode mode;
+    bool set_mode = cfg.window_w <= 0 && cfg.mode[0] > 0 && closest_mode(&cfg, &mode);
     if (cfg.window_w <= 0) {
         if (SDL_GetDisplayBounds(0, &bounds) != 0)
             bounds = (SDL_Rect){SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 1280, 720};
-        wflags = SDL_WINDOW_FULLSCREEN_DESKTOP | SDL_WINDOW_BORDERLESS;
+        if (set_mode) {
+            bounds.w = mode.w;
+            bounds.h = mode.h;
+        }
+        wflags = (set_mode ? SDL_WINDOW_FULLSCREEN : SDL_WINDOW_FULLSCREEN_DESKTOP) |
+                 SDL_WINDOW_BORDERLESS;
     }
     SDL_Window *win = SDL_CreateWindow("ticker", bounds.x, bounds.y, bounds.w, bounds.h, wflags);
     if (!win) {
         log_error("cannot create the window: %s", SDL_GetError());
         goto err_sdl;
     }
+    if (set_mode && SDL_SetWindowDisplayMode(win, &mode) != 0)
+        log_warn("cannot set the video mode %dx%d@%d: %s; using the display's own", mode.w, mode.h,
+                 mode.refresh_rate, SDL_GetError());
+    log_display(win);
     SDL_ShowCursor(SDL_DISABLE);
     SDL_Renderer *renderer = create_renderer(win, vsync);
     if (!renderer) {
@@ -150,22 +209,25 @@ int app_run(const struct app_options *opt)
     SDL_RendererInfo info;
     SDL_GetRendererInfo(renderer, &info);
     int max_tile_w = info.max_texture_width > 0 ? MIN(info.max_texture_width, 2048) : 2048;
-    int width, height;
-    SDL_GetRendererOutputSize(renderer, &width, &height);
-    SDL_DisplayMode mode;
+    struct output out;
+    if (!output_init(&out, renderer, cfg.rotate, cfg.overscan)) {
+        log_error("cannot make the picture's canvas: %s", SDL_GetError());
+        goto err_output;
+    }
     double nominal_hz = cfg.refresh_hz;
     if (nominal_hz <= 0 && SDL_GetWindowDisplayMode(win, &mode) == 0)
         nominal_hz = mode.refresh_rate;
-    log_info("%s video, %s renderer, %dx%d at %.0f Hz%s", SDL_GetCurrentVideoDriver(), info.name,
-             width, height, nominal_hz > 0 ? nominal_hz : 60.0,
-             cfg.refresh_hz > 0 ? " (configured)" : "");
+    log_info("%s video, %s renderer, %dx%d at %.0f Hz%s; picture %dx%d%s",
+             SDL_GetCurrentVideoDriver(), info.name, out.viewport.w, out.viewport.h,
+             nominal_hz > 0 ? nominal_hz : 60.0, cfg.refresh_hz > 0 ? " (configured)" : "",
+             out.width, out.height, out.turns ? ", turned" : "");
 
     uint32_t wake_event = SDL_RegisterEvents(1);
     struct worker *worker =
         worker_create(opt->config_path, opt->feeds, opt->feed_count, wake_event);
     if (!worker)
-        goto err_renderer;
-    worker_set_screen(worker, width, height, max_tile_w);
+        goto err_output;
+    worker_set_screen(worker, out.width, out.height, max_tile_w);
     install_signals();
 
     struct pacing pacing;
@@ -187,7 +249,7 @@ int app_run(const struct app_options *opt)
         int ms = (int)((first_deadline - util_now_ns()) / 1000000);
         if (!SDL_WaitEventTimeout(&ev, ms > 0 ? ms : 1))
             continue;
-        running = handle_event(&ev, wake_event, worker, &stage, max_tile_w);
+        running = handle_event(&ev, wake_event, worker, &stage, &out, max_tile_w);
         if (stage_upload(&stage, -1))
             stats.snapshots++;
     }
@@ -196,7 +258,7 @@ int app_run(const struct app_options *opt)
         int64_t frame_start = util_now_ns();
         SDL_Event ev;
         while (SDL_PollEvent(&ev))
-            running &= handle_event(&ev, wake_event, worker, &stage, max_tile_w);
+            running &= handle_event(&ev, wake_event, worker, &stage, &out, max_tile_w);
         if (reload_requested) {
             reload_requested = 0;
             worker_request_reload(worker);
@@ -211,7 +273,9 @@ int app_run(const struct app_options *opt)
         if (stage_upload(&stage, 2000000))
             stats.snapshots++;
         int moved = stage_advance(&stage, periods, pacing.period_ns);
+        output_begin(&out);
         stage_draw(&stage, wall_clock());
+        output_end(&out);
         /* Renderers batch draw calls until present; flush so the work measured is the real
          * drawing (a software renderer rasterises here). */
         SDL_RenderFlush(renderer);
@@ -269,7 +333,8 @@ int app_run(const struct app_options *opt)
 
     worker_destroy(worker);
     stage_finish(&stage);
-err_renderer:
+err_output:
+    output_finish(&out);
     SDL_DestroyRenderer(renderer);
 err_window:
     SDL_DestroyWindow(win);

@@ -13,7 +13,16 @@
  * otherwise fill the journal. */
 #define MAX_ERRORS_SHOWN 100
 
-enum key_type { KEY_STRING, KEY_INT, KEY_BOOL, KEY_ENUM, KEY_COLOR, KEY_SIZE };
+enum key_type {
+    KEY_STRING,
+    KEY_INT,
+    KEY_BOOL,
+    KEY_ENUM,
+    KEY_COLOR,
+    KEY_SIZE,
+    KEY_MARGINS,
+    KEY_MODE
+};
 
 /* Writes the message for a rejected value into err; returns false to reject. */
 typedef bool (*key_check_fn)(const char *value, char *err, size_t err_len);
@@ -28,6 +37,7 @@ struct key {
     long min_h, max_h;          /* KEY_SIZE height range */
     size_t offset;              /* into struct config, or struct config_source for "source" */
     size_t offset_h;            /* KEY_SIZE: where the height goes */
+                                /* KEY_MARGINS: int[4]; KEY_MODE: int[3] (w, h, Hz) */
     const char *const *choices; /* KEY_ENUM: names in enum order, NULL-terminated */
     key_check_fn check;         /* KEY_STRING: extra validation, may be NULL */
     const char *doc;            /* one line */
@@ -42,6 +52,7 @@ static bool check_url(const char *value, char *err, size_t err_len);
 static bool check_public_key(const char *value, char *err, size_t err_len);
 
 static const char *const clock_names[] = {"24h", "12h", "off", NULL};
+static const char *const rotate_names[] = {"0", "90", "180", "270", NULL};
 
 /* Enum keys are stored through an int *. */
 _Static_assert(sizeof(enum config_clock) == sizeof(int), "enum config_clock is not int-sized");
@@ -151,6 +162,30 @@ static const struct key keys[] = {
      .offset = CFG(window_w),
      .offset_h = CFG(window_h),
      .doc = "fullscreen, or the size of a window (for testing)."},
+    {.section = "display",
+     .name = "mode",
+     .type = KEY_MODE,
+     .def = "auto",
+     .offset = CFG(mode),
+     .doc = "Video mode: auto (the display's preferred mode), or WIDTHxHEIGHT or\n"
+            "WIDTHxHEIGHT@HZ; the closest mode the display offers is used."},
+    {.section = "display",
+     .name = "rotate",
+     .type = KEY_ENUM,
+     .def = "0",
+     .offset = CFG(rotate),
+     .choices = rotate_names,
+     .doc = "Turns the picture clockwise by this many degrees, for a screen mounted on its\n"
+            "side (90 or 270: portrait)."},
+    {.section = "display",
+     .name = "overscan",
+     .type = KEY_MARGINS,
+     .def = "0",
+     .max = 1000,
+     .offset = CFG(overscan),
+     .doc = "Margins in pixels that the screen cuts off, for TVs that overscan: one value for\n"
+            "every edge, or top right bottom left as in CSS (2 or 3 values also work).\n"
+            "Edges of the picture as viewers see it."},
     {.section = "display",
      .name = "refresh_hz",
      .type = KEY_INT,
@@ -341,6 +376,61 @@ bool config_parse_size(const char *s, int *w, int *h)
     return true;
 }
 
+bool config_parse_margins(const char *s, int out[4], int max)
+{
+    long v[4];
+    int n = 0;
+    for (;;) {
+        while (is_blank(*s))
+            s++;
+        if (!*s)
+            break;
+        if (n == 4 || *s < '0' || *s > '9')
+            return false;
+        char *end;
+        v[n] = strtol(s, &end, 10);
+        if (v[n] > max || (*end && !is_blank(*end)))
+            return false;
+        n++;
+        s = end;
+    }
+    if (n == 0)
+        return false;
+    /* CSS: top [right [bottom [left]]], the missing ones mirror the given ones. */
+    long top = v[0], right = n > 1 ? v[1] : top, bottom = n > 2 ? v[2] : top;
+    long left = n > 3 ? v[3] : right;
+    out[0] = (int)top;
+    out[1] = (int)right;
+    out[2] = (int)bottom;
+    out[3] = (int)left;
+    return true;
+}
+
+bool config_parse_mode(const char *s, int out[3])
+{
+    if (ascii_ieq(s, "auto")) {
+        out[0] = out[1] = out[2] = 0;
+        return true;
+    }
+    char size[32];
+    const char *at = strchr(s, '@');
+    size_t n = at ? (size_t)(at - s) : strlen(s);
+    if (n >= sizeof(size))
+        return false;
+    memcpy(size, s, n);
+    size[n] = '\0';
+    int w, h;
+    long hz = 0;
+    if (!config_parse_size(size, &w, &h) || w < 320 || h < 240)
+        return false;
+    if (at && (!parse_long(at + 1, &hz) || hz < 1 || hz > 480))
+        return false;
+    out[0] = w;
+    out[1] = h;
+    out[2] = (int)hz;
+    return true;
+}
+
 bool config_parse_color(const char *s, uint32_t *rgb)
 {
     if (s[0] != '#')
@@ -475,6 +565,24 @@ static bool key_store(const struct key *k, void *base, const char *text, char *e
         if (config_parse_color(text, p))
             return true;
         snprintf(err, err_len, "%s: '%.64s' is not a colour (expected #rrggbb)", k->name, text);
+        return false;
+    }
+    case KEY_MARGINS: {
+        if (config_parse_margins(text, field, (int)k->max))
+            return true;
+        snprintf(err, err_len,
+                 "%s: '%.64s' is not valid (expected 1 to 4 numbers of pixels, 0..%ld: top right "
+                 "bottom left)",
+                 k->name, text, k->max);
+        return false;
+    }
+    case KEY_MODE: {
+        if (config_parse_mode(text, field))
+            return true;
+        snprintf(err, err_len,
+                 "%s: '%.64s' is not a video mode (expected auto, WIDTHxHEIGHT or "
+                 "WIDTHxHEIGHT@HZ)",
+                 k->name, text);
         return false;
     }
     case KEY_SIZE: {
@@ -923,6 +1031,12 @@ static void write_key(FILE *out, const struct key *k)
     case KEY_SIZE:
         size_range_text(k, range, sizeof(range));
         fprintf(out, "# fullscreen or WIDTHxHEIGHT, %s. Default: %s\n", range, k->def);
+        break;
+    case KEY_MARGINS:
+        fprintf(out, "# 1 to 4 integers, 0..%ld. Default: %s\n", k->max, k->def);
+        break;
+    case KEY_MODE:
+        fprintf(out, "# auto, WIDTHxHEIGHT or WIDTHxHEIGHT@HZ. Default: %s\n", k->def);
         break;
     }
     const char *value = k->def ? k->def : k->example;

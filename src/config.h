@@ -40,6 +40,9 @@ struct config {
     int offline_after_minutes;
     int max_stories;
     int window_w, window_h; /* 0,0 = fullscreen */
+    int mode[3];            /* width, height, Hz; 0 = the display's own */
+    int rotate;             /* quarter turns clockwise, 0..3 */
+    int overscan[4];        /* margins in px: top, right, bottom, left (as viewers see it) */
     int refresh_hz;         /* 0 = measure */
     bool vsync;
     struct config_theme theme;
@@ -70,6 +73,11 @@ void config_add_source(struct config *cfg, const char *url);
 /* "WxH" (or "WXH") with each side 1..16384 -> *w, *h. Used by --window and --size too; the
  * narrower range of [display] window is checked separately. Outputs untouched on failure. */
 bool config_parse_size(const char *s, int *w, int *h);
+/* "T [R [B [L]]]" margins in pixels, each 0..max, missing ones as in CSS -> out. Output
+ * untouched on failure. */
+bool config_parse_margins(const char *s, int out[4], int max);
+/* "auto" -> 0,0,0; "WxH" -> w,h,0; "WxH@HZ" -> w,h,hz. Output untouched on failure. */
+bool config_parse_mode(const char *s, int out[3]);
 /* "#rrggbb", either case -> 0xRRGGBB. Output untouched on failure. */
 bool config_parse_color(const char *s, uint32_t *rgb);
 

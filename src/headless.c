@@ -9,6 +9,7 @@
 #include "config.h"
 #include "draw.h"
 #include "log.h"
+#include "output.h"
 #include "png.h"
 #include "util.h"
 #include "worker.h"
@@ -66,22 +67,26 @@ int headless_render(const struct render_options *opt)
     struct scene_fonts fonts;
     if (!scene_fonts_init(&fonts, &cfg))
         goto err_ttf;
-    struct scene_params params = {.width = opt->width,
-                                  .height = opt->height,
-                                  .max_tile_w = 2048,
-                                  .config = &cfg,
-                                  .id = 1,
-                                  .updated_at = base};
-    struct scene *scene = scene_build(&params, &fonts, &stories);
-
+    /* The screen as the sign sees it, with [display] rotate and overscan applied. */
     SDL_Surface *target =
         SDL_CreateRGBSurfaceWithFormat(0, opt->width, opt->height, 32, SDL_PIXELFORMAT_ARGB8888);
     SDL_Renderer *renderer = target ? SDL_CreateSoftwareRenderer(target) : NULL;
     if (!renderer) {
         log_error("cannot create the software renderer: %s", SDL_GetError());
-        scene_destroy(scene);
         goto err_target;
     }
+    struct output out;
+    if (!output_init(&out, renderer, cfg.rotate, cfg.overscan)) {
+        log_error("cannot make the picture's canvas: %s", SDL_GetError());
+        goto err_output;
+    }
+    struct scene_params params = {.width = out.width,
+                                  .height = out.height,
+                                  .max_tile_w = 2048,
+                                  .config = &cfg,
+                                  .id = 1,
+                                  .updated_at = base};
+    struct scene *scene = scene_build(&params, &fonts, &stories);
     struct stage stage;
     stage_init(&stage, renderer, HEADLESS_HZ, cfg.theme.background);
     stage_push(&stage, scene);
@@ -91,11 +96,15 @@ int headless_render(const struct render_options *opt)
     int64_t frames = llround(opt->at_s * HEADLESS_HZ);
     if (frames > 0)
         stage_advance(&stage, frames, period_ns);
+    output_begin(&out);
     stage_draw(&stage, base + (int64_t)floor(opt->at_s));
+    output_end(&out);
     SDL_RenderPresent(renderer);
     if (save_png(target, opt->out))
         status = 0;
     stage_finish(&stage);
+err_output:
+    output_finish(&out);
     SDL_DestroyRenderer(renderer);
 err_target:
     SDL_FreeSurface(target);

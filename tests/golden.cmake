@@ -1,13 +1,10 @@
 # Renders one frame with `ticker render` and compares it with the committed golden image.
 # -DTICKER=... -DIMGCMP=... -DSIZE=WxH -DAT=S -DNAME=... -DGOLDEN_DIR=... -DOUT_DIR=...
-# [-DFEED=path]
+# [-DARGS=more|render|arguments] (paths relative to the source tree, the working directory)
 file(MAKE_DIRECTORY "${OUT_DIR}")
 set(actual "${OUT_DIR}/${NAME}.png")
-set(feed_args)
-if(FEED)
-    set(feed_args --feed "${FEED}")
-endif()
-execute_process(COMMAND "${TICKER}" render --at ${AT} --size ${SIZE} --out "${actual}" ${feed_args}
+string(REPLACE "|" ";" args "${ARGS}")
+execute_process(COMMAND "${TICKER}" render --at ${AT} --size ${SIZE} --out "${actual}" ${args}
                 RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
     message(FATAL_ERROR "ticker render failed (${rc})")

@@ -32,13 +32,16 @@ static char *dump(const struct config *cfg)
     fprintf(f,
             "\ntitle=\"%s\"\ncard_seconds=%d\ntransition_ms=%d\ncrawl_speed=%d\nfont=\"%s\"\n"
             "font_bold=\"%s\"\nclock=%s\nfallback_message=\"%s\"\nwindow=%dx%d\nrefresh_hz=%d\n"
+            "mode=%dx%d@%d\nrotate=%d\noverscan=%d,%d,%d,%d\n"
             "vsync=%s\nbackground=%06x\nsurface=%06x\nforeground=%06x\nmuted=%06x\n"
             "accent=%06x\nband_background=%06x\nband_foreground=%06x\nstatus_file=\"%s\"\n"
             "sources=%zu\n",
             cfg->title, cfg->card_seconds, cfg->transition_ms, cfg->crawl_speed, cfg->font,
             cfg->font_bold, clocks[cfg->clock], cfg->fallback_message, cfg->window_w, cfg->window_h,
-            cfg->refresh_hz, cfg->vsync ? "true" : "false", (unsigned)t->background,
-            (unsigned)t->surface, (unsigned)t->foreground, (unsigned)t->muted, (unsigned)t->accent,
+            cfg->refresh_hz, cfg->mode[0], cfg->mode[1], cfg->mode[2], cfg->rotate * 90,
+            cfg->overscan[0], cfg->overscan[1], cfg->overscan[2], cfg->overscan[3],
+            cfg->vsync ? "true" : "false", (unsigned)t->background, (unsigned)t->surface,
+            (unsigned)t->foreground, (unsigned)t->muted, (unsigned)t->accent,
             (unsigned)t->band_background, (unsigned)t->band_foreground, cfg->status_file,
             cfg->source_count);
     for (size_t i = 0; i < cfg->source_count; i++) {
@@ -163,6 +166,15 @@ static const struct row rows[] = {
     OK("[display]\nwindow = 320x240\nrefresh_hz = 240\n", "window=320x240", "refresh_hz=240"),
     OK("[display]\nwindow = 7680X4320\n", "window=7680x4320"),
     OK("[display]\nwindow = FullScreen\n", "window=0x0"),
+    OK("", "mode=0x0@0", "rotate=0", "overscan=0,0,0,0"),
+    OK("[display]\nmode = 1920x1080\n", "mode=1920x1080@0"),
+    OK("[display]\nmode = 1280x720@50\nrotate = 270\n", "mode=1280x720@50", "rotate=270"),
+    OK("[display]\nmode = AUTO\nrotate = 90\n", "mode=0x0@0", "rotate=90"),
+    OK("[display]\noverscan = 16\n", "overscan=16,16,16,16"),
+    OK("[display]\noverscan = 10 20\n", "overscan=10,20,10,20"),
+    OK("[display]\noverscan = 10 20 30\n", "overscan=10,20,30,20"),
+    OK("[display]\noverscan = 1 2 3 4\n", "overscan=1,2,3,4"),
+    OK("[display]\noverscan = \t0  1000 \n", "overscan=0,1000,0,1000"),
     /* Booleans and enums in their spellings. */
     OK("[display]\nvsync = no\n", "vsync=false"),
     OK("[display]\nvsync = 0\n", "vsync=false"),
@@ -261,6 +273,20 @@ static const struct row rows[] = {
          "t.conf:2: window: '1280*720' is not a size (expected fullscreen or WIDTHxHEIGHT, "
          "320..7680 x 240..4320)"),
     FAIL("[display]\nwindow = 1280x\n", "window: '1280x' is not a size"),
+    FAIL("[display]\nmode = 1920x1080@\n", "t.conf:2: mode: '1920x1080@' is not a video mode "
+                                           "(expected auto, WIDTHxHEIGHT or WIDTHxHEIGHT@HZ)"),
+    FAIL("[display]\nmode = 1920x1080@0\n", "mode: '1920x1080@0' is not a video mode"),
+    FAIL("[display]\nmode = 100x100\n", "mode: '100x100' is not a video mode"),
+    FAIL("[display]\nmode = 1080p\n", "mode: '1080p' is not a video mode"),
+    FAIL("[display]\nrotate = 45\n", "rotate: '45' is not valid (expected 0, 90, 180 or 270)"),
+    FAIL("[display]\noverscan = 1 2 3 4 5\n",
+         "t.conf:2: overscan: '1 2 3 4 5' is not valid (expected 1 to 4 numbers of pixels, "
+         "0..1000: top right bottom left)"),
+    FAIL("[display]\noverscan = -5\n", "overscan: '-5' is not valid"),
+    FAIL("[display]\noverscan = 1001\n", "overscan: '1001' is not valid"),
+    FAIL("[display]\noverscan = 10px\n", "overscan: '10px' is not valid"),
+    FAIL("[display]\noverscan = 99999999999999999999\n", "overscan: '99999999999999999999' is not"),
+    FAIL("[display]\noverscan =\n", "overscan: '' is not valid"),
     FAIL("[display]\nwindow = -1280x720\n", "window: '-1280x720' is not a size"),
     FAIL("[display]\nwindow = 1280 x 720\n", "window: '1280 x 720' is not a size"),
     FAIL("[display]\nwindow = 319x240\n",
@@ -595,7 +621,8 @@ static char *documented(void)
     return buf;
 }
 
-/* assets/ticker.conf is generated; if this fails, regenerate it (see docs/config.md). */
+/* assets/ticker.conf is generated; if this fails, regenerate it:
+ *   build/tests/write-config > assets/ticker.conf */
 static void test_documented_matches_asset(void **state)
 {
     (void)state;
@@ -644,7 +671,7 @@ static void test_documented_parses(void **state)
             *o++ = *line++;
     }
     *o = '\0';
-    assert_int_equal(keys, 28); /* 27 keys and the [source] header */
+    assert_int_equal(keys, 31); /* 30 keys and the [source] header */
     assert_true(parse_captured(&cfg, out, strlen(out), &errors));
     assert_string_equal(errors, "");
     free(errors);

@@ -1,0 +1,80 @@
+#include "output.h"
+
+#include "util.h"
+
+/* The margins as screen edges (top, right, bottom, left of the panel): a picture turned a
+ * quarter clockwise has its top at the panel's right. */
+static void screen_margins(const struct output *o, int out[4])
+{
+    for (int i = 0; i < 4; i++)
+        out[(i + o->turns) % 4] = o->margins[i];
+}
+
+bool output_resize(struct output *o)
+{
+    int sw, sh;
+    if (SDL_GetRendererOutputSize(o->renderer, &sw, &sh) != 0)
+        return false;
+    int m[4];
+    screen_margins(o, m);
+    /* Margins never eat the whole screen: at least a quarter of each side stays. */
+    int area_w = MAX(sw - m[1] - m[3], sw / 4), area_h = MAX(sh - m[0] - m[2], sh / 4);
+    int x = MIN(m[3], sw - area_w), y = MIN(m[0], sh - area_h);
+    o->viewport = (SDL_Rect){x, y, area_w, area_h};
+    bool sideways = o->turns % 2 == 1;
+    int w = sideways ? area_h : area_w, h = sideways ? area_w : area_h;
+    /* SDL turns the copy about its centre; centre the unturned rectangle on the area. */
+    o->dest = (SDL_FRect){(float)x + (float)(area_w - w) / 2.0f,
+                          (float)y + (float)(area_h - h) / 2.0f, (float)w, (float)h};
+    if (o->turns == 0) {
+        o->width = w;
+        o->height = h;
+        return true;
+    }
+    if (o->canvas && (o->width != w || o->height != h)) {
+        SDL_DestroyTexture(o->canvas);
+        o->canvas = NULL;
+    }
+    o->width = w;
+    o->height = h;
+    if (!o->canvas)
+        o->canvas = SDL_CreateTexture(o->renderer, SDL_PIXELFORMAT_ARGB8888,
+                                      SDL_TEXTUREACCESS_TARGET, w, h);
+    return o->canvas != NULL;
+}
+
+bool output_init(struct output *o, SDL_Renderer *renderer, int turns, const int margins[4])
+{
+    *o = (struct output){.renderer = renderer, .turns = turns & 3};
+    for (int i = 0; i < 4; i++)
+        o->margins[i] = margins[i];
+    return output_resize(o);
+}
+
+void output_begin(struct output *o)
+{
+    if (o->canvas) {
+        SDL_SetRenderTarget(o->renderer, o->canvas);
+        return;
+    }
+    /* Clearing ignores the viewport, so the stage's clear paints the margins too. */
+    SDL_RenderSetViewport(o->renderer, &o->viewport);
+}
+
+void output_end(struct output *o)
+{
+    if (!o->canvas)
+        return;
+    SDL_SetRenderTarget(o->renderer, NULL);
+    /* The margins are cut off by the screen anyway. */
+    SDL_SetRenderDrawColor(o->renderer, 0, 0, 0, 255);
+    SDL_RenderClear(o->renderer);
+    SDL_RenderCopyExF(o->renderer, o->canvas, NULL, &o->dest, 90.0 * o->turns, NULL, SDL_FLIP_NONE);
+}
+
+void output_finish(struct output *o)
+{
+    if (o->canvas)
+        SDL_DestroyTexture(o->canvas);
+    o->canvas = NULL;
+}
