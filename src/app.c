@@ -133,6 +133,9 @@ static void log_display(SDL_Window *win)
     log_info("display: %s%s, %dx%d@%d", card, name ? name : "?", mode.w, mode.h, mode.refresh_rate);
 }
 
+/* Crawl tiles are at most this wide (less when the renderer's textures must be smaller). */
+#define MAX_TILE_W 2048
+
 /* The worker goes round its loop at least once a minute. */
 #define WORKER_HANG_NS (5 * 60 * (int64_t)1000000000)
 
@@ -154,10 +157,19 @@ int app_run(const struct app_options *opt)
     }
 
     notify_init();
+    /* The worker starts first: reading the cache and the fonts overlaps with opening the
+     * display, and it lays out the first scene as soon as it knows the picture's size, while
+     * the renderer is still starting (a GL driver can take hundreds of ms). It wakes this
+     * thread only after that, so after SDL_Init. */
+    uint32_t wake_event = SDL_RegisterEvents(1);
+    struct worker *worker =
+        worker_create(opt->config_path, opt->feeds, opt->feed_count, wake_event);
+    if (!worker)
+        goto err_config;
     SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         log_error("cannot open a display: %s", SDL_GetError());
-        goto err_config;
+        goto err_sdl;
     }
     if (!display_is_real()) {
         log_error("no display found (SDL picked the \"%s\" driver); set DISPLAY, "
@@ -200,6 +212,10 @@ int app_run(const struct app_options *opt)
         log_warn("cannot set the video mode %dx%d@%d: %s; using the display's own", mode.w, mode.h,
                  mode.refresh_rate, SDL_GetError());
     log_display(win);
+    int early_w, early_h;
+    SDL_GetWindowSizeInPixels(win, &early_w, &early_h);
+    output_picture_size(early_w, early_h, cfg.rotate, cfg.overscan, &early_w, &early_h);
+    worker_set_screen(worker, early_w, early_h, MAX_TILE_W);
     SDL_ShowCursor(SDL_DISABLE);
     SDL_Renderer *renderer = create_renderer(win, vsync);
     if (!renderer) {
@@ -208,7 +224,8 @@ int app_run(const struct app_options *opt)
     }
     SDL_RendererInfo info;
     SDL_GetRendererInfo(renderer, &info);
-    int max_tile_w = info.max_texture_width > 0 ? MIN(info.max_texture_width, 2048) : 2048;
+    int max_tile_w =
+        info.max_texture_width > 0 ? MIN(info.max_texture_width, MAX_TILE_W) : MAX_TILE_W;
     struct output out;
     if (!output_init(&out, renderer, cfg.rotate, cfg.overscan)) {
         log_error("cannot make the picture's canvas: %s", SDL_GetError());
@@ -222,12 +239,8 @@ int app_run(const struct app_options *opt)
              nominal_hz > 0 ? nominal_hz : 60.0, cfg.refresh_hz > 0 ? " (configured)" : "",
              out.width, out.height, out.turns ? ", turned" : "");
 
-    uint32_t wake_event = SDL_RegisterEvents(1);
-    struct worker *worker =
-        worker_create(opt->config_path, opt->feeds, opt->feed_count, wake_event);
-    if (!worker)
-        goto err_output;
-    worker_set_screen(worker, out.width, out.height, max_tile_w);
+    if (out.width != early_w || out.height != early_h || max_tile_w != MAX_TILE_W)
+        worker_set_screen(worker, out.width, out.height, max_tile_w);
     install_signals();
 
     struct pacing pacing;
@@ -331,7 +344,6 @@ int app_run(const struct app_options *opt)
     if (opt->stats_path && !stats_write(&stats, opt->stats_path))
         status = 1;
 
-    worker_destroy(worker);
     stage_finish(&stage);
 err_output:
     output_finish(&out);
@@ -339,6 +351,7 @@ err_output:
 err_window:
     SDL_DestroyWindow(win);
 err_sdl:
+    worker_destroy(worker);
     SDL_Quit();
     notify_finish();
 err_config:

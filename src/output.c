@@ -10,17 +10,34 @@ static void screen_margins(const struct output *o, int out[4])
         out[(i + o->turns) % 4] = o->margins[i];
 }
 
+/* The part of a sw x sh screen inside the margins. */
+static SDL_Rect picture_area(const struct output *o, int sw, int sh)
+{
+    int m[4];
+    screen_margins(o, m);
+    /* Margins never eat the whole screen: at least a quarter of each side stays. */
+    int area_w = MAX(sw - m[1] - m[3], sw / 4), area_h = MAX(sh - m[0] - m[2], sh / 4);
+    return (SDL_Rect){MIN(m[3], sw - area_w), MIN(m[0], sh - area_h), area_w, area_h};
+}
+
+void output_picture_size(int screen_w, int screen_h, int turns, const int margins[4], int *w,
+                         int *h)
+{
+    struct output o = {.turns = turns & 3};
+    for (int i = 0; i < 4; i++)
+        o.margins[i] = margins[i];
+    SDL_Rect area = picture_area(&o, screen_w, screen_h);
+    *w = o.turns % 2 ? area.h : area.w;
+    *h = o.turns % 2 ? area.w : area.h;
+}
+
 bool output_resize(struct output *o)
 {
     int sw, sh;
     if (SDL_GetRendererOutputSize(o->renderer, &sw, &sh) != 0)
         return false;
-    int m[4];
-    screen_margins(o, m);
-    /* Margins never eat the whole screen: at least a quarter of each side stays. */
-    int area_w = MAX(sw - m[1] - m[3], sw / 4), area_h = MAX(sh - m[0] - m[2], sh / 4);
-    int x = MIN(m[3], sw - area_w), y = MIN(m[0], sh - area_h);
-    o->viewport = (SDL_Rect){x, y, area_w, area_h};
+    o->viewport = picture_area(o, sw, sh);
+    int x = o->viewport.x, y = o->viewport.y, area_w = o->viewport.w, area_h = o->viewport.h;
     bool sideways = o->turns % 2 == 1;
     int w = sideways ? area_h : area_w, h = sideways ? area_w : area_h;
     /* SDL turns the copy about its centre; centre the unturned rectangle on the area. */

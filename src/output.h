@@ -18,6 +18,10 @@ struct output {
 /* margins: top, right, bottom, left. Reads the renderer's output size. Returns false (SDL
  * error set) when the canvas cannot be made. */
 bool output_init(struct output *o, SDL_Renderer *renderer, int turns, const int margins[4]);
+/* The picture's size on a screen_w x screen_h screen, before there is a renderer: lets the
+ * worker lay out the first scene while the renderer starts. */
+void output_picture_size(int screen_w, int screen_h, int turns, const int margins[4], int *w,
+                         int *h);
 /* The screen changed size: recomputes, and remakes the canvas when needed. */
 bool output_resize(struct output *o);
 /* Before drawing a frame: the stage draws in picture coordinates from here on. */
