@@ -1,7 +1,12 @@
 #include "fonts.h"
 
+#include <fcntl.h>
 #include <fontconfig/fontconfig.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "util.h"
@@ -40,6 +45,24 @@ static char *resolve(const char *pattern, uint32_t cp)
     return path;
 }
 
+/* Maps ff's file (once); on failure the face is opened by path. Package upgrades replace font
+ * files by rename, so a mapping stays valid. */
+static void map_face(struct font_face *ff)
+{
+    int fd = open(ff->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && st.st_size > 0 && st.st_size <= INT_MAX) {
+        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p != MAP_FAILED) {
+            ff->data = p;
+            ff->data_len = (size_t)st.st_size;
+        }
+    }
+    close(fd);
+}
+
 static TTF_Font *face_at(struct font *f, size_t face, int size_px)
 {
     struct font_face *ff = &f->faces[face];
@@ -57,7 +80,11 @@ static TTF_Font *face_at(struct font *f, size_t face, int size_px)
         if (!ff->sizes[i].ttf)
             break;
     }
-    TTF_Font *ttf = TTF_OpenFont(ff->path, size_px);
+    if (!ff->data)
+        map_face(ff);
+    TTF_Font *ttf =
+        ff->data ? TTF_OpenFontRW(SDL_RWFromConstMem(ff->data, (int)ff->data_len), 1, size_px)
+                 : TTF_OpenFont(ff->path, size_px);
     if (!ttf) {
         log_error("%s: cannot open font: %s", ff->path, TTF_GetError());
         return NULL;
@@ -91,8 +118,10 @@ bool font_init(struct font *f, const char *pattern)
     }
     f->face_count = 1;
     if (!face_at(f, 0, 16)) {
+        if (f->faces[0].data)
+            munmap(f->faces[0].data, f->faces[0].data_len);
         free(f->faces[0].path);
-        f->faces[0].path = NULL;
+        memset(f, 0, sizeof(*f));
         return false;
     }
     f->pattern = xstrdup(pattern);
@@ -106,6 +135,8 @@ void font_finish(struct font *f)
         for (size_t i = 0; i < FONT_CACHED_SIZES; i++)
             if (f->faces[k].sizes[i].ttf)
                 TTF_CloseFont(f->faces[k].sizes[i].ttf);
+        if (f->faces[k].data)
+            munmap(f->faces[k].data, f->faces[k].data_len);
         free(f->faces[k].path);
     }
     free(f->pattern);

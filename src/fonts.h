@@ -17,6 +17,10 @@
 
 struct font_face {
     char *path; /* owned */
+    /* The file, mapped read-only once: every size opens it from memory, so FreeType's glyph
+     * loads cost no lseek/read system calls. NULL when not mapped (then opened by path). */
+    void *data;
+    size_t data_len;
     struct {
         int size;
         TTF_Font *ttf;
