@@ -2,6 +2,7 @@
 
 #include <SDL.h>
 #include <dirent.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,8 +60,10 @@ static bool display_is_real(void)
     return asked && strstr(asked, driver);
 }
 
-static SDL_Renderer *create_renderer(SDL_Window *win, bool vsync)
+static SDL_Renderer *create_renderer(SDL_Window *win, bool vsync, bool software)
 {
+    if (software)
+        return SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
     Uint32 flags = SDL_RENDERER_ACCELERATED | (vsync ? SDL_RENDERER_PRESENTVSYNC : 0);
     SDL_Renderer *r = SDL_CreateRenderer(win, -1, flags);
     if (!r) {
@@ -68,6 +71,35 @@ static SDL_Renderer *create_renderer(SDL_Window *win, bool vsync)
         r = SDL_CreateRenderer(win, -1, SDL_RENDERER_SOFTWARE);
     }
     return r;
+}
+
+/* A GPU the user may render with: a DRM render node. Without one, OpenGL is software. */
+static bool gpu_present(void)
+{
+    glob_t g;
+    bool found = false;
+    if (glob("/dev/dri/renderD*", 0, NULL, &g) == 0)
+        for (size_t i = 0; i < g.gl_pathc && !found; i++)
+            found = access(g.gl_pathv[i], R_OK | W_OK) == 0;
+    globfree(&g);
+    return found;
+}
+
+/* Puts the frame on screen: everything, or with damage (n >= 0, picture coordinates) only
+ * those regions of the window's image. */
+static void present(SDL_Window *win, SDL_Renderer *r, const struct output *out,
+                    const SDL_Rect *damage, int n)
+{
+    if (n < 0) {
+        SDL_RenderPresent(r);
+        return;
+    }
+    SDL_Rect rects[STAGE_MAX_DAMAGE];
+    for (int i = 0; i < n; i++)
+        rects[i] = (SDL_Rect){damage[i].x + out->viewport.x, damage[i].y + out->viewport.y,
+                              damage[i].w, damage[i].h};
+    if (n > 0)
+        SDL_UpdateWindowSurfaceRects(win, rects, n);
 }
 
 /* One event for the render loop; returns false on quit. */
@@ -84,6 +116,9 @@ static bool handle_event(const SDL_Event *ev, uint32_t wake_event, struct worker
         if (!output_resize(out))
             log_error("cannot follow the new screen size: %s", SDL_GetError());
         worker_set_screen(worker, out->width, out->height, max_tile_w);
+        stage_invalidate(stage);
+    } else if (ev->type == SDL_WINDOWEVENT && ev->window.event == SDL_WINDOWEVENT_EXPOSED) {
+        stage_invalidate(stage);
     }
     return true;
 }
@@ -177,20 +212,22 @@ int app_run(const struct app_options *opt)
                   SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "none");
         goto err_sdl;
     }
-    /* Drivers without a screen have no vertical blank to wait for: pace with the timer, and
-     * draw in memory (by default SDL would also push every frame through a software-emulated
-     * GL texture, which costs more than drawing it). */
     const char *driver = SDL_GetCurrentVideoDriver();
     bool headless = strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0;
-    bool vsync = cfg.vsync && !headless;
-    if (headless) {
-        SDL_SetHintWithPriority(SDL_HINT_RENDER_DRIVER, "software", SDL_HINT_DEFAULT);
-        SDL_SetHintWithPriority(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0", SDL_HINT_DEFAULT);
+    /* Drivers without a screen have no vertical blank to wait for, and X11 without a GPU has
+     * Mesa's llvmpipe behind OpenGL, which rasterises every whole frame on the CPU. Both get
+     * SDL's software renderer drawing only what changed (the crawl band, a card in
+     * transition, the clock) into the window's image, paced by the timer. */
+    bool partial = !getenv("SDL_RENDER_DRIVER") &&
+                   (headless || (strcmp(driver, "x11") == 0 && !gpu_present()));
+    bool vsync = cfg.vsync && !partial;
+    if (partial) {
+        SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     }
-    /* Full screen is a borderless window the size of the display as well as a fullscreen
-     * request: a kiosk X server often has no window manager to honour the request. */
     SDL_Rect bounds = {SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, cfg.window_w, cfg.window_h};
-    Uint32 wflags = 0;
+    /* A GL renderer on a window made without SDL_WINDOW_OPENGL makes SDL create it again. */
+    Uint32 wflags = partial ? 0 : SDL_WINDOW_OPENGL;
     SDL_DisplayMode mode;
     bool set_mode = cfg.window_w <= 0 && cfg.mode[0] > 0 && closest_mode(&cfg, &mode);
     if (cfg.window_w <= 0) {
@@ -200,8 +237,14 @@ int app_run(const struct app_options *opt)
             bounds.w = mode.w;
             bounds.h = mode.h;
         }
-        wflags = (set_mode ? SDL_WINDOW_FULLSCREEN : SDL_WINDOW_FULLSCREEN_DESKTOP) |
-                 SDL_WINDOW_BORDERLESS;
+        /* Full screen is a borderless window the size of the display, and a full-screen
+         * request where a window manager may act on it. On X11 SDL waits up to 100 ms for
+         * one to react; kiosk X servers have none (desktops set XDG_CURRENT_DESKTOP). */
+        wflags |= SDL_WINDOW_BORDERLESS;
+        if (set_mode)
+            wflags |= SDL_WINDOW_FULLSCREEN;
+        else if (strcmp(driver, "x11") != 0 || getenv("XDG_CURRENT_DESKTOP"))
+            wflags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
     }
     SDL_Window *win = SDL_CreateWindow("ticker", bounds.x, bounds.y, bounds.w, bounds.h, wflags);
     if (!win) {
@@ -217,7 +260,7 @@ int app_run(const struct app_options *opt)
     output_picture_size(early_w, early_h, cfg.rotate, cfg.overscan, &early_w, &early_h);
     worker_set_screen(worker, early_w, early_h, MAX_TILE_W);
     SDL_ShowCursor(SDL_DISABLE);
-    SDL_Renderer *renderer = create_renderer(win, vsync);
+    SDL_Renderer *renderer = create_renderer(win, vsync, partial);
     if (!renderer) {
         log_error("cannot create a renderer: %s", SDL_GetError());
         goto err_window;
@@ -286,14 +329,20 @@ int app_run(const struct app_options *opt)
         if (stage_upload(&stage, 2000000))
             stats.snapshots++;
         int moved = stage_advance(&stage, periods, pacing.period_ns);
+        int64_t wall = wall_clock();
+        SDL_Rect damage[STAGE_MAX_DAMAGE];
+        int damaged = partial && !out.turns ? stage_damage(&stage, wall, damage) : -1;
         output_begin(&out);
-        stage_draw(&stage, wall_clock());
+        if (damaged < 0)
+            stage_draw(&stage, wall);
+        for (int i = 0; i < damaged; i++)
+            stage_draw_clipped(&stage, wall, &damage[i]);
         output_end(&out);
         /* Renderers batch draw calls until present; flush so the work measured is the real
          * drawing (a software renderer rasterises here). */
         SDL_RenderFlush(renderer);
         int64_t work = util_now_ns() - frame_start;
-        SDL_RenderPresent(renderer);
+        present(win, renderer, &out, damage, damaged);
         int64_t presented = util_now_ns();
         periods = pacing_presented(&pacing, presented);
         if (work > pacing.period_ns / 2)

@@ -16,6 +16,8 @@ void stage_init(struct stage *st, SDL_Renderer *renderer, double refresh_hz, uin
     st->pending = -1;
     st->card.slot = st->prev_card.slot = -1;
     st->refresh_hz = refresh_hz;
+    SDL_RendererInfo info;
+    st->prime = SDL_GetRendererInfo(renderer, &info) == 0 && !(info.flags & SDL_RENDERER_SOFTWARE);
     crawl_init(&st->crawl, 0);
 }
 
@@ -94,7 +96,9 @@ static void upload_image(struct stage *st, struct stage_scene *ss)
         log_error("cannot upload a %dx%d texture: %s", img->w, img->h, SDL_GetError());
     } else {
         SDL_SetTextureBlendMode(tex, img->opaque ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
-        /* Draw it once, invisibly (the frame is cleared after uploads): drivers finish
+    }
+    if (tex && st->prime) {
+        /* Draw it once, invisibly (the frame is cleared after uploads): GPU drivers finish
          * uploads and compile shader variants on first use, and that cost belongs in this
          * frame's upload budget rather than in the first frame that shows the scene. */
         SDL_Rect dot = {0, 0, 1, 1};
@@ -229,6 +233,9 @@ static void blit(struct stage *st, const struct stage_scene *ss, uint32_t image,
         return;
     const struct scene_image *img = &ss->scene->images[image];
     SDL_Texture *tex = ss->textures[image];
+    /* An opaque image is copied, unless it is fading. */
+    SDL_SetTextureBlendMode(tex,
+                            img->opaque && alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
     SDL_SetTextureAlphaMod(tex, alpha);
     SDL_Rect dst = {x, y, img->w, img->h};
     SDL_RenderCopy(st->renderer, tex, NULL, &dst);
@@ -303,20 +310,103 @@ static void draw_clock(struct stage *st, const struct stage_scene *ss, int64_t w
     }
 }
 
-void stage_draw(struct stage *st, int64_t wall_time)
+/* The card on screen now and its opacity; false when there is none. The old card fades out,
+ * then the new one fades in, each eased (smoothstep): two cards never show on top of each
+ * other. */
+static bool card_shown(const struct stage *st, struct card_ref *ref, Uint8 *alpha)
+{
+    if (st->card.slot < 0)
+        return false;
+    int64_t into = st->time_ns - st->card_start_ns;
+    *ref = st->card;
+    *alpha = 255;
+    if (st->prev_card.slot >= 0 && into < st->transition_ns && st->transition_ns > 0) {
+        double x = (double)into / (double)st->transition_ns;
+        double h = x < 0.5 ? 1.0 - 2.0 * x : 2.0 * x - 1.0;
+        *alpha = (Uint8)(h * h * (3 - 2 * h) * 255.0 + 0.5);
+        if (x < 0.5)
+            *ref = st->prev_card;
+    }
+    return true;
+}
+
+/* What a frame drawn now would show, in enough detail to tell which regions changed. */
+static struct stage_view current_view(const struct stage *st, int64_t wall_time)
+{
+    struct stage_view v = {.valid = true, .minute = wall_time / 60};
+    if (st->newest < 0)
+        return v;
+    v.scene_id = st->scenes[st->newest].scene->id;
+    struct card_ref ref;
+    if (card_shown(st, &ref, &v.card_alpha)) {
+        v.card_scene_id = st->scenes[ref.slot].scene->id;
+        v.card = ref.card;
+    }
+    v.crawl_offset = st->crawl.offset;
+    v.crawl_count = st->crawl.count;
+    if (st->crawl.count > 0)
+        v.crawl_first = st->crawl.segments[0];
+    return v;
+}
+
+static bool inside(SDL_Rect a, struct rect outer)
+{
+    return a.x >= outer.x && a.y >= outer.y && a.x + a.w <= outer.x + outer.w &&
+           a.y + a.h <= outer.y + outer.h;
+}
+
+static SDL_Rect sdl_rect(struct rect r)
+{
+    return (SDL_Rect){r.x, r.y, r.w, r.h};
+}
+
+int stage_damage(struct stage *st, int64_t wall_time, SDL_Rect out[STAGE_MAX_DAMAGE])
+{
+    struct stage_view v = current_view(st, wall_time), old = st->shown;
+    st->shown = v;
+    if (!old.valid || v.scene_id != old.scene_id || st->newest < 0)
+        return -1;
+    const struct screen_layout *sl = &st->scenes[st->newest].scene->layout;
+    int n = 0;
+    /* The clock shows minutes; the status line next to it changes only with the scene. */
+    if (v.minute != old.minute)
+        out[n++] = sdl_rect(sl->top_bar);
+    if (v.card_scene_id != old.card_scene_id || v.card != old.card ||
+        v.card_alpha != old.card_alpha)
+        out[n++] = sdl_rect(sl->card);
+    if (v.crawl_offset != old.crawl_offset || v.crawl_count != old.crawl_count ||
+        v.crawl_first.snapshot_id != old.crawl_first.snapshot_id ||
+        v.crawl_first.index != old.crawl_first.index)
+        out[n++] = sdl_rect(sl->band);
+    return n;
+}
+
+void stage_invalidate(struct stage *st)
+{
+    st->shown.valid = false;
+}
+
+/* Draws the frame, or with clip only the part inside it (the rest of the target is left as
+ * it is: SDL_RenderClear would ignore the clip, so the clip is filled instead). */
+static void draw(struct stage *st, int64_t wall_time, const SDL_Rect *clip)
 {
     SDL_Renderer *r = st->renderer;
-    if (st->newest < 0) {
-        /* Before the first scene: the background only, so the screen is never garbage. */
-        set_color(r, st->background, 255);
+    SDL_RenderSetClipRect(r, clip);
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+    const struct stage_scene *ss = st->newest >= 0 ? &st->scenes[st->newest] : NULL;
+    /* Before the first scene: the background only, so the screen is never garbage. */
+    set_color(r, ss ? ss->scene->colors.background : st->background, 255);
+    if (!clip)
         SDL_RenderClear(r);
+    else if (!ss ||
+             (!inside(*clip, ss->scene->layout.band) && !inside(*clip, ss->scene->layout.card)))
+        SDL_RenderFillRect(r, clip); /* the card and the band paint all of themselves */
+    if (!ss) {
+        SDL_RenderSetClipRect(r, NULL);
         return;
     }
-    const struct stage_scene *ss = &st->scenes[st->newest];
     const struct scene *sc = ss->scene;
     const struct screen_layout *sl = &sc->layout;
-    set_color(r, sc->colors.background, 255);
-    SDL_RenderClear(r);
 
     if (sc->brand != SCENE_NO_IMAGE)
         blit(st, ss, sc->brand, sl->brand.x, (sl->top_bar.h - sc->images[sc->brand].h) / 2, 255);
@@ -325,23 +415,15 @@ void stage_draw(struct stage *st, int64_t wall_time)
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
     set_color(r, sc->colors.surface, 255);
     fill(r, sl->card);
-    if (st->card.slot >= 0) {
-        int64_t into = st->time_ns - st->card_start_ns;
-        if (st->prev_card.slot >= 0 && into < st->transition_ns && st->transition_ns > 0) {
-            /* The old card fades out, then the new one fades in, each eased (smoothstep):
-             * two cards never show on top of each other. */
-            double x = (double)into / (double)st->transition_ns;
-            double h = x < 0.5 ? 1.0 - 2.0 * x : 2.0 * x - 1.0;
-            Uint8 a = (Uint8)(h * h * (3 - 2 * h) * 255.0 + 0.5);
-            draw_card(st, x < 0.5 ? st->prev_card : st->card, a);
-        } else {
-            draw_card(st, st->card, 255);
-        }
-    }
+    struct card_ref ref;
+    Uint8 alpha;
+    if (card_shown(st, &ref, &alpha))
+        draw_card(st, ref, alpha);
 
+    /* The crawl's tiles are opaque and as tall as the band: only what they leave uncovered
+     * (the end of a short crawl, a segment whose scene is gone) is filled. */
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
     set_color(r, sc->colors.band, 255);
-    fill(r, sl->band);
     int x = (int)-st->crawl.offset;
     for (size_t i = 0; i < st->crawl.count && x < sc->width; i++) {
         const struct crawl_segment *seg = &st->crawl.segments[i];
@@ -356,7 +438,25 @@ void stage_draw(struct stage *st, int64_t wall_time)
                     blit(st, segss, ssg->first + k, tx, sl->band.y, 255);
                 tx += img->w;
             }
+        } else {
+            fill(r, (struct rect){x, sl->band.y, seg->width, sl->band.h});
         }
         x += seg->width;
     }
+    if (x < sl->band.x + sl->band.w) {
+        int left = MAX(x, sl->band.x);
+        fill(r, (struct rect){left, sl->band.y, sl->band.x + sl->band.w - left, sl->band.h});
+    }
+    SDL_RenderSetClipRect(r, NULL);
+}
+
+void stage_draw(struct stage *st, int64_t wall_time)
+{
+    st->shown = current_view(st, wall_time);
+    draw(st, wall_time, NULL);
+}
+
+void stage_draw_clipped(struct stage *st, int64_t wall_time, const SDL_Rect *clip)
+{
+    draw(st, wall_time, clip);
 }

@@ -23,8 +23,23 @@ struct card_ref {
     size_t card;
 };
 
+/* What the last frame showed, to find what the next one changes. */
+struct stage_view {
+    bool valid;
+    uint32_t scene_id, card_scene_id; /* 0: none */
+    size_t card;
+    Uint8 card_alpha;
+    int64_t minute; /* the clock */
+    int64_t crawl_offset;
+    size_t crawl_count;
+    struct crawl_segment crawl_first;
+};
+
+#define STAGE_MAX_DAMAGE 3
+
 struct stage {
     SDL_Renderer *renderer; /* not owned */
+    bool prime;             /* draw each new texture once at upload (GPU renderers) */
     SDL_Color background;
     int64_t card_ns, transition_ns;
     int step_px; /* crawl pixels per refresh period */
@@ -37,6 +52,7 @@ struct stage {
     struct card_ref card, prev_card;
     int64_t time_ns;       /* virtual time: refresh periods presented x period */
     int64_t card_start_ns; /* when the current card came up */
+    struct stage_view shown;
 };
 
 /* background: 0xRRGGBB shown before the first scene arrives. */
@@ -53,4 +69,12 @@ void stage_set_refresh(struct stage *st, double refresh_hz);
 int stage_advance(struct stage *st, int64_t periods, int64_t period_ns);
 /* Draws the frame for the current state; wall_time is what the clock shows. */
 void stage_draw(struct stage *st, int64_t wall_time);
+/* For drawing only what changed (a software renderer that keeps the last frame): the regions
+ * of the picture a frame drawn now changes since the last one drawn, in out; returns their
+ * count (0: nothing), or -1 when everything must be drawn (a new scene, a first frame). Then
+ * stage_draw_clipped draws each region (or stage_draw the whole frame). */
+int stage_damage(struct stage *st, int64_t wall_time, SDL_Rect out[STAGE_MAX_DAMAGE]);
+void stage_draw_clipped(struct stage *st, int64_t wall_time, const SDL_Rect *clip);
+/* The screen lost what was drawn (exposed, resized): the next damage is everything. */
+void stage_invalidate(struct stage *st);
 bool stage_has_content(const struct stage *st);

@@ -1,6 +1,7 @@
 /* ticker: command line. Parses arguments and hands over to the module that owns the command. */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,6 +225,11 @@ static int cmd_check_config(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    /* Images (text, crawl tiles) are large and replaced with every content change: give each
+     * its own mapping, returned to the system when freed, so resident memory follows what is
+     * on screen instead of the high-water mark of every scene so far. */
+    mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 256 * 1024);
     log_init();
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         fputs(usage, stdout);

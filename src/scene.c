@@ -102,23 +102,43 @@ static void place(struct scene *s, uint32_t image, int x, int y)
     s->placed[s->placed_count++] = (struct scene_placed){image, x, y};
 }
 
+/* Text on the colour it stands on, as one opaque image: a software renderer copies it rather
+ * than blending every pixel, and a fading card is one blend per image, the way a group fades
+ * (text never overlaps other text: the scene test checks it). */
+static uint32_t add_text(struct scene *s, SDL_Surface *text, SDL_Color bg)
+{
+    if (!text)
+        return SCENE_NO_IMAGE;
+    SDL_Surface *out =
+        SDL_CreateRGBSurfaceWithFormat(0, text->w, text->h, 32, SDL_PIXELFORMAT_RGB888);
+    if (!out) {
+        log_error("cannot allocate a %dx%d text image: %s", text->w, text->h, SDL_GetError());
+        return add_image(s, text, false);
+    }
+    SDL_FillRect(out, NULL, SDL_MapRGB(out->format, bg.r, bg.g, bg.b));
+    SDL_BlitSurface(text, NULL, out, NULL);
+    SDL_FreeSurface(text);
+    return add_image(s, out, true);
+}
+
 /* Renders one line of a block, with its ellipsis. */
 static uint32_t render_line(struct scene *s, struct font *font, const char *text,
-                            const struct text_block *b, size_t i, SDL_Color color)
+                            const struct text_block *b, size_t i, SDL_Color color, SDL_Color bg)
 {
     const struct text_line *l = &b->lines[i];
     char *line =
         xasprintf("%.*s%s", (int)l->len, text + l->start, l->ellipsis ? TEXT_ELLIPSIS : "");
-    uint32_t img = add_image(s, font_render(font, b->size_px, line, strlen(line), color), false);
+    uint32_t img = add_text(s, font_render(font, b->size_px, line, strlen(line), color), bg);
     free(line);
     return img;
 }
 
 static void place_block(struct scene *s, struct font *font, const char *text,
-                        const struct text_block *b, struct rect box, SDL_Color color)
+                        const struct text_block *b, struct rect box, SDL_Color color, SDL_Color bg)
 {
     for (size_t i = 0; i < b->line_count; i++)
-        place(s, render_line(s, font, text, b, i, color), box.x, box.y + (int)i * b->line_height);
+        place(s, render_line(s, font, text, b, i, color, bg), box.x,
+              box.y + (int)i * b->line_height);
 }
 
 static void build_card(struct scene *s, struct scene_fonts *fonts, const struct story *story)
@@ -130,17 +150,19 @@ static void build_card(struct scene *s, struct scene_fonts *fonts, const struct 
 
     struct scene_card *card = &s->cards[s->card_count++];
     card->first = (uint32_t)s->placed_count;
-    place_block(s, &fonts->bold, story->title, &cl.headline, cl.headline_box, s->colors.foreground);
-    place_block(s, &fonts->regular, story->summary, &cl.summary, cl.summary_box, s->colors.muted);
+    place_block(s, &fonts->bold, story->title, &cl.headline, cl.headline_box, s->colors.foreground,
+                s->colors.surface);
+    place_block(s, &fonts->regular, story->summary, &cl.summary, cl.summary_box, s->colors.muted,
+                s->colors.surface);
     card->accent = (struct rect){s->layout.card.x + s->layout.padding, cl.text.y,
                                  s->layout.accent_w, cl.headline.height};
     card->tile_count = cl.tile_count;
     for (size_t i = 0; i < cl.tile_count; i++) {
         card->tiles[i] = cl.tiles[i];
         place_block(s, &fonts->bold, story->figures[i].value, &cl.value[i], cl.value_box[i],
-                    s->colors.accent);
+                    s->colors.accent, s->colors.tile);
         place_block(s, &fonts->regular, story->figures[i].label, &cl.label[i], cl.label_box[i],
-                    s->colors.foreground);
+                    s->colors.foreground, s->colors.tile);
     }
     card->count = (uint32_t)s->placed_count - card->first;
 }
@@ -256,8 +278,10 @@ static void build_segment(struct scene *s, struct scene_fonts *fonts, const stru
     SDL_Color bg = s->colors.band;
     for (int x0 = 0; x0 < width; x0 += max_tile_w) {
         int w = MIN(max_tile_w, width - x0);
+        /* Opaque, without an alpha channel: a software renderer copies such tiles row by row
+         * into a window image of the same format instead of converting every pixel. */
         SDL_Surface *tile =
-            SDL_CreateRGBSurfaceWithFormat(0, w, band_h, 32, SDL_PIXELFORMAT_ARGB8888);
+            SDL_CreateRGBSurfaceWithFormat(0, w, band_h, 32, SDL_PIXELFORMAT_RGB888);
         if (!tile) {
             log_error("cannot allocate a %dx%d crawl tile: %s", w, band_h, SDL_GetError());
             break;
@@ -288,7 +312,8 @@ static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char
     struct text_measure bold = font_measure(&fonts->bold);
     struct text_block tb;
     text_wrap(&bold, title, sl->brand_px, sl->brand.w, 1, &tb);
-    s->brand = tb.line_count ? render_line(s, &fonts->bold, title, &tb, 0, s->colors.foreground)
+    s->brand = tb.line_count ? render_line(s, &fonts->bold, title, &tb, 0, s->colors.foreground,
+                                           s->colors.background)
                              : SCENE_NO_IMAGE;
 
     if (p->updated_at > 0) {
@@ -305,9 +330,9 @@ static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char
                  p->offline ? "Offline \xe2\x80\x94 news from" : "Updated",
                  hhmm[0] == ' ' ? hhmm + 1 : hhmm);
         const char *clean = text;
-        s->status = add_image(
+        s->status = add_text(
             s, font_render(&fonts->regular, sl->status_px, clean, strlen(clean), s->colors.muted),
-            false);
+            s->colors.background);
     } else {
         s->status = SCENE_NO_IMAGE;
     }
@@ -319,10 +344,10 @@ static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char
         return;
     for (size_t i = 0; i < SCENE_CLOCK_GLYPHS; i++) {
         s->clock_glyphs[i] =
-            add_image(s,
-                      font_render(&fonts->bold, sl->clock_px, clock_glyph_text[i],
-                                  strlen(clock_glyph_text[i]), s->colors.foreground),
-                      false);
+            add_text(s,
+                     font_render(&fonts->bold, sl->clock_px, clock_glyph_text[i],
+                                 strlen(clock_glyph_text[i]), s->colors.foreground),
+                     s->colors.background);
         if (i < 10 && s->clock_glyphs[i] != SCENE_NO_IMAGE)
             s->clock_cell_w = MAX(s->clock_cell_w, s->images[s->clock_glyphs[i]].w);
     }

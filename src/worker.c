@@ -137,8 +137,12 @@ static bool build_and_post(struct worker *w, int width, int height, int max_tile
                              .id = w->next_scene_id++};
     p.updated_at = last_update(w, &p.offline);
     struct scene *scene = scene_build(&p, &w->fonts, &w->stories);
-    log_debug("scene %u for %dx%d: %zu stories, %zu images in %.1f ms", scene->id, width, height,
-              w->stories.count, scene->image_count, (double)(util_now_ns() - t0) / 1e6);
+    size_t bytes = 0;
+    for (size_t i = 0; i < scene->image_count; i++)
+        bytes += (size_t)scene->images[i].w * (size_t)scene->images[i].h * 4;
+    log_debug("scene %u for %dx%d: %zu stories, %zu images (%.1f MiB) in %.1f ms", scene->id, width,
+              height, w->stories.count, scene->image_count, (double)bytes / 1048576.0,
+              (double)(util_now_ns() - t0) / 1e6);
     pthread_mutex_lock(&w->lock);
     struct scene *stale = w->mailbox;
     w->mailbox = scene;
