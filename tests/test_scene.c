@@ -257,6 +257,82 @@ static void test_stage_survives_rapid_updates(void **state)
     story_list_finish(&stories);
 }
 
+static int first_difference(const SDL_Surface *a, const SDL_Surface *b)
+{
+    for (int y = 0; y < a->h; y++)
+        for (int x = 0; x < a->w; x++) {
+            uint32_t pa = ((const uint32_t *)a->pixels)[y * a->pitch / 4 + x] & 0xffffff;
+            uint32_t pb = ((const uint32_t *)b->pixels)[y * b->pitch / 4 + x] & 0xffffff;
+            if (pa != pb)
+                return y * a->w + x;
+        }
+    return -1;
+}
+
+/* Drawing only the damaged regions into an image that keeps the last frame (the software
+ * path) must give exactly the frame a full redraw gives: through card fades, the clock's
+ * minute changing and a new scene arriving. */
+static void test_damage_matches_full_redraw(void **state)
+{
+    struct fixture *f = *state;
+    struct story_list stories;
+    load_feed(TICKER_SOURCE_DIR "/assets/feeds/default.json", &stories);
+    struct config cfg = f->cfg;
+    cfg.card_seconds = 3;
+    cfg.transition_ms = 700;
+    SDL_Surface *img[2];
+    SDL_Renderer *r[2];
+    struct stage st[2];
+    for (int k = 0; k < 2; k++) {
+        img[k] = SDL_CreateRGBSurfaceWithFormat(0, 800, 480, 32, SDL_PIXELFORMAT_RGB888);
+        r[k] = SDL_CreateSoftwareRenderer(img[k]);
+        assert_non_null(r[k]);
+        stage_init(&st[k], r[k], 60, 0);
+    }
+    int64_t wall = 1741078800 + 50; /* the minute changes 10 s in */
+    int partial_frames = 0;
+    for (int frame = 0; frame < 1200; frame++) {
+        if (frame == 0 || frame == 500) {
+            for (int k = 0; k < 2; k++) {
+                struct scene_params p = {.width = 800,
+                                         .height = 480,
+                                         .max_tile_w = 2048,
+                                         .config = &cfg,
+                                         .id = (uint32_t)frame + 1,
+                                         .updated_at = 1741078800 + frame};
+                stage_push(&st[k], scene_build(&p, &f->fonts, &stories));
+                stage_upload(&st[k], -1);
+            }
+        }
+        int64_t now = wall + frame / 60;
+        for (int k = 0; k < 2; k++)
+            stage_advance(&st[k], 1, 16666667);
+        stage_draw(&st[0], now);
+        SDL_Rect damage[STAGE_MAX_DAMAGE];
+        int n = stage_damage(&st[1], now, damage);
+        if (n < 0)
+            stage_draw(&st[1], now);
+        else
+            partial_frames++;
+        for (int i = 0; i < n; i++)
+            stage_draw_clipped(&st[1], now, &damage[i]);
+        for (int k = 0; k < 2; k++)
+            SDL_RenderPresent(r[k]);
+        int at = first_difference(img[0], img[1]);
+        if (at >= 0)
+            fail_msg("frame %d: pixel (%d, %d) differs from a full redraw", frame, at % 800,
+                     at / 800);
+    }
+    /* Almost every frame was partial: the test did test the damage path. */
+    assert_true(partial_frames > 1190);
+    for (int k = 0; k < 2; k++) {
+        stage_finish(&st[k]);
+        SDL_DestroyRenderer(r[k]);
+        SDL_FreeSurface(img[k]);
+    }
+    story_list_finish(&stories);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_default_content_has_glyphs),
         cmocka_unit_test(test_highlights),
         cmocka_unit_test(test_stage_survives_rapid_updates),
+        cmocka_unit_test(test_damage_matches_full_redraw),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
