@@ -360,6 +360,34 @@ static SDL_Rect sdl_rect(struct rect r)
     return (SDL_Rect){r.x, r.y, r.w, r.h};
 }
 
+/* Where a card draws on the card's surface: its text column (accent rule, headline, summary)
+ * and each figure tile. The rest of the card stays the surface colour while it fades. */
+static int card_regions(const struct stage *st, uint32_t scene_id, size_t index, SDL_Rect *out)
+{
+    int slot = slot_of_id(st, scene_id);
+    if (slot < 0) {
+        out[0] = sdl_rect(st->scenes[st->newest].scene->layout.card);
+        return 1;
+    }
+    const struct scene *sc = st->scenes[slot].scene;
+    const struct scene_card *c = &sc->cards[index];
+    SDL_Rect text = sdl_rect(c->accent);
+    for (uint32_t i = 0; i < c->count; i++) {
+        const struct scene_placed *p = &sc->placed[c->first + i];
+        SDL_Rect r = {p->x, p->y, sc->images[p->image].w, sc->images[p->image].h};
+        bool in_tile = false;
+        for (size_t t = 0; t < c->tile_count; t++)
+            in_tile |= inside(r, c->tiles[t]);
+        if (!in_tile)
+            SDL_UnionRect(&text, &r, &text);
+    }
+    int n = 0;
+    out[n++] = text;
+    for (size_t t = 0; t < c->tile_count; t++)
+        out[n++] = sdl_rect(c->tiles[t]);
+    return n;
+}
+
 int stage_damage(struct stage *st, int64_t wall_time, SDL_Rect out[STAGE_MAX_DAMAGE])
 {
     struct stage_view v = current_view(st, wall_time), old = st->shown;
@@ -371,9 +399,11 @@ int stage_damage(struct stage *st, int64_t wall_time, SDL_Rect out[STAGE_MAX_DAM
     /* The clock shows minutes; the status line next to it changes only with the scene. */
     if (v.minute != old.minute)
         out[n++] = sdl_rect(sl->top_bar);
-    if (v.card_scene_id != old.card_scene_id || v.card != old.card ||
-        v.card_alpha != old.card_alpha)
-        out[n++] = sdl_rect(sl->card);
+    bool other_card = v.card_scene_id != old.card_scene_id || v.card != old.card;
+    if (other_card && old.card_scene_id)
+        n += card_regions(st, old.card_scene_id, old.card, out + n);
+    if ((other_card || v.card_alpha != old.card_alpha) && v.card_scene_id)
+        n += card_regions(st, v.card_scene_id, v.card, out + n);
     if (v.crawl_offset != old.crawl_offset || v.crawl_count != old.crawl_count ||
         v.crawl_first.snapshot_id != old.crawl_first.snapshot_id ||
         v.crawl_first.index != old.crawl_first.index)

@@ -35,7 +35,8 @@ struct stage_view {
     struct crawl_segment crawl_first;
 };
 
-#define STAGE_MAX_DAMAGE 3
+/* The clock, two cards' text columns and figure tiles, the crawl. */
+#define STAGE_MAX_DAMAGE (2 + 2 * (1 + STORY_MAX_FIGURES))
 
 struct stage {
     SDL_Renderer *renderer; /* not owned */

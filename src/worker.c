@@ -3,6 +3,7 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 #include <curl/curl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,8 @@ static bool build_and_post(struct worker *w, int width, int height, int max_tile
     w->mailbox = scene;
     pthread_mutex_unlock(&w->lock);
     scene_destroy(stale);
+    /* Layout and shaping leave freed memory in this thread's arena: give it back. */
+    malloc_trim(0);
     wake_render_thread(w);
     return true;
 }
