@@ -149,6 +149,17 @@ static void take_scene(struct stage *st, int slot)
         if (!old)
             st->card_start_ns = st->time_ns;
         crawl_advance(&st->crawl, 0, next_segment, st);
+    } else if (old->preview) {
+        /* The complete scene after a preview has the same cards and crawl segments: what is
+         * on screen moves over to it, and the preview's images go at once. */
+        int old_slot = slot_of_id(st, old->id);
+        for (size_t i = 0; i < st->crawl.count; i++)
+            if (st->crawl.segments[i].snapshot_id == old->id)
+                st->crawl.segments[i].snapshot_id = sc->id;
+        if (st->card.slot == old_slot)
+            st->card.slot = slot;
+        if (st->prev_card.slot == old_slot)
+            st->prev_card.slot = slot;
     } else if (old->story_count == 0 && sc->story_count > 0 && st->card.slot >= 0) {
         /* The fallback message gives way to the first news at once, not a card later. */
         st->prev_card = st->card;

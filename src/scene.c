@@ -385,13 +385,17 @@ struct scene *scene_build(const struct scene_params *p, struct scene_fonts *font
         n = 1;
     }
     s->story_count = (int)stories->count;
+    s->preview = p->preview;
     s->cards = xcalloc(n, sizeof(*s->cards));
     s->segments = xcalloc(n, sizeof(*s->segments));
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < (p->preview ? 1 : n); i++)
         build_card(s, fonts, &list[i]);
+    int crawl_w = 0;
     if (stories->count > 0)
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n && (!p->preview || crawl_w < 2 * p->width); i++) {
             build_segment(s, fonts, &list[i], max_tile_w);
+            crawl_w += s->segments[s->segment_count - 1].width;
+        }
     return s;
 }
 

@@ -66,6 +66,7 @@ struct scene {
     int clock_colon_w;
     bool clock_12h;
     int story_count;
+    bool preview; /* built with scene_params.preview: the next scene is the same, complete */
 };
 
 struct scene_params {
@@ -75,6 +76,7 @@ struct scene_params {
     uint32_t id;        /* distinguishes scenes on the render side; unique per process */
     int64_t updated_at; /* wall clock of the last good update, for "Updated HH:MM"; 0 = never */
     bool offline;       /* no success for a while: "Offline — news from HH:MM" instead */
+    bool preview;       /* only the first card and crawl for two screen widths: quick to build */
 };
 
 struct scene_fonts {

@@ -126,32 +126,43 @@ static void wake_render_thread(struct worker *w)
 
 static int64_t last_update(const struct worker *w, bool *offline);
 
-static bool build_and_post(struct worker *w, int width, int height, int max_tile_w)
+static void post_scene(struct worker *w, const struct scene_params *p)
 {
-    if (!w->fonts_ok || width <= 0 || height <= 0)
-        return false;
     int64_t t0 = util_now_ns();
-    struct scene_params p = {.width = width,
-                             .height = height,
-                             .max_tile_w = max_tile_w,
-                             .config = &w->config,
-                             .id = w->next_scene_id++};
-    p.updated_at = last_update(w, &p.offline);
-    struct scene *scene = scene_build(&p, &w->fonts, &w->stories);
+    struct scene *scene = scene_build(p, &w->fonts, &w->stories);
     size_t bytes = 0;
     for (size_t i = 0; i < scene->image_count; i++)
         bytes += (size_t)scene->images[i].w * (size_t)scene->images[i].h * 4;
-    log_debug("scene %u for %dx%d: %zu stories, %zu images (%.1f MiB) in %.1f ms", scene->id, width,
-              height, w->stories.count, scene->image_count, (double)bytes / 1048576.0,
-              (double)(util_now_ns() - t0) / 1e6);
+    log_debug("scene %u%s for %dx%d: %zu stories, %zu images (%.1f MiB) in %.1f ms", scene->id,
+              p->preview ? " (preview)" : "", p->width, p->height, w->stories.count,
+              scene->image_count, (double)bytes / 1048576.0, (double)(util_now_ns() - t0) / 1e6);
     pthread_mutex_lock(&w->lock);
     struct scene *stale = w->mailbox;
     w->mailbox = scene;
     pthread_mutex_unlock(&w->lock);
     scene_destroy(stale);
+    wake_render_thread(w);
+}
+
+static bool build_and_post(struct worker *w, int width, int height, int max_tile_w)
+{
+    if (!w->fonts_ok || width <= 0 || height <= 0)
+        return false;
+    struct scene_params p = {
+        .width = width, .height = height, .max_tile_w = max_tile_w, .config = &w->config};
+    p.updated_at = last_update(w, &p.offline);
+    /* The very first frame waits for a scene: a preview with the first card and enough crawl
+     * goes first, the whole scene follows before the first card boundary. */
+    if (w->next_scene_id == 1 && w->stories.count > 1) {
+        p.preview = true;
+        p.id = w->next_scene_id++;
+        post_scene(w, &p);
+        p.preview = false;
+    }
+    p.id = w->next_scene_id++;
+    post_scene(w, &p);
     /* Layout and shaping leave freed memory in this thread's arena: give it back. */
     malloc_trim(0);
-    wake_render_thread(w);
     return true;
 }
 

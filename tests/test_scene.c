@@ -257,6 +257,49 @@ static void test_stage_survives_rapid_updates(void **state)
     story_list_finish(&stories);
 }
 
+/* The first scene is a preview (first card, a little crawl); the complete one takes over what
+ * is on screen without a jump, and the preview's images are freed at once. */
+static void test_preview_hands_over(void **state)
+{
+    struct fixture *f = *state;
+    struct story_list stories;
+    load_feed(TICKER_SOURCE_DIR "/assets/feeds/default.json", &stories);
+    SDL_Surface *target = SDL_CreateRGBSurfaceWithFormat(0, 800, 480, 32, SDL_PIXELFORMAT_RGB888);
+    SDL_Renderer *r = SDL_CreateSoftwareRenderer(target);
+    struct stage st;
+    stage_init(&st, r, 60, 0);
+    struct scene_params p = {.width = 800,
+                             .height = 480,
+                             .max_tile_w = 2048,
+                             .config = &f->cfg,
+                             .id = 1,
+                             .updated_at = 1741078800,
+                             .preview = true};
+    struct scene *preview = scene_build(&p, &f->fonts, &stories);
+    assert_int_equal(preview->card_count, 1);
+    assert_true(preview->segment_count < stories.count);
+    stage_push(&st, preview);
+    stage_upload(&st, -1);
+    for (int i = 0; i < 30; i++)
+        stage_advance(&st, 1, 16666667);
+    int64_t offset = st.crawl.offset;
+    size_t first_index = st.crawl.segments[0].index;
+    p.id = 2;
+    p.preview = false;
+    stage_push(&st, scene_build(&p, &f->fonts, &stories));
+    stage_upload(&st, -1);
+    assert_int_equal(stage_advance(&st, 1, 16666667), st.step_px);
+    assert_int_equal(st.crawl.offset, offset + st.step_px);
+    assert_int_equal(st.crawl.segments[0].index, first_index);
+    assert_int_equal(st.scenes[st.card.slot].scene->id, 2);
+    for (int i = 0; i < STAGE_MAX_SCENES; i++)
+        assert_true(!st.scenes[i].scene || st.scenes[i].scene->id != 1);
+    stage_finish(&st);
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(target);
+    story_list_finish(&stories);
+}
+
 static int first_difference(const SDL_Surface *a, const SDL_Surface *b)
 {
     for (int y = 0; y < a->h; y++)
@@ -342,6 +385,7 @@ int main(void)
         cmocka_unit_test(test_highlights),
         cmocka_unit_test(test_stage_survives_rapid_updates),
         cmocka_unit_test(test_damage_matches_full_redraw),
+        cmocka_unit_test(test_preview_hands_over),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
