@@ -86,6 +86,23 @@ static bool take_body(struct source *s, const char *body, size_t len, const char
     return true;
 }
 
+/* TICKER_TEST_REFRESH_S=N polls every source every N s (1..86400), below the config's
+ * 30 s floor that protects feed servers: for benchmarks and tests (bench/refresh), never a
+ * fleet. */
+static int refresh_override(int refresh_s)
+{
+    const char *v = getenv("TICKER_TEST_REFRESH_S");
+    if (!v || !v[0])
+        return refresh_s;
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (*end || n < 1 || n > 86400) {
+        log_warn("TICKER_TEST_REFRESH_S=%s is not 1..86400; ignored", v);
+        return refresh_s;
+    }
+    return (int)n;
+}
+
 void source_init(struct source *s, const struct config_source *cfg, const char *cache_dir,
                  const char *ca_file, const char *ca_path, int64_t now_ns)
 {
@@ -95,7 +112,7 @@ void source_init(struct source *s, const struct config_source *cfg, const char *
     s->name = xstrdup(cfg->name);
     s->url = xstrdup(cfg->url);
     s->cache_dir = cache_dir ? xstrdup(cache_dir) : NULL;
-    s->refresh_s = cfg->refresh_s;
+    s->refresh_s = refresh_override(cfg->refresh_s);
     s->etag = xstrdup("");
     s->last_modified = xstrdup("");
     s->title = xstrdup("");
