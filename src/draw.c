@@ -21,14 +21,21 @@ void stage_init(struct stage *st, SDL_Renderer *renderer, double refresh_hz, uin
     crawl_init(&st->crawl, 0);
 }
 
+/* A scene's textures are not destroyed at once but handed to stage_upload, which frees a few
+ * per frame: a big feed's scene has hundreds of textures (~100 MB at 1080p), and freeing them
+ * all takes longer than a frame. */
 static void release_slot(struct stage *st, int slot)
 {
     struct stage_scene *ss = &st->scenes[slot];
     if (!ss->scene)
         return;
+    if (st->doomed_count + ss->uploaded > st->doomed_cap) {
+        st->doomed_cap = MAX(st->doomed_cap * 2, st->doomed_count + ss->uploaded);
+        st->doomed = xrealloc(st->doomed, st->doomed_cap * sizeof(*st->doomed));
+    }
     for (size_t i = 0; i < ss->uploaded; i++)
         if (ss->textures[i])
-            SDL_DestroyTexture(ss->textures[i]);
+            st->doomed[st->doomed_count++] = ss->textures[i];
     free(ss->textures);
     scene_destroy(ss->scene);
     memset(ss, 0, sizeof(*ss));
@@ -38,6 +45,11 @@ void stage_finish(struct stage *st)
 {
     for (int i = 0; i < STAGE_MAX_SCENES; i++)
         release_slot(st, i);
+    while (st->doomed_count > 0)
+        SDL_DestroyTexture(st->doomed[--st->doomed_count]);
+    free(st->doomed);
+    st->doomed = NULL;
+    st->doomed_cap = 0;
 }
 
 static int slot_of_id(const struct stage *st, uint32_t id)
@@ -171,10 +183,16 @@ static void take_scene(struct stage *st, int slot)
 
 bool stage_upload(struct stage *st, int64_t budget_ns)
 {
+    int64_t start = util_now_ns();
+    /* Old textures go first, with at most half of the budget. */
+    while (st->doomed_count > 0) {
+        SDL_DestroyTexture(st->doomed[--st->doomed_count]);
+        if (budget_ns >= 0 && util_now_ns() - start > budget_ns / 2)
+            break;
+    }
     if (st->pending < 0)
         return false;
     struct stage_scene *ss = &st->scenes[st->pending];
-    int64_t start = util_now_ns();
     while (ss->uploaded < ss->scene->image_count) {
         upload_image(st, ss);
         if (budget_ns >= 0 && util_now_ns() - start > budget_ns)

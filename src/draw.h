@@ -54,6 +54,8 @@ struct stage {
     int64_t time_ns;       /* virtual time: refresh periods presented x period */
     int64_t card_start_ns; /* when the current card came up */
     struct stage_view shown;
+    SDL_Texture **doomed; /* of scenes no longer shown, freed a few per frame */
+    size_t doomed_count, doomed_cap;
 };
 
 /* background: 0xRRGGBB shown before the first scene arrives. */
@@ -61,8 +63,8 @@ void stage_init(struct stage *st, SDL_Renderer *renderer, double refresh_hz, uin
 void stage_finish(struct stage *st);
 /* Takes ownership of a new scene. If one is still uploading, that one is dropped. */
 void stage_push(struct stage *st, struct scene *scene);
-/* Uploads images of the pending scene until budget_ns is spent (budget < 0: all). Returns true
- * when a new scene became current. */
+/* Frees textures of scenes no longer shown, then uploads images of the pending scene, until
+ * budget_ns is spent (budget < 0: all). Returns true when a new scene became current. */
 bool stage_upload(struct stage *st, int64_t budget_ns);
 /* The refresh rate changed (measured): re-snap the crawl step. */
 void stage_set_refresh(struct stage *st, double refresh_hz);
