@@ -18,6 +18,9 @@
 
 set(TICKER_TARGET_ARCH "aarch64" CACHE STRING "aarch64 or armhf")
 set_property(CACHE TICKER_TARGET_ARCH PROPERTY STRINGS aarch64 armhf)
+# try_compile projects read this file again, in the same process (so with the same environment
+# below): they must see the same choice.
+list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES TICKER_TARGET_ARCH)
 
 if(TICKER_TARGET_ARCH STREQUAL "armhf")
     set(CMAKE_SYSTEM_PROCESSOR arm)
