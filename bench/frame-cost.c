@@ -104,15 +104,6 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int64_t newest_date(const struct story_list *l)
-{
-    int64_t t = 0;
-    for (size_t i = 0; i < l->count; i++)
-        if (l->items[i].published != STORY_NO_DATE && l->items[i].published > t)
-            t = l->items[i].published;
-    return t;
-}
-
 int main(int argc, char **argv)
 {
     int width = 1920, height = 1080;
@@ -144,7 +135,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "frame-cost: %s\n", err);
         return 1;
     }
-    int64_t now = newest_date(&stories);
+    int64_t now = story_list_newest(&stories);
     story_list_prepare(&stories, now, 0, (size_t)cfg.max_stories);
     if (TTF_Init() != 0)
         return 1;

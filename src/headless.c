@@ -38,15 +38,6 @@ static bool save_png(SDL_Surface *surface, const char *path)
     return ok;
 }
 
-static int64_t newest_date(const struct story_list *l)
-{
-    int64_t t = 0;
-    for (size_t i = 0; i < l->count; i++)
-        if (l->items[i].published != STORY_NO_DATE && l->items[i].published > t)
-            t = l->items[i].published;
-    return t;
-}
-
 int headless_render(const struct render_options *opt)
 {
     int status = 1;
@@ -58,7 +49,7 @@ int headless_render(const struct render_options *opt)
     story_list_init(&stories);
     if (!worker_load_sources(&cfg, &stories))
         goto err_stories;
-    int64_t base = opt->now != INT64_MIN ? opt->now : newest_date(&stories);
+    int64_t base = opt->now != INT64_MIN ? opt->now : story_list_newest(&stories);
 
     if (TTF_Init() != 0) {
         log_error("cannot initialise SDL_ttf: %s", TTF_GetError());

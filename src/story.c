@@ -200,3 +200,12 @@ void story_list_prepare(struct story_list *list, int64_t now, int64_t max_age_s,
     while (max_count > 0 && list->count > max_count)
         story_finish(&list->items[--list->count]);
 }
+
+int64_t story_list_newest(const struct story_list *l)
+{
+    int64_t t = 0;
+    for (size_t i = 0; i < l->count; i++)
+        if (l->items[i].published != STORY_NO_DATE && l->items[i].published > t)
+            t = l->items[i].published;
+    return t;
+}

@@ -53,3 +53,6 @@ void story_list_dedup(struct story_list *list);
  * longer ago than max_age_s dropped, sorted, duplicates removed, at most max_count kept
  * (0: all). */
 void story_list_prepare(struct story_list *list, int64_t now, int64_t max_age_s, size_t max_count);
+
+/* The newest publication date in l (Unix s), 0 when no story has one. */
+int64_t story_list_newest(const struct story_list *l);
