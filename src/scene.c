@@ -102,20 +102,21 @@ static void place(struct scene *s, uint32_t image, int x, int y)
     s->placed[s->placed_count++] = (struct scene_placed){image, x, y};
 }
 
-/* Text on the colour it stands on, as one opaque image: a software renderer copies it rather
- * than blending every pixel, and a fading card is one blend per image, the way a group fades
- * (text never overlaps other text: the scene test checks it). */
-static uint32_t add_text(struct scene *s, SDL_Surface *text, SDL_Color bg)
+/* Text that never fades (the top bar), on the colour it stands on, as one opaque image: a
+ * software renderer copies it rather than blending every pixel (text never overlaps other
+ * text: the scene test checks it). Without bg the text stays transparent: a card's text fades
+ * with the card over a tile that fades too, so it must blend with what is under it. */
+static uint32_t add_text(struct scene *s, SDL_Surface *text, const SDL_Color *bg)
 {
-    if (!text)
-        return SCENE_NO_IMAGE;
+    if (!text || !bg)
+        return add_image(s, text, false);
     SDL_Surface *out =
         SDL_CreateRGBSurfaceWithFormat(0, text->w, text->h, 32, SDL_PIXELFORMAT_RGB888);
     if (!out) {
         log_error("cannot allocate a %dx%d text image: %s", text->w, text->h, SDL_GetError());
         return add_image(s, text, false);
     }
-    SDL_FillRect(out, NULL, SDL_MapRGB(out->format, bg.r, bg.g, bg.b));
+    SDL_FillRect(out, NULL, SDL_MapRGB(out->format, bg->r, bg->g, bg->b));
     SDL_BlitSurface(text, NULL, out, NULL);
     SDL_FreeSurface(text);
     return add_image(s, out, true);
@@ -123,7 +124,8 @@ static uint32_t add_text(struct scene *s, SDL_Surface *text, SDL_Color bg)
 
 /* Renders one line of a block, with its ellipsis. */
 static uint32_t render_line(struct scene *s, struct font *font, const char *text,
-                            const struct text_block *b, size_t i, SDL_Color color, SDL_Color bg)
+                            const struct text_block *b, size_t i, SDL_Color color,
+                            const SDL_Color *bg)
 {
     const struct text_line *l = &b->lines[i];
     char *line =
@@ -134,10 +136,10 @@ static uint32_t render_line(struct scene *s, struct font *font, const char *text
 }
 
 static void place_block(struct scene *s, struct font *font, const char *text,
-                        const struct text_block *b, struct rect box, SDL_Color color, SDL_Color bg)
+                        const struct text_block *b, struct rect box, SDL_Color color)
 {
     for (size_t i = 0; i < b->line_count; i++)
-        place(s, render_line(s, font, text, b, i, color, bg), box.x,
+        place(s, render_line(s, font, text, b, i, color, NULL), box.x,
               box.y + (int)i * b->line_height);
 }
 
@@ -150,19 +152,17 @@ static void build_card(struct scene *s, struct scene_fonts *fonts, const struct 
 
     struct scene_card *card = &s->cards[s->card_count++];
     card->first = (uint32_t)s->placed_count;
-    place_block(s, &fonts->bold, story->title, &cl.headline, cl.headline_box, s->colors.foreground,
-                s->colors.surface);
-    place_block(s, &fonts->regular, story->summary, &cl.summary, cl.summary_box, s->colors.muted,
-                s->colors.surface);
+    place_block(s, &fonts->bold, story->title, &cl.headline, cl.headline_box, s->colors.foreground);
+    place_block(s, &fonts->regular, story->summary, &cl.summary, cl.summary_box, s->colors.muted);
     card->accent = (struct rect){s->layout.card.x + s->layout.padding, cl.text.y,
                                  s->layout.accent_w, cl.headline.height};
     card->tile_count = cl.tile_count;
     for (size_t i = 0; i < cl.tile_count; i++) {
         card->tiles[i] = cl.tiles[i];
         place_block(s, &fonts->bold, story->figures[i].value, &cl.value[i], cl.value_box[i],
-                    s->colors.accent, s->colors.tile);
+                    s->colors.accent);
         place_block(s, &fonts->regular, story->figures[i].label, &cl.label[i], cl.label_box[i],
-                    s->colors.foreground, s->colors.tile);
+                    s->colors.foreground);
     }
     card->count = (uint32_t)s->placed_count - card->first;
 }
@@ -313,7 +313,7 @@ static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char
     struct text_block tb;
     text_wrap(&bold, title, sl->brand_px, sl->brand.w, 1, &tb);
     s->brand = tb.line_count ? render_line(s, &fonts->bold, title, &tb, 0, s->colors.foreground,
-                                           s->colors.background)
+                                           &s->colors.background)
                              : SCENE_NO_IMAGE;
 
     if (p->updated_at > 0) {
@@ -332,7 +332,7 @@ static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char
         const char *clean = text;
         s->status = add_text(
             s, font_render(&fonts->regular, sl->status_px, clean, strlen(clean), s->colors.muted),
-            s->colors.background);
+            &s->colors.background);
     } else {
         s->status = SCENE_NO_IMAGE;
     }
@@ -347,7 +347,7 @@ static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char
             add_text(s,
                      font_render(&fonts->bold, sl->clock_px, clock_glyph_text[i],
                                  strlen(clock_glyph_text[i]), s->colors.foreground),
-                     s->colors.background);
+                     &s->colors.background);
         if (i < 10 && s->clock_glyphs[i] != SCENE_NO_IMAGE)
             s->clock_cell_w = MAX(s->clock_cell_w, s->images[s->clock_glyphs[i]].w);
     }
