@@ -102,10 +102,9 @@ static void place(struct scene *s, uint32_t image, int x, int y)
     s->placed[s->placed_count++] = (struct scene_placed){image, x, y};
 }
 
-/* Text that never fades (the top bar), on the colour it stands on, as one opaque image: a
- * software renderer copies it rather than blending every pixel (text never overlaps other
- * text: the scene test checks it). Without bg the text stays transparent: a card's text fades
- * with the card over a tile that fades too, so it must blend with what is under it. */
+/* Text on the colour it stands on, as one opaque image: a software renderer copies it rather
+ * than blending every pixel (text never overlaps other text: the scene test checks it). Only
+ * for text on a colour that does not fade under it; without bg the text stays transparent. */
 static uint32_t add_text(struct scene *s, SDL_Surface *text, const SDL_Color *bg)
 {
     if (!text || !bg)
@@ -136,10 +135,11 @@ static uint32_t render_line(struct scene *s, struct font *font, const char *text
 }
 
 static void place_block(struct scene *s, struct font *font, const char *text,
-                        const struct text_block *b, struct rect box, SDL_Color color)
+                        const struct text_block *b, struct rect box, SDL_Color color,
+                        const SDL_Color *bg)
 {
     for (size_t i = 0; i < b->line_count; i++)
-        place(s, render_line(s, font, text, b, i, color, NULL), box.x,
+        place(s, render_line(s, font, text, b, i, color, bg), box.x,
               box.y + (int)i * b->line_height);
 }
 
@@ -152,17 +152,22 @@ static void build_card(struct scene *s, struct scene_fonts *fonts, const struct 
 
     struct scene_card *card = &s->cards[s->card_count++];
     card->first = (uint32_t)s->placed_count;
-    place_block(s, &fonts->bold, story->title, &cl.headline, cl.headline_box, s->colors.foreground);
-    place_block(s, &fonts->regular, story->summary, &cl.summary, cl.summary_box, s->colors.muted);
+    /* Headline and summary stand on the card's surface, which does not fade: opaque on it, a
+     * fade is one blend per line and gives exactly the card's opacity. The tiles fade
+     * themselves, so their text stays transparent and blends over the fading tile. */
+    place_block(s, &fonts->bold, story->title, &cl.headline, cl.headline_box, s->colors.foreground,
+                &s->colors.surface);
+    place_block(s, &fonts->regular, story->summary, &cl.summary, cl.summary_box, s->colors.muted,
+                &s->colors.surface);
     card->accent = (struct rect){s->layout.card.x + s->layout.padding, cl.text.y,
                                  s->layout.accent_w, cl.headline.height};
     card->tile_count = cl.tile_count;
     for (size_t i = 0; i < cl.tile_count; i++) {
         card->tiles[i] = cl.tiles[i];
         place_block(s, &fonts->bold, story->figures[i].value, &cl.value[i], cl.value_box[i],
-                    s->colors.accent);
+                    s->colors.accent, NULL);
         place_block(s, &fonts->regular, story->figures[i].label, &cl.label[i], cl.label_box[i],
-                    s->colors.foreground);
+                    s->colors.foreground, NULL);
     }
     card->count = (uint32_t)s->placed_count - card->first;
 }
