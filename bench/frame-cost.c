@@ -35,11 +35,10 @@ static void frame(struct stage *st, int64_t wall, bool partial)
     stage_upload(st, 2000000);
     stage_advance(st, 1, PERIOD_NS);
     SDL_Rect damage[STAGE_MAX_DAMAGE];
-    int damaged = partial ? stage_damage(st, wall, damage) : -1;
-    if (damaged < 0)
+    if (partial)
+        stage_draw_changed(st, wall, damage);
+    else
         stage_draw(st, wall);
-    for (int i = 0; i < damaged; i++)
-        stage_draw_clipped(st, wall, &damage[i]);
     SDL_RenderFlush(st->renderer);
     SDL_RenderPresent(st->renderer);
 }

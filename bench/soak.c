@@ -437,11 +437,7 @@ static int cmp_long(const void *a, const void *b)
 static void draw_frame(struct stage *st, int64_t wall)
 {
     SDL_Rect damage[STAGE_MAX_DAMAGE];
-    int damaged = stage_damage(st, wall, damage);
-    if (damaged < 0)
-        stage_draw(st, wall);
-    for (int i = 0; i < damaged; i++)
-        stage_draw_clipped(st, wall, &damage[i]);
+    stage_draw_changed(st, wall, damage);
     SDL_RenderFlush(st->renderer);
     SDL_RenderPresent(st->renderer);
 }

@@ -331,12 +331,12 @@ int app_run(const struct app_options *opt)
         int moved = stage_advance(&stage, periods, pacing.period_ns);
         int64_t wall = wall_clock();
         SDL_Rect damage[STAGE_MAX_DAMAGE];
-        int damaged = partial && !out.turns ? stage_damage(&stage, wall, damage) : -1;
+        int damaged = -1;
         output_begin(&out);
-        if (damaged < 0)
+        if (partial && !out.turns)
+            damaged = stage_draw_changed(&stage, wall, damage);
+        else
             stage_draw(&stage, wall);
-        for (int i = 0; i < damaged; i++)
-            stage_draw_clipped(&stage, wall, &damage[i]);
         output_end(&out);
         /* Renderers batch draw calls until present; flush so the work measured is the real
          * drawing (a software renderer rasterises here). */

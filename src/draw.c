@@ -417,7 +417,7 @@ static int card_regions(const struct stage *st, uint32_t scene_id, size_t index,
     return n;
 }
 
-int stage_damage(struct stage *st, int64_t wall_time, SDL_Rect out[STAGE_MAX_DAMAGE])
+static int stage_damage(struct stage *st, int64_t wall_time, SDL_Rect out[STAGE_MAX_DAMAGE])
 {
     struct stage_view v = current_view(st, wall_time), old = st->shown;
     st->shown = v;
@@ -515,7 +515,12 @@ void stage_draw(struct stage *st, int64_t wall_time)
     draw(st, wall_time, NULL);
 }
 
-void stage_draw_clipped(struct stage *st, int64_t wall_time, const SDL_Rect *clip)
+int stage_draw_changed(struct stage *st, int64_t wall_time, SDL_Rect out[STAGE_MAX_DAMAGE])
 {
-    draw(st, wall_time, clip);
+    int n = stage_damage(st, wall_time, out);
+    if (n < 0)
+        draw(st, wall_time, NULL);
+    for (int i = 0; i < n; i++)
+        draw(st, wall_time, &out[i]);
+    return n;
 }

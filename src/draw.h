@@ -72,12 +72,11 @@ void stage_set_refresh(struct stage *st, double refresh_hz);
 int stage_advance(struct stage *st, int64_t periods, int64_t period_ns);
 /* Draws the frame for the current state; wall_time is what the clock shows. */
 void stage_draw(struct stage *st, int64_t wall_time);
-/* For drawing only what changed (a software renderer that keeps the last frame): the regions
- * of the picture a frame drawn now changes since the last one drawn, in out; returns their
- * count (0: nothing), or -1 when everything must be drawn (a new scene, a first frame). Then
- * stage_draw_clipped draws each region (or stage_draw the whole frame). */
-int stage_damage(struct stage *st, int64_t wall_time, SDL_Rect out[STAGE_MAX_DAMAGE]);
-void stage_draw_clipped(struct stage *st, int64_t wall_time, const SDL_Rect *clip);
+/* For a target that keeps the last frame (a software renderer): draws only the regions of the
+ * picture that changed since the last frame drawn, or everything when needed (a new scene, a
+ * first frame). Returns the regions' count (0: nothing changed) with the regions in out, or -1
+ * when the whole picture was drawn. */
+int stage_draw_changed(struct stage *st, int64_t wall_time, SDL_Rect out[STAGE_MAX_DAMAGE]);
 /* The screen lost what was drawn (exposed, resized): the next damage is everything. */
 void stage_invalidate(struct stage *st);
 bool stage_has_content(const struct stage *st);
