@@ -270,20 +270,36 @@ static void blit(struct stage *st, const struct stage_scene *ss, uint32_t image,
     SDL_RenderCopy(st->renderer, tex, NULL, &dst);
 }
 
+/* c at opacity alpha over the card's surface, as one colour: everything a card draws stands on
+ * the flat surface, so a fading rule or tile is an opaque fill of the mixed colour (a software
+ * renderer would otherwise blend every pixel of the tiles). */
+static SDL_Color over_surface(SDL_Color c, SDL_Color surface, Uint8 alpha)
+{
+    return (SDL_Color){(Uint8)(surface.r + ((int)c.r - surface.r) * alpha / 255),
+                       (Uint8)(surface.g + ((int)c.g - surface.g) * alpha / 255),
+                       (Uint8)(surface.b + ((int)c.b - surface.b) * alpha / 255), 255};
+}
+
 static void draw_card(struct stage *st, struct card_ref ref, Uint8 alpha)
 {
     const struct stage_scene *ss = &st->scenes[ref.slot];
     const struct scene *sc = ss->scene;
     const struct scene_card *card = &sc->cards[ref.card];
     SDL_Renderer *r = st->renderer;
-    SDL_SetRenderDrawBlendMode(r, alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
-    set_color(r, sc->colors.accent, alpha);
+    SDL_Color surface = sc->colors.surface;
+    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+    set_color(r, over_surface(sc->colors.accent, surface, alpha), 255);
     fill(r, card->accent);
-    set_color(r, sc->colors.tile, alpha);
+    set_color(r, over_surface(sc->colors.tile, surface, alpha), 255);
     for (size_t i = 0; i < card->tile_count; i++)
         fill(r, card->tiles[i]);
+    /* Text images are opaque on the colour they stand on. Fading, each blends over the bare
+     * surface, so a tile's text box comes out the same colour as the fill around it. */
+    set_color(r, surface, 255);
     for (uint32_t i = 0; i < card->count; i++) {
         const struct scene_placed *p = &sc->placed[card->first + i];
+        if (alpha < 255 && p->image != SCENE_NO_IMAGE)
+            fill(r, (struct rect){p->x, p->y, sc->images[p->image].w, sc->images[p->image].h});
         blit(st, ss, p->image, p->x, p->y, alpha);
     }
 }

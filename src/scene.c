@@ -103,8 +103,8 @@ static void place(struct scene *s, uint32_t image, int x, int y)
 }
 
 /* Text on the colour it stands on, as one opaque image: a software renderer copies it rather
- * than blending every pixel (text never overlaps other text: the scene test checks it). Only
- * for text on a colour that does not fade under it; without bg the text stays transparent. */
+ * than blending every pixel (text never overlaps other text: the scene test checks it).
+ * Without bg the text stays transparent. */
 static uint32_t add_text(struct scene *s, SDL_Surface *text, const SDL_Color *bg)
 {
     if (!text || !bg)
@@ -152,9 +152,8 @@ static void build_card(struct scene *s, struct scene_fonts *fonts, const struct 
 
     struct scene_card *card = &s->cards[s->card_count++];
     card->first = (uint32_t)s->placed_count;
-    /* Headline and summary stand on the card's surface, which does not fade: opaque on it, a
-     * fade is one blend per line and gives exactly the card's opacity. The tiles fade
-     * themselves, so their text stays transparent and blends over the fading tile. */
+    /* All text is opaque on the colour it stands on (the surface, a tile): a fade is one
+     * blend per line over the surface, which does not fade (draw.c). */
     place_block(s, &fonts->bold, story->title, &cl.headline, cl.headline_box, s->colors.foreground,
                 &s->colors.surface);
     place_block(s, &fonts->regular, story->summary, &cl.summary, cl.summary_box, s->colors.muted,
@@ -165,9 +164,9 @@ static void build_card(struct scene *s, struct scene_fonts *fonts, const struct 
     for (size_t i = 0; i < cl.tile_count; i++) {
         card->tiles[i] = cl.tiles[i];
         place_block(s, &fonts->bold, story->figures[i].value, &cl.value[i], cl.value_box[i],
-                    s->colors.accent, NULL);
+                    s->colors.accent, &s->colors.tile);
         place_block(s, &fonts->regular, story->figures[i].label, &cl.label[i], cl.label_box[i],
-                    s->colors.foreground, NULL);
+                    s->colors.foreground, &s->colors.tile);
     }
     card->count = (uint32_t)s->placed_count - card->first;
 }
