@@ -452,7 +452,7 @@ static int stage_damage(struct stage *st, int64_t wall_time, SDL_Rect out[STAGE_
     if (v.crawl_offset != old.crawl_offset || v.crawl_count != old.crawl_count ||
         v.crawl_first.snapshot_id != old.crawl_first.snapshot_id ||
         v.crawl_first.index != old.crawl_first.index)
-        out[n++] = sdl_rect(sl->band);
+        out[n++] = sdl_rect(st->scenes[st->newest].scene->strip);
     return n;
 }
 
@@ -495,10 +495,22 @@ static void draw(struct stage *st, int64_t wall_time, const SDL_Rect *clip)
     if (card_shown(st, &ref, &alpha))
         draw_card(st, ref, alpha);
 
-    /* The crawl's tiles are opaque and as tall as the band: only what they leave uncovered
-     * (the end of a short crawl, a segment whose scene is gone) is filled. */
+    /* The crawl's tiles are opaque and as tall as the strip: only what they leave uncovered
+     * (the band above and below the strip, the end of a short crawl, a segment whose scene is
+     * gone) is filled. */
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
     set_color(r, sc->colors.band, 255);
+    const struct rect *strip = &sc->strip;
+    if (!clip || !inside(*clip, *strip)) {
+        fill(r, (struct rect){sl->band.x, sl->band.y, sl->band.w, strip->y - sl->band.y});
+        fill(r, (struct rect){sl->band.x, strip->y + strip->h, sl->band.w,
+                              sl->band.y + sl->band.h - strip->y - strip->h});
+    }
+    /* Segments of an older scene keep their own strip's rows, cut to the newest one's. */
+    SDL_Rect strip_clip = sdl_rect(*strip);
+    if (clip)
+        SDL_IntersectRect(clip, &strip_clip, &strip_clip);
+    SDL_RenderSetClipRect(r, &strip_clip);
     int x = (int)-st->crawl.offset;
     for (size_t i = 0; i < st->crawl.count && x < sc->width; i++) {
         const struct crawl_segment *seg = &st->crawl.segments[i];
@@ -510,17 +522,17 @@ static void draw(struct stage *st, int64_t wall_time, const SDL_Rect *clip)
             for (uint32_t k = 0; k < ssg->count; k++) {
                 const struct scene_image *img = &segss->scene->images[ssg->first + k];
                 if (tx + img->w > 0 && tx < sc->width)
-                    blit(st, segss, ssg->first + k, tx, sl->band.y, 255);
+                    blit(st, segss, ssg->first + k, tx, segss->scene->strip.y, 255);
                 tx += img->w;
             }
         } else {
-            fill(r, (struct rect){x, sl->band.y, seg->width, sl->band.h});
+            fill(r, (struct rect){x, strip->y, seg->width, strip->h});
         }
         x += seg->width;
     }
-    if (x < sl->band.x + sl->band.w) {
-        int left = MAX(x, sl->band.x);
-        fill(r, (struct rect){left, sl->band.y, sl->band.x + sl->band.w - left, sl->band.h});
+    if (x < strip->x + strip->w) {
+        int left = MAX(x, strip->x);
+        fill(r, (struct rect){left, strip->y, strip->x + strip->w - left, strip->h});
     }
     SDL_RenderSetClipRect(r, NULL);
 }

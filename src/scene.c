@@ -235,6 +235,54 @@ struct run {
     int x;
 };
 
+/* The crawl's text rows: the union of every run's box, within the band (relative to it until
+ * crop_crawl makes it a screen rectangle). */
+static void widen_strip(struct scene *s, int y, int h)
+{
+    int top = MAX(y, 0), bottom = MIN(y + h, s->layout.band.h);
+    if (bottom <= top)
+        return;
+    if (s->strip.h == 0) {
+        s->strip.y = top;
+        s->strip.h = bottom - top;
+        return;
+    }
+    int end = MAX(s->strip.y + s->strip.h, bottom);
+    s->strip.y = MIN(s->strip.y, top);
+    s->strip.h = end - s->strip.y;
+}
+
+/* Cuts every crawl tile down to the strip: the band's margins above and below the text are
+ * plain colour, drawn once, and each crawl frame copies and sends only the text rows. */
+static void crop_crawl(struct scene *s)
+{
+    const struct rect *band = &s->layout.band;
+    if (s->strip.h == 0)
+        s->strip = (struct rect){0, 0, 0, band->h};
+    for (size_t g = 0; g < s->segment_count; g++) {
+        const struct scene_segment *seg = &s->segments[g];
+        for (uint32_t k = seg->first; k < seg->first + seg->count; k++) {
+            struct scene_image *img = &s->images[k];
+            if (s->strip.h == img->h)
+                continue;
+            SDL_Surface *cut = SDL_CreateRGBSurfaceWithFormat(0, img->w, s->strip.h, 32,
+                                                              img->surface->format->format);
+            if (!cut) {
+                log_error("cannot allocate a %dx%d crawl tile: %s", img->w, s->strip.h,
+                          SDL_GetError());
+                continue; /* left whole: drawn from the strip's top, clipped at the screen's edge */
+            }
+            SDL_Rect from = {0, s->strip.y, img->w, s->strip.h};
+            SDL_SetSurfaceBlendMode(img->surface, SDL_BLENDMODE_NONE);
+            SDL_BlitSurface(img->surface, &from, cut, NULL);
+            SDL_FreeSurface(img->surface);
+            img->surface = cut;
+            img->h = cut->h;
+        }
+    }
+    s->strip = (struct rect){band->x, band->y + s->strip.y, band->w, s->strip.h};
+}
+
 /* One crawl segment: the headline with its figures in the accent colour, then a marker,
  * rasterised onto the band colour and cut into tiles no wider than the renderer allows. */
 static void build_segment(struct scene *s, struct scene_fonts *fonts, const struct story *story,
@@ -279,6 +327,11 @@ static void build_segment(struct scene *s, struct scene_fonts *fonts, const stru
     int band_h = s->layout.band.h;
     int font_h = runs[0].surface ? runs[0].surface->h : px;
     int y = (band_h - font_h) / 2;
+    for (size_t i = 0; i < nr; i++)
+        if (runs[i].surface)
+            widen_strip(s, y, runs[i].surface->h);
+    if (sep)
+        widen_strip(s, y, sep->h);
     SDL_Color bg = s->colors.band;
     for (int x0 = 0; x0 < width; x0 += max_tile_w) {
         int w = MIN(max_tile_w, width - x0);
@@ -400,6 +453,7 @@ struct scene *scene_build(const struct scene_params *p, struct scene_fonts *font
             build_segment(s, fonts, &list[i], max_tile_w);
             crawl_w += s->segments[s->segment_count - 1].width;
         }
+    crop_crawl(s);
     return s;
 }
 

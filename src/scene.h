@@ -58,6 +58,8 @@ struct scene {
     struct scene_card *cards; /* owned */
     size_t segment_count;
     struct scene_segment *segments; /* owned */
+    struct rect strip; /* the band's rows the crawl's text uses, the height of every crawl tile;
+                          the rest of the band is the band colour */
 
     uint32_t brand, status;                    /* images, placed by draw (brand: left; status:
                                                   right of centre, before the clock) */

@@ -76,13 +76,17 @@ static void check_scene(const struct scene *s, const char *feed, int w, int h)
             }
         }
     }
+    /* The crawl's text rows lie within the band, and leave out its plain margins. */
+    assert_true(layout_rect_contains(sl->band, s->strip));
+    if (s->segment_count > 0)
+        assert_true(s->strip.h < sl->band.h);
     for (size_t g = 0; g < s->segment_count; g++) {
         const struct scene_segment *seg = &s->segments[g];
         int total = 0;
         for (uint32_t k = 0; k < seg->count; k++) {
             const struct scene_image *img = &s->images[seg->first + k];
             assert_true(img->w <= 2048);
-            assert_int_equal(img->h, sl->band.h);
+            assert_int_equal(img->h, s->strip.h);
             assert_true(img->opaque);
             total += img->w;
         }
