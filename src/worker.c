@@ -3,13 +3,18 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 #include <curl/curl.h>
+#include <errno.h>
 #include <malloc.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "feed.h"
+#include "fetch.h"
 #include "source.h"
 #include "status.h"
 #include "log.h"
@@ -19,7 +24,10 @@
 
 struct worker {
     pthread_t thread;
-    CURLM *multi; /* the worker sleeps in curl_multi_poll; others wake it with curl_multi_wakeup */
+    int wake_fd; /* eventfd: other threads wake the worker by writing to it */
+    /* Made by the worker for its first transfer: a sign showing only local feeds never
+     * initialises libcurl's TLS (several MB of library pages, milliseconds at start-up). */
+    CURLM *multi;
     uint32_t wake_event;
 
     pthread_mutex_t lock; /* guards everything below */
@@ -251,10 +259,14 @@ static bool run_sources(struct worker *w)
     int64_t now = util_now_ns();
     for (size_t i = 0; i < w->source_count; i++) {
         if (source_due(&w->sources[i], now)) {
+            if (!w->multi && fetch_is_url(w->sources[i].url) && !(w->multi = curl_multi_init()))
+                log_error("cannot initialise libcurl");
             changed |= source_start(&w->sources[i], w->multi, now);
             w->status_dirty = true;
         }
     }
+    if (!w->multi)
+        return changed;
     int running;
     curl_multi_perform(w->multi, &running);
     CURLMsg *msg;
@@ -273,6 +285,23 @@ static bool run_sources(struct worker *w)
         }
     }
     return changed;
+}
+
+/* Sleeps for ms or until woken, by another thread or by a transfer's socket. */
+static void sleep_until_woken(struct worker *w, int ms)
+{
+    if (w->multi) {
+        struct curl_waitfd wake_wait = {.fd = w->wake_fd, .events = CURL_WAIT_POLLIN};
+        int numfds;
+        curl_multi_poll(w->multi, &wake_wait, 1, ms, &numfds);
+    } else {
+        struct pollfd wake_wait = {.fd = w->wake_fd, .events = POLLIN};
+        poll(&wake_wait, 1, ms);
+    }
+    uint64_t count;
+    if (read(w->wake_fd, &count, sizeof(count)) < 0) {
+        /* EAGAIN: woken by the timeout or a socket, not by a write. */
+    }
 }
 
 /* How long the worker may sleep: until the next poll is due, but no longer than a second
@@ -423,8 +452,7 @@ static void *worker_main(void *arg)
             dirty = false;
         if (w->status_dirty || util_now_ns() >= w->next_status_ns)
             write_status(w);
-        int numfds;
-        curl_multi_poll(w->multi, NULL, 0, wait_ms(w), &numfds);
+        sleep_until_woken(w, wait_ms(w));
     }
     write_status(w);
     sources_finish(w);
@@ -437,7 +465,10 @@ static void *worker_main(void *arg)
 
 static void wake(struct worker *w)
 {
-    curl_multi_wakeup(w->multi);
+    uint64_t one = 1;
+    if (write(w->wake_fd, &one, sizeof(one)) < 0) {
+        /* EAGAIN: the counter is full, so a wake-up is pending anyway. */
+    }
 }
 
 struct worker *worker_create(const char *config_path, const char *const *cli_feeds,
@@ -447,9 +478,9 @@ struct worker *worker_create(const char *config_path, const char *const *cli_fee
     /* The worker keeps its own copy: read the same file again, as on SIGHUP. */
     if (!worker_load_config(&w->config, config_path, cli_feeds, cli_feed_count))
         goto err_free_config;
-    w->multi = curl_multi_init();
-    if (!w->multi) {
-        log_error("cannot initialise libcurl");
+    w->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (w->wake_fd < 0) {
+        log_error("cannot create the worker's wake-up event: %s", strerror(errno));
         goto err_free_config;
     }
     w->wake_event = wake_event;
@@ -490,7 +521,9 @@ void worker_destroy(struct worker *w)
         pthread_join(w->thread, NULL);
     }
     scene_destroy(w->mailbox);
-    curl_multi_cleanup(w->multi);
+    if (w->multi)
+        curl_multi_cleanup(w->multi);
+    close(w->wake_fd);
     pthread_mutex_destroy(&w->lock);
     config_finish(&w->config);
     free(w->config_path);
