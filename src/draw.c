@@ -21,22 +21,28 @@ void stage_init(struct stage *st, SDL_Renderer *renderer, double refresh_hz, uin
     crawl_init(&st->crawl, 0);
 }
 
-/* A scene's textures are not destroyed at once but handed to stage_upload, which frees a few
- * per frame: a big feed's scene has hundreds of textures (~100 MB at 1080p), and freeing them
- * all takes longer than a frame. */
+/* Textures are not destroyed at once but handed to stage_upload, which frees a few per frame:
+ * a big feed's scene has hundreds of textures (~100 MB at 1080p), and freeing them all takes
+ * longer than a frame. */
+static void doom(struct stage *st, SDL_Texture *tex)
+{
+    if (st->doomed_count == st->doomed_cap) {
+        st->doomed_cap = st->doomed_cap ? st->doomed_cap * 2 : 64;
+        st->doomed = xrealloc(st->doomed, st->doomed_cap * sizeof(*st->doomed));
+    }
+    st->doomed[st->doomed_count++] = tex;
+}
+
 static void release_slot(struct stage *st, int slot)
 {
     struct stage_scene *ss = &st->scenes[slot];
     if (!ss->scene)
         return;
-    if (st->doomed_count + ss->uploaded > st->doomed_cap) {
-        st->doomed_cap = MAX(st->doomed_cap * 2, st->doomed_count + ss->uploaded);
-        st->doomed = xrealloc(st->doomed, st->doomed_cap * sizeof(*st->doomed));
-    }
-    for (size_t i = 0; i < ss->uploaded; i++)
+    for (size_t i = 0; i < ss->scene->image_count; i++)
         if (ss->textures[i])
-            st->doomed[st->doomed_count++] = ss->textures[i];
+            doom(st, ss->textures[i]);
     free(ss->textures);
+    free(ss->card_loaded);
     scene_destroy(ss->scene);
     memset(ss, 0, sizeof(*ss));
 }
@@ -97,13 +103,15 @@ void stage_push(struct stage *st, struct scene *scene)
     }
     st->scenes[slot].scene = scene;
     st->scenes[slot].textures = xcalloc(scene->image_count, sizeof(SDL_Texture *));
+    st->scenes[slot].card_loaded = xcalloc(scene->card_count, sizeof(bool));
     st->pending = slot;
 }
 
-static void upload_image(struct stage *st, struct stage_scene *ss)
+static void upload_image(struct stage *st, struct stage_scene *ss, uint32_t image)
 {
-    struct scene_image *img = &ss->scene->images[ss->uploaded];
-    SDL_Texture *tex = SDL_CreateTextureFromSurface(st->renderer, img->surface);
+    struct scene_image *img = &ss->scene->images[image];
+    SDL_Surface *pixels = img->mask ? scene_image_pixels(img) : img->surface;
+    SDL_Texture *tex = pixels ? SDL_CreateTextureFromSurface(st->renderer, pixels) : NULL;
     if (!tex) {
         log_error("cannot upload a %dx%d texture: %s", img->w, img->h, SDL_GetError());
     } else {
@@ -119,10 +127,111 @@ static void upload_image(struct stage *st, struct stage_scene *ss)
         SDL_RenderFlush(st->renderer);
         SDL_SetTextureAlphaMod(tex, 255);
     }
-    ss->textures[ss->uploaded++] = tex;
-    /* The pixels now live in the texture; the surface is not needed again. */
-    SDL_FreeSurface(img->surface);
-    img->surface = NULL;
+    ss->textures[image] = tex;
+    /* The pixels now live in the texture. A card's mask stays: the card comes up again. */
+    if (img->mask) {
+        SDL_FreeSurface(pixels);
+        if (img->card < 0) {
+            free(img->mask);
+            img->mask = NULL;
+        }
+    } else {
+        SDL_FreeSurface(img->surface);
+        img->surface = NULL;
+    }
+}
+
+static bool over_budget(int64_t start, int64_t budget_ns)
+{
+    return budget_ns >= 0 && util_now_ns() - start > budget_ns;
+}
+
+/* Makes a card's textures until the budget is spent; true when they are all made. */
+static bool load_card(struct stage *st, struct card_ref ref, int64_t start, int64_t budget_ns)
+{
+    struct stage_scene *ss = &st->scenes[ref.slot];
+    if (ss->card_loaded[ref.card])
+        return true;
+    const struct scene_card *c = &ss->scene->cards[ref.card];
+    for (uint32_t i = c->first; i < c->first + c->count; i++) {
+        uint32_t image = ss->scene->placed[i].image;
+        if (image == SCENE_NO_IMAGE || ss->textures[image])
+            continue;
+        if (over_budget(start, budget_ns))
+            return false;
+        upload_image(st, ss, image);
+    }
+    ss->card_loaded[ref.card] = true;
+    return true;
+}
+
+static void unload_card(struct stage *st, struct stage_scene *ss, size_t card)
+{
+    const struct scene_card *c = &ss->scene->cards[card];
+    for (uint32_t i = c->first; i < c->first + c->count; i++) {
+        uint32_t image = ss->scene->placed[i].image;
+        if (image != SCENE_NO_IMAGE && ss->textures[image]) {
+            doom(st, ss->textures[image]);
+            ss->textures[image] = NULL;
+        }
+    }
+    ss->card_loaded[card] = false;
+}
+
+#define MAX_WANTED 3
+
+/* The card of the scene in slot that shows at once when it takes over, if one does: the
+ * cases of take_scene that move the card to the new scene. */
+static bool card_on_take(const struct stage *st, int slot, size_t *card)
+{
+    const struct scene *old = st->newest >= 0 ? st->scenes[st->newest].scene : NULL;
+    const struct scene *sc = st->scenes[slot].scene;
+    if (!old || old->width != sc->width || old->height != sc->height || old->preview)
+        *card = st->card.slot >= 0 ? st->card.card % sc->card_count : 0;
+    else if (old->story_count == 0 && sc->story_count > 0 && st->card.slot >= 0)
+        *card = 0;
+    else
+        return false;
+    return true;
+}
+
+/* The cards that should have textures: those on screen, the next one, and those a scene being
+ * uploaded starts with when it takes over (take_scene). */
+static size_t wanted_cards(const struct stage *st, struct card_ref out[MAX_WANTED])
+{
+    size_t n = 0;
+    if (st->card.slot >= 0) {
+        out[n++] = st->card;
+        if (st->prev_card.slot >= 0) {
+            out[n++] = st->prev_card;
+        } else if (st->newest >= 0) {
+            size_t count = st->scenes[st->newest].scene->card_count;
+            out[n++] = (struct card_ref){st->newest, (st->card.card + 1) % count};
+        }
+    }
+    size_t card;
+    if (st->pending >= 0 && card_on_take(st, st->pending, &card))
+        out[n++] = (struct card_ref){st->pending, card};
+    return n;
+}
+
+/* Lets the textures of every other card go. */
+static void unload_unwanted(struct stage *st, const struct card_ref *want, size_t n)
+{
+    for (int slot = 0; slot < STAGE_MAX_SCENES; slot++) {
+        struct stage_scene *ss = &st->scenes[slot];
+        if (!ss->scene)
+            continue;
+        for (size_t card = 0; card < ss->scene->card_count; card++) {
+            if (!ss->card_loaded[card])
+                continue;
+            bool keep = false;
+            for (size_t i = 0; i < n && !keep; i++)
+                keep = want[i].slot == slot && want[i].card == card;
+            if (!keep)
+                unload_card(st, ss, card);
+        }
+    }
 }
 
 /* The crawl draws from the newest scene: the segment after `prev`, or its first. */
@@ -141,6 +250,7 @@ static bool next_segment(void *ctx, const struct crawl_segment *prev, struct cra
     return true;
 }
 
+/* Where the card goes here, card_on_take tells ahead: keep the two in step. */
 static void take_scene(struct stage *st, int slot)
 {
     const struct scene *old = st->newest >= 0 ? st->scenes[st->newest].scene : NULL;
@@ -187,21 +297,35 @@ bool stage_upload(struct stage *st, int64_t budget_ns)
     /* Old textures go first, with at most half of the budget. */
     while (st->doomed_count > 0) {
         SDL_DestroyTexture(st->doomed[--st->doomed_count]);
-        if (budget_ns >= 0 && util_now_ns() - start > budget_ns / 2)
+        if (budget_ns >= 0 && over_budget(start, budget_ns / 2))
             break;
     }
-    if (st->pending < 0)
-        return false;
-    struct stage_scene *ss = &st->scenes[st->pending];
-    while (ss->uploaded < ss->scene->image_count) {
-        upload_image(st, ss);
-        if (budget_ns >= 0 && util_now_ns() - start > budget_ns)
-            break;
+    struct card_ref want[MAX_WANTED];
+    size_t n = wanted_cards(st, want);
+    unload_unwanted(st, want, n);
+    bool taken = false;
+    if (st->pending >= 0) {
+        struct stage_scene *ss = &st->scenes[st->pending];
+        while (ss->uploaded < ss->scene->image_count && !over_budget(start, budget_ns)) {
+            if (ss->scene->images[ss->uploaded].card < 0)
+                upload_image(st, ss, (uint32_t)ss->uploaded);
+            ss->uploaded++;
+        }
+        bool ready = ss->uploaded == ss->scene->image_count;
+        for (size_t i = 0; i < n && ready; i++)
+            if (want[i].slot == st->pending)
+                ready = load_card(st, want[i], start, budget_ns);
+        if (ready) {
+            take_scene(st, st->pending);
+            taken = true;
+            n = wanted_cards(st, want);
+            unload_unwanted(st, want, n);
+        }
     }
-    if (ss->uploaded < ss->scene->image_count)
-        return false;
-    take_scene(st, st->pending);
-    return true;
+    for (size_t i = 0; i < n; i++)
+        if (want[i].slot != st->pending)
+            load_card(st, want[i], start, budget_ns);
+    return taken;
 }
 
 void stage_set_refresh(struct stage *st, double refresh_hz)
@@ -258,7 +382,7 @@ static void fill(SDL_Renderer *r, struct rect rc)
 static void blit(struct stage *st, const struct stage_scene *ss, uint32_t image, int x, int y,
                  Uint8 alpha)
 {
-    if (image == SCENE_NO_IMAGE || image >= ss->uploaded || !ss->textures[image])
+    if (image == SCENE_NO_IMAGE || !ss->textures[image])
         return;
     const struct scene_image *img = &ss->scene->images[image];
     SDL_Texture *tex = ss->textures[image];
@@ -282,6 +406,8 @@ static SDL_Color over_surface(SDL_Color c, SDL_Color surface, Uint8 alpha)
 
 static void draw_card(struct stage *st, struct card_ref ref, Uint8 alpha)
 {
+    /* Made ahead by stage_upload; if not yet (a jump in time, `ticker render`), now. */
+    load_card(st, ref, 0, -1);
     const struct stage_scene *ss = &st->scenes[ref.slot];
     const struct scene *sc = ss->scene;
     const struct scene_card *card = &sc->cards[ref.card];

@@ -13,9 +13,10 @@
 #define STAGE_MAX_SCENES 4
 
 struct stage_scene {
-    struct scene *scene; /* owned */
-    SDL_Texture **textures;
-    size_t uploaded; /* images uploaded so far, in order */
+    struct scene *scene;    /* owned */
+    SDL_Texture **textures; /* per image; NULL until made */
+    size_t uploaded;        /* images outside cards uploaded so far, in order */
+    bool *card_loaded;      /* per card: its textures are made (only a few cards at a time) */
 };
 
 struct card_ref {
@@ -63,8 +64,10 @@ void stage_init(struct stage *st, SDL_Renderer *renderer, double refresh_hz, uin
 void stage_finish(struct stage *st);
 /* Takes ownership of a new scene. If one is still uploading, that one is dropped. */
 void stage_push(struct stage *st, struct scene *scene);
-/* Frees textures of scenes no longer shown, then uploads images of the pending scene, until
- * budget_ns is spent (budget < 0: all). Returns true when a new scene became current. */
+/* Frees textures no longer needed (scenes and cards off screen), then uploads images of the
+ * pending scene and of the next card, until budget_ns is spent (budget < 0: all). Only the
+ * cards on screen, the next one and those a new scene starts with have textures. Returns true
+ * when a new scene became current. */
 bool stage_upload(struct stage *st, int64_t budget_ns);
 /* The refresh rate changed (measured): re-snap the crawl step. */
 void stage_set_refresh(struct stage *st, double refresh_hz);

@@ -87,7 +87,8 @@ static uint32_t add_image(struct scene *s, SDL_Surface *surface, bool opaque)
         s->image_cap = s->image_cap ? s->image_cap * 2 : 64;
         s->images = xrealloc(s->images, s->image_cap * sizeof(*s->images));
     }
-    s->images[s->image_count] = (struct scene_image){surface, surface->w, surface->h, opaque};
+    s->images[s->image_count] = (struct scene_image){
+        .surface = surface, .w = surface->w, .h = surface->h, .opaque = opaque, .card = -1};
     return (uint32_t)s->image_count++;
 }
 
@@ -103,22 +104,55 @@ static void place(struct scene *s, uint32_t image, int x, int y)
 }
 
 /* Text on the colour it stands on, as one opaque image: a software renderer copies it rather
- * than blending every pixel (text never overlaps other text: the scene test checks it).
- * Without bg the text stays transparent. */
-static uint32_t add_text(struct scene *s, SDL_Surface *text, const SDL_Color *bg)
+ * than blending every pixel (text never overlaps other text: the scene test checks it). Kept
+ * as its coverage until the render thread makes the pixels. Without bg the text stays
+ * transparent. */
+static uint32_t add_text(struct scene *s, SDL_Surface *text, SDL_Color fg, const SDL_Color *bg)
 {
     if (!text || !bg)
         return add_image(s, text, false);
-    SDL_Surface *out =
-        SDL_CreateRGBSurfaceWithFormat(0, text->w, text->h, 32, SDL_PIXELFORMAT_RGB888);
-    if (!out) {
-        log_error("cannot allocate a %dx%d text image: %s", text->w, text->h, SDL_GetError());
-        return add_image(s, text, false);
+    if (text->format->format != SDL_PIXELFORMAT_ARGB8888) {
+        SDL_Surface *argb = SDL_ConvertSurfaceFormat(text, SDL_PIXELFORMAT_ARGB8888, 0);
+        SDL_FreeSurface(text);
+        if (!(text = argb))
+            return SCENE_NO_IMAGE;
     }
-    SDL_FillRect(out, NULL, SDL_MapRGB(out->format, bg->r, bg->g, bg->b));
-    SDL_BlitSurface(text, NULL, out, NULL);
+    uint8_t *mask = xmalloc((size_t)text->w * (size_t)text->h);
+    /* font_render's pixels are fg with the glyphs' coverage as alpha. */
+    for (int y = 0; y < text->h; y++) {
+        const Uint32 *row = (const Uint32 *)((const Uint8 *)text->pixels + y * text->pitch);
+        uint8_t *out = mask + (size_t)y * (size_t)text->w;
+        for (int x = 0; x < text->w; x++)
+            out[x] = (uint8_t)(row[x] >> 24);
+    }
+    uint32_t img = add_image(s, text, true);
+    s->images[img].surface = NULL;
+    s->images[img].mask = mask;
+    s->images[img].fg = fg;
+    s->images[img].bg = *bg;
     SDL_FreeSurface(text);
-    return add_image(s, out, true);
+    return img;
+}
+
+SDL_Surface *scene_image_pixels(const struct scene_image *img)
+{
+    SDL_Surface *out =
+        SDL_CreateRGBSurfaceWithFormat(0, img->w, img->h, 32, SDL_PIXELFORMAT_RGB888);
+    if (!out)
+        return NULL;
+    /* The colour at every coverage, as SDL blends text onto a colour. */
+    Uint32 lut[256];
+    for (int a = 0; a < 256; a++)
+        lut[a] = SDL_MapRGB(out->format, (Uint8)(img->bg.r + (img->fg.r - img->bg.r) * a / 255),
+                            (Uint8)(img->bg.g + (img->fg.g - img->bg.g) * a / 255),
+                            (Uint8)(img->bg.b + (img->fg.b - img->bg.b) * a / 255));
+    for (int y = 0; y < img->h; y++) {
+        const uint8_t *in = img->mask + (size_t)y * (size_t)img->w;
+        Uint32 *row = (Uint32 *)((Uint8 *)out->pixels + y * out->pitch);
+        for (int x = 0; x < img->w; x++)
+            row[x] = lut[in[x]];
+    }
+    return out;
 }
 
 /* Renders one line of a block, with its ellipsis. */
@@ -129,7 +163,7 @@ static uint32_t render_line(struct scene *s, struct font *font, const char *text
     const struct text_line *l = &b->lines[i];
     char *line =
         xasprintf("%.*s%s", (int)l->len, text + l->start, l->ellipsis ? TEXT_ELLIPSIS : "");
-    uint32_t img = add_text(s, font_render(font, b->size_px, line, strlen(line), color), bg);
+    uint32_t img = add_text(s, font_render(font, b->size_px, line, strlen(line), color), color, bg);
     free(line);
     return img;
 }
@@ -169,6 +203,8 @@ static void build_card(struct scene *s, struct scene_fonts *fonts, const struct 
                     s->colors.foreground, &s->colors.tile);
     }
     card->count = (uint32_t)s->placed_count - card->first;
+    for (uint32_t i = card->first; i < card->first + card->count; i++)
+        s->images[s->placed[i].image].card = (int)(s->card_count - 1);
 }
 
 static bool is_digit_at(const char *t, size_t i)
@@ -389,7 +425,7 @@ static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char
         const char *clean = text;
         s->status = add_text(
             s, font_render(&fonts->regular, sl->status_px, clean, strlen(clean), s->colors.muted),
-            &s->colors.background);
+            s->colors.muted, &s->colors.background);
     } else {
         s->status = SCENE_NO_IMAGE;
     }
@@ -404,7 +440,7 @@ static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char
             add_text(s,
                      font_render(&fonts->bold, sl->clock_px, clock_glyph_text[i],
                                  strlen(clock_glyph_text[i]), s->colors.foreground),
-                     &s->colors.background);
+                     s->colors.foreground, &s->colors.background);
         if (i < 10 && s->clock_glyphs[i] != SCENE_NO_IMAGE)
             s->clock_cell_w = MAX(s->clock_cell_w, s->images[s->clock_glyphs[i]].w);
     }
@@ -461,8 +497,10 @@ void scene_destroy(struct scene *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->image_count; i++)
+    for (size_t i = 0; i < s->image_count; i++) {
         SDL_FreeSurface(s->images[i].surface);
+        free(s->images[i].mask);
+    }
     free(s->images);
     free(s->placed);
     free(s->cards);

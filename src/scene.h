@@ -15,9 +15,15 @@
 #define SCENE_CLOCK_GLYPHS 13 /* "0123456789:" then " AM", " PM" */
 
 struct scene_image {
-    SDL_Surface *surface; /* owned; the render thread frees it once uploaded */
+    SDL_Surface *surface; /* owned; the render thread frees it once uploaded; NULL with a mask */
+    /* Text in one colour on one colour, a quarter of the memory of the pixels: its coverage,
+     * w x h bytes, owned. A card's images are made from it (scene_image_pixels) each time the
+     * card comes up, so the stage keeps only a few cards' textures. */
+    uint8_t *mask;
+    SDL_Color fg, bg;
     int w, h;
     bool opaque; /* drawn without blending */
+    int card;    /* the card whose text this is; -1 for the top bar and the crawl */
 };
 
 /* An image at a place on screen. */
@@ -91,6 +97,9 @@ void scene_fonts_finish(struct scene_fonts *f);
 /* Builds a scene for stories (may be empty: the fallback message shows). */
 struct scene *scene_build(const struct scene_params *p, struct scene_fonts *fonts,
                           const struct story_list *stories);
+/* The pixels of a mask image: an opaque RGB888 surface (caller frees), NULL when out of
+ * memory. Any thread. */
+SDL_Surface *scene_image_pixels(const struct scene_image *img);
 /* Frees everything; accepts NULL. Any thread (no SDL_ttf, no renderer calls). */
 void scene_destroy(struct scene *s);
 

@@ -348,12 +348,24 @@ static void test_damage_matches_full_redraw(void **state)
                                          .id = (uint32_t)frame + 1,
                                          .updated_at = 1741078800 + frame};
                 stage_push(&st[k], scene_build(&p, &f->fonts, &stories));
-                stage_upload(&st[k], -1);
             }
         }
         int64_t now = wall + frame / 60;
-        for (int k = 0; k < 2; k++)
+        for (int k = 0; k < 2; k++) {
+            stage_upload(&st[k], -1);
             stage_advance(&st[k], 1, 16666667);
+        }
+        /* Only the cards on screen and the next have textures, and the ones on screen were
+         * made ahead, not while drawing. */
+        size_t loaded = 0;
+        for (int i = 0; i < STAGE_MAX_SCENES; i++)
+            for (size_t c = 0; st[1].scenes[i].scene && c < st[1].scenes[i].scene->card_count; c++)
+                loaded += st[1].scenes[i].card_loaded[c];
+        if (loaded > 2)
+            fail_msg("frame %d: %zu cards loaded", frame, loaded);
+        assert_true(st[1].scenes[st[1].card.slot].card_loaded[st[1].card.card]);
+        if (st[1].prev_card.slot >= 0)
+            assert_true(st[1].scenes[st[1].prev_card.slot].card_loaded[st[1].prev_card.card]);
         stage_draw(&st[0], now);
         SDL_Rect damage[STAGE_MAX_DAMAGE];
         if (stage_draw_changed(&st[1], now, damage) >= 0)
