@@ -172,6 +172,8 @@ int main(int argc, char **argv)
         }
         struct stage stage;
         stage_init(&stage, renderer, HZ, cfg.theme.background);
+        if (partial)
+            stage_set_target(&stage, target); /* as the sign draws without a GPU */
         stage_push(&stage, scene);
         stage_upload(&stage, -1);
         /* One second of frames first, so nothing is drawn for the first time while counted. */

@@ -579,6 +579,7 @@ int main(int argc, char **argv)
     }
     struct stage stage;
     stage_init(&stage, renderer, HZ, w.config.theme.background);
+    stage_set_target(&stage, target); /* as the sign draws without a GPU */
 
     struct handoff h = {.w = &w};
     pthread_mutex_init(&h.lock, NULL);

@@ -290,6 +290,10 @@ int app_run(const struct app_options *opt)
     pacing_init(&pacing, nominal_hz, vsync);
     struct stage stage;
     stage_init(&stage, renderer, pacing_hz(&pacing), cfg.theme.background);
+    /* Drawing only what changed, into the window's image: card text goes straight in. */
+    bool direct = partial && !out.turns;
+    if (direct)
+        stage_set_target(&stage, SDL_GetWindowSurface(win));
     struct stats stats;
     stats_init(&stats, start_ns);
     bool was_measured = false, was_timer = pacing.timer, running = true;
@@ -325,6 +329,8 @@ int app_run(const struct app_options *opt)
             stats.timer_paced = pacing.timer;
             worker_request_stats(worker, &stats, opt->stats_path);
         }
+        if (direct)
+            stage_set_target(&stage, SDL_GetWindowSurface(win)); /* new after a resize */
         /* Upload a new scene a little at a time so no frame runs long. */
         if (stage_upload(&stage, 2000000))
             stats.snapshots++;
@@ -333,7 +339,7 @@ int app_run(const struct app_options *opt)
         SDL_Rect damage[STAGE_MAX_DAMAGE];
         int damaged = -1;
         output_begin(&out);
-        if (partial && !out.turns)
+        if (direct)
             damaged = stage_draw_changed(&stage, wall, damage);
         else
             stage_draw(&stage, wall);

@@ -196,10 +196,12 @@ static bool card_on_take(const struct stage *st, int slot, size_t *card)
 }
 
 /* The cards that should have textures: those on screen, the next one, and those a scene being
- * uploaded starts with when it takes over (take_scene). */
+ * uploaded starts with when it takes over (take_scene). None when text is written directly. */
 static size_t wanted_cards(const struct stage *st, struct card_ref out[MAX_WANTED])
 {
     size_t n = 0;
+    if (st->target)
+        return 0;
     if (st->card.slot >= 0) {
         out[n++] = st->card;
         if (st->prev_card.slot >= 0) {
@@ -300,7 +302,7 @@ bool stage_upload(struct stage *st, int64_t budget_ns)
         if (budget_ns >= 0 && over_budget(start, budget_ns / 2))
             break;
     }
-    struct card_ref want[MAX_WANTED];
+    struct card_ref want[MAX_WANTED] = {{0}};
     size_t n = wanted_cards(st, want);
     unload_unwanted(st, want, n);
     bool taken = false;
@@ -326,6 +328,11 @@ bool stage_upload(struct stage *st, int64_t budget_ns)
         if (want[i].slot != st->pending)
             load_card(st, want[i], start, budget_ns);
     return taken;
+}
+
+void stage_set_target(struct stage *st, SDL_Surface *target)
+{
+    st->target = target && target->format->BytesPerPixel == 4 ? target : NULL;
 }
 
 void stage_set_refresh(struct stage *st, double refresh_hz)
@@ -404,10 +411,52 @@ static SDL_Color over_surface(SDL_Color c, SDL_Color surface, Uint8 alpha)
                        (Uint8)(surface.b + ((int)c.b - surface.b) * alpha / 255), 255};
 }
 
-static void draw_card(struct stage *st, struct card_ref ref, Uint8 alpha)
+/* Writes a text image from its mask into the target: the pixels the text covers, in fg over bg
+ * by coverage; the rest is left alone (it is bg already: the card's surface, or a tile filled
+ * just before). clip is in picture coordinates, like x and y. */
+static void write_text(struct stage *st, const SDL_Rect *clip, const struct scene_image *img, int x,
+                       int y, SDL_Color fg, SDL_Color bg)
 {
-    /* Made ahead by stage_upload; if not yet (a jump in time, `ticker render`), now. */
-    load_card(st, ref, 0, -1);
+    SDL_Rect vp, box = {x, y, img->w, img->h}, area;
+    SDL_RenderGetViewport(st->renderer, &vp);
+    SDL_Rect within = clip ? *clip : (SDL_Rect){0, 0, vp.w, vp.h};
+    if (!img->mask || !SDL_IntersectRect(&box, &within, &area))
+        return;
+    const SDL_PixelFormat *f = st->target->format; /* 32 bits per pixel: stage_set_target */
+    Uint32 lut[256];
+    for (int a = 0; a < 256; a++) {
+        Uint32 r = (Uint32)(bg.r + (fg.r - bg.r) * a / 255);
+        Uint32 g = (Uint32)(bg.g + (fg.g - bg.g) * a / 255);
+        Uint32 b = (Uint32)(bg.b + (fg.b - bg.b) * a / 255);
+        lut[a] = (r >> f->Rloss) << f->Rshift | (g >> f->Gloss) << f->Gshift |
+                 (b >> f->Bloss) << f->Bshift | f->Amask;
+    }
+    for (int row = area.y; row < area.y + area.h; row++) {
+        const uint8_t *m = img->mask + (size_t)(row - y) * (size_t)img->w + (area.x - x);
+        Uint32 *d = (Uint32 *)((Uint8 *)st->target->pixels + (row + vp.y) * st->target->pitch) +
+                    area.x + vp.x;
+        /* Eight pixels at a time: empty ones (most of a text box) are skipped; in the rest,
+         * writing bg where the coverage is 0 changes nothing. */
+        int i = 0;
+        for (; i + 8 <= area.w; i += 8) {
+            uint64_t eight;
+            memcpy(&eight, m + i, 8);
+            if (eight)
+                for (int k = 0; k < 8; k++)
+                    d[i + k] = lut[m[i + k]];
+        }
+        for (; i < area.w; i++)
+            if (m[i])
+                d[i] = lut[m[i]];
+    }
+}
+
+static void draw_card(struct stage *st, struct card_ref ref, Uint8 alpha, const SDL_Rect *clip)
+{
+    if (!st->target) {
+        /* Made ahead by stage_upload; if not yet (a jump in time, `ticker render`), now. */
+        load_card(st, ref, 0, -1);
+    }
     const struct stage_scene *ss = &st->scenes[ref.slot];
     const struct scene *sc = ss->scene;
     const struct scene_card *card = &sc->cards[ref.card];
@@ -419,6 +468,19 @@ static void draw_card(struct stage *st, struct card_ref ref, Uint8 alpha)
     set_color(r, over_surface(sc->colors.tile, surface, alpha), 255);
     for (size_t i = 0; i < card->tile_count; i++)
         fill(r, card->tiles[i]);
+    if (st->target) {
+        /* The text in the colours the card's opacity gives it, over the fills above. */
+        SDL_RenderFlush(r);
+        for (uint32_t i = 0; i < card->count; i++) {
+            const struct scene_placed *p = &sc->placed[card->first + i];
+            if (p->image == SCENE_NO_IMAGE)
+                continue;
+            const struct scene_image *img = &sc->images[p->image];
+            write_text(st, clip, img, p->x, p->y, over_surface(img->fg, surface, alpha),
+                       over_surface(img->bg, surface, alpha));
+        }
+        return;
+    }
     /* Text images are opaque on the colour they stand on. Fading, each blends over the bare
      * surface, so a tile's text box comes out the same colour as the fill around it. */
     set_color(r, surface, 255);
@@ -559,7 +621,10 @@ static int card_regions(const struct stage *st, uint32_t scene_id, size_t index,
     return n;
 }
 
-static int stage_damage(struct stage *st, int64_t wall_time, SDL_Rect out[STAGE_MAX_DAMAGE])
+/* The regions that changed since the last frame drawn; fading[i] when region i is the shown
+ * card's and only its opacity changed. */
+static int stage_damage(struct stage *st, int64_t wall_time, SDL_Rect out[STAGE_MAX_DAMAGE],
+                        bool fading[STAGE_MAX_DAMAGE])
 {
     struct stage_view v = current_view(st, wall_time), old = st->shown;
     st->shown = v;
@@ -573,8 +638,12 @@ static int stage_damage(struct stage *st, int64_t wall_time, SDL_Rect out[STAGE_
     bool other_card = v.card_scene_id != old.card_scene_id || v.card != old.card;
     if (other_card && old.card_scene_id)
         n += card_regions(st, old.card_scene_id, old.card, out + n);
-    if ((other_card || v.card_alpha != old.card_alpha) && v.card_scene_id)
+    if ((other_card || v.card_alpha != old.card_alpha) && v.card_scene_id) {
+        int first = n;
         n += card_regions(st, v.card_scene_id, v.card, out + n);
+        for (int i = first; i < n; i++)
+            fading[i] = !other_card;
+    }
     if (v.crawl_offset != old.crawl_offset || v.crawl_count != old.crawl_count ||
         v.crawl_first.snapshot_id != old.crawl_first.snapshot_id ||
         v.crawl_first.index != old.crawl_first.index)
@@ -588,8 +657,9 @@ void stage_invalidate(struct stage *st)
 }
 
 /* Draws the frame, or with clip only the part inside it (the rest of the target is left as
- * it is: SDL_RenderClear would ignore the clip, so the clip is filled instead). */
-static void draw(struct stage *st, int64_t wall_time, const SDL_Rect *clip)
+ * it is: SDL_RenderClear would ignore the clip, so the clip is filled instead). fading: the
+ * clip is the shown card's and only its opacity changed. */
+static void draw(struct stage *st, int64_t wall_time, const SDL_Rect *clip, bool fading)
 {
     SDL_Renderer *r = st->renderer;
     SDL_RenderSetClipRect(r, clip);
@@ -613,13 +683,16 @@ static void draw(struct stage *st, int64_t wall_time, const SDL_Rect *clip)
         blit(st, ss, sc->brand, sl->brand.x, (sl->top_bar.h - sc->images[sc->brand].h) / 2, 255);
     draw_clock(st, ss, wall_time);
 
+    /* Text written straight into the target covers only its own pixels: a card that merely
+     * fades keeps the surface around its text as it is. */
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
     set_color(r, sc->colors.surface, 255);
-    fill(r, sl->card);
+    if (!fading || !st->target)
+        fill(r, sl->card);
     struct card_ref ref;
     Uint8 alpha;
     if (card_shown(st, &ref, &alpha))
-        draw_card(st, ref, alpha);
+        draw_card(st, ref, alpha, clip);
 
     /* The crawl's tiles are opaque and as tall as the strip: only what they leave uncovered
      * (the band above and below the strip, the end of a short crawl, a segment whose scene is
@@ -666,15 +739,16 @@ static void draw(struct stage *st, int64_t wall_time, const SDL_Rect *clip)
 void stage_draw(struct stage *st, int64_t wall_time)
 {
     st->shown = current_view(st, wall_time);
-    draw(st, wall_time, NULL);
+    draw(st, wall_time, NULL, false);
 }
 
 int stage_draw_changed(struct stage *st, int64_t wall_time, SDL_Rect out[STAGE_MAX_DAMAGE])
 {
-    int n = stage_damage(st, wall_time, out);
+    bool fading[STAGE_MAX_DAMAGE] = {false};
+    int n = stage_damage(st, wall_time, out, fading);
     if (n < 0)
-        draw(st, wall_time, NULL);
+        draw(st, wall_time, NULL, false);
     for (int i = 0; i < n; i++)
-        draw(st, wall_time, &out[i]);
+        draw(st, wall_time, &out[i], fading[i]);
     return n;
 }

@@ -41,6 +41,7 @@ struct stage_view {
 
 struct stage {
     SDL_Renderer *renderer; /* not owned */
+    SDL_Surface *target;    /* not owned; see stage_set_target */
     bool prime;             /* draw each new texture once at upload (GPU renderers) */
     SDL_Color background;
     int64_t card_ns, transition_ns;
@@ -62,6 +63,11 @@ struct stage {
 /* background: 0xRRGGBB shown before the first scene arrives. */
 void stage_init(struct stage *st, SDL_Renderer *renderer, double refresh_hz, uint32_t background);
 void stage_finish(struct stage *st);
+/* For a software renderer: the image it draws into (32 bits per pixel), or NULL. With one,
+ * card text is written from its coverage masks straight into it, only where the text covers,
+ * and cards need no textures. Set before stage_upload, each frame (a window's image changes
+ * with its size). */
+void stage_set_target(struct stage *st, SDL_Surface *target);
 /* Takes ownership of a new scene. If one is still uploading, that one is dropped. */
 void stage_push(struct stage *st, struct scene *scene);
 /* Frees textures no longer needed (scenes and cards off screen), then uploads images of the

@@ -80,6 +80,8 @@ int headless_render(const struct render_options *opt)
     struct scene *scene = scene_build(&params, &fonts, &stories);
     struct stage stage;
     stage_init(&stage, renderer, HEADLESS_HZ, cfg.theme.background);
+    if (!out.turns)
+        stage_set_target(&stage, target); /* as the sign draws without a GPU */
     stage_push(&stage, scene);
     stage_upload(&stage, -1);
     /* The same clock as the live sign: whole refresh periods since start. */
