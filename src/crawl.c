@@ -30,6 +30,7 @@ void crawl_reset(struct crawl *c, int view_width)
     c->view_width = view_width;
     c->count = 0;
     c->offset = 0;
+    c->resets++;
     c->has_last = false;
 }
 

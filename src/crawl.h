@@ -23,6 +23,7 @@ struct crawl {
     int view_width;
     int64_t offset;    /* pixels of the first segment already scrolled past the left edge */
     int64_t travelled; /* total pixels moved since start */
+    uint32_t resets;   /* crawl_reset calls: what is in view changed other than by moving */
     size_t count;
     struct crawl_segment segments[CRAWL_MAX_SEGMENTS];
     struct crawl_segment last; /* the segment appended last, even after it left */

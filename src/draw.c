@@ -41,6 +41,8 @@ static void release_slot(struct stage *st, int slot)
     for (size_t i = 0; i < ss->scene->image_count; i++)
         if (ss->textures[i])
             doom(st, ss->textures[i]);
+    for (size_t card = 0; card < ss->scene->card_count; card++)
+        st->cards_loaded -= ss->card_loaded[card];
     free(ss->textures);
     free(ss->card_loaded);
     scene_destroy(ss->scene);
@@ -162,6 +164,7 @@ static bool load_card(struct stage *st, struct card_ref ref, int64_t start, int6
         upload_image(st, ss, image);
     }
     ss->card_loaded[ref.card] = true;
+    st->cards_loaded++;
     return true;
 }
 
@@ -176,6 +179,7 @@ static void unload_card(struct stage *st, struct stage_scene *ss, size_t card)
         }
     }
     ss->card_loaded[card] = false;
+    st->cards_loaded--;
 }
 
 #define MAX_WANTED 3
@@ -220,7 +224,7 @@ static size_t wanted_cards(const struct stage *st, struct card_ref out[MAX_WANTE
 /* Lets the textures of every other card go. */
 static void unload_unwanted(struct stage *st, const struct card_ref *want, size_t n)
 {
-    for (int slot = 0; slot < STAGE_MAX_SCENES; slot++) {
+    for (int slot = 0; st->cards_loaded > 0 && slot < STAGE_MAX_SCENES; slot++) {
         struct stage_scene *ss = &st->scenes[slot];
         if (!ss->scene)
             continue;
@@ -576,6 +580,8 @@ static struct stage_view current_view(const struct stage *st, int64_t wall_time)
         v.card = ref.card;
     }
     v.crawl_offset = st->crawl.offset;
+    v.crawl_travelled = st->crawl.travelled;
+    v.crawl_resets = st->crawl.resets;
     v.crawl_count = st->crawl.count;
     if (st->crawl.count > 0)
         v.crawl_first = st->crawl.segments[0];
@@ -591,6 +597,13 @@ static bool inside(SDL_Rect a, struct rect outer)
 static SDL_Rect sdl_rect(struct rect r)
 {
     return (SDL_Rect){r.x, r.y, r.w, r.h};
+}
+
+/* Whether drawing clipped to clip (NULL: everything) can change anything in r. */
+static bool touches(const SDL_Rect *clip, struct rect r)
+{
+    SDL_Rect sr = sdl_rect(r);
+    return !clip || SDL_HasIntersection(clip, &sr);
 }
 
 /* Where a card draws on the card's surface: its text column (accent rule, headline, summary)
@@ -622,9 +635,10 @@ static int card_regions(const struct stage *st, uint32_t scene_id, size_t index,
 }
 
 /* The regions that changed since the last frame drawn; fading[i] when region i is the shown
- * card's and only its opacity changed. */
+ * card's and only its opacity changed; scroll[i] > 0 when region i is the crawl's strip and
+ * its picture only moved left by that many pixels. */
 static int stage_damage(struct stage *st, int64_t wall_time, SDL_Rect out[STAGE_MAX_DAMAGE],
-                        bool fading[STAGE_MAX_DAMAGE])
+                        bool fading[STAGE_MAX_DAMAGE], int scroll[STAGE_MAX_DAMAGE])
 {
     struct stage_view v = current_view(st, wall_time), old = st->shown;
     st->shown = v;
@@ -646,9 +660,27 @@ static int stage_damage(struct stage *st, int64_t wall_time, SDL_Rect out[STAGE_
     }
     if (v.crawl_offset != old.crawl_offset || v.crawl_count != old.crawl_count ||
         v.crawl_first.snapshot_id != old.crawl_first.snapshot_id ||
-        v.crawl_first.index != old.crawl_first.index)
-        out[n++] = sdl_rect(st->scenes[st->newest].scene->strip);
+        v.crawl_first.index != old.crawl_first.index) {
+        out[n] = sdl_rect(st->scenes[st->newest].scene->strip);
+        int64_t moved = v.crawl_travelled - old.crawl_travelled;
+        if (st->target && v.crawl_resets == old.crawl_resets && moved > 0 && moved < out[n].w)
+            scroll[n] = (int)moved;
+        n++;
+    }
     return n;
+}
+
+/* Moves the picture in region r of the target px pixels to the left (picture coordinates). */
+static void scroll_left(struct stage *st, const SDL_Rect *r, int px)
+{
+    SDL_Rect vp;
+    SDL_RenderGetViewport(st->renderer, &vp);
+    SDL_RenderFlush(st->renderer);
+    for (int row = r->y; row < r->y + r->h; row++) {
+        Uint32 *d = (Uint32 *)((Uint8 *)st->target->pixels + (row + vp.y) * st->target->pitch) +
+                    r->x + vp.x;
+        memmove(d, d + px, (size_t)(r->w - px) * sizeof(*d));
+    }
 }
 
 void stage_invalidate(struct stage *st)
@@ -679,20 +711,29 @@ static void draw(struct stage *st, int64_t wall_time, const SDL_Rect *clip, bool
     const struct scene *sc = ss->scene;
     const struct screen_layout *sl = &sc->layout;
 
-    if (sc->brand != SCENE_NO_IMAGE)
-        blit(st, ss, sc->brand, sl->brand.x, (sl->top_bar.h - sc->images[sc->brand].h) / 2, 255);
-    draw_clock(st, ss, wall_time);
+    if (touches(clip, sl->top_bar)) {
+        if (sc->brand != SCENE_NO_IMAGE)
+            blit(st, ss, sc->brand, sl->brand.x, (sl->top_bar.h - sc->images[sc->brand].h) / 2,
+                 255);
+        draw_clock(st, ss, wall_time);
+    }
 
     /* Text written straight into the target covers only its own pixels: a card that merely
      * fades keeps the surface around its text as it is. */
-    SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
-    set_color(r, sc->colors.surface, 255);
-    if (!fading || !st->target)
-        fill(r, sl->card);
-    struct card_ref ref;
-    Uint8 alpha;
-    if (card_shown(st, &ref, &alpha))
-        draw_card(st, ref, alpha, clip);
+    if (touches(clip, sl->card)) {
+        SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
+        set_color(r, sc->colors.surface, 255);
+        if (!fading || !st->target)
+            fill(r, sl->card);
+        struct card_ref ref;
+        Uint8 alpha;
+        if (card_shown(st, &ref, &alpha))
+            draw_card(st, ref, alpha, clip);
+    }
+    if (!touches(clip, sl->band)) {
+        SDL_RenderSetClipRect(r, NULL);
+        return;
+    }
 
     /* The crawl's tiles are opaque and as tall as the strip: only what they leave uncovered
      * (the band above and below the strip, the end of a short crawl, a segment whose scene is
@@ -745,10 +786,19 @@ void stage_draw(struct stage *st, int64_t wall_time)
 int stage_draw_changed(struct stage *st, int64_t wall_time, SDL_Rect out[STAGE_MAX_DAMAGE])
 {
     bool fading[STAGE_MAX_DAMAGE] = {false};
-    int n = stage_damage(st, wall_time, out, fading);
+    int scroll[STAGE_MAX_DAMAGE] = {0};
+    int n = stage_damage(st, wall_time, out, fading, scroll);
     if (n < 0)
         draw(st, wall_time, NULL, false);
-    for (int i = 0; i < n; i++)
-        draw(st, wall_time, &out[i], fading[i]);
+    for (int i = 0; i < n; i++) {
+        if (scroll[i] > 0) {
+            /* The crawl moves what is on screen and draws only the columns coming in. */
+            scroll_left(st, &out[i], scroll[i]);
+            SDL_Rect in = {out[i].x + out[i].w - scroll[i], out[i].y, scroll[i], out[i].h};
+            draw(st, wall_time, &in, false);
+        } else {
+            draw(st, wall_time, &out[i], fading[i]);
+        }
+    }
     return n;
 }

@@ -31,7 +31,8 @@ struct stage_view {
     size_t card;
     Uint8 card_alpha;
     int64_t minute; /* the clock */
-    int64_t crawl_offset;
+    int64_t crawl_offset, crawl_travelled;
+    uint32_t crawl_resets;
     size_t crawl_count;
     struct crawl_segment crawl_first;
 };
@@ -49,8 +50,9 @@ struct stage {
     int px_per_s;
     double refresh_hz;
     struct stage_scene scenes[STAGE_MAX_SCENES];
-    int newest;  /* slot of the newest fully uploaded scene, -1 before content */
-    int pending; /* slot being uploaded, -1 for none */
+    size_t cards_loaded; /* cards with textures, over all scenes */
+    int newest;          /* slot of the newest fully uploaded scene, -1 before content */
+    int pending;         /* slot being uploaded, -1 for none */
     struct crawl crawl;
     struct card_ref card, prev_card;
     int64_t time_ns;       /* virtual time: refresh periods presented x period */
