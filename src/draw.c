@@ -405,16 +405,6 @@ static void blit(struct stage *st, const struct stage_scene *ss, uint32_t image,
     SDL_RenderCopy(st->renderer, tex, NULL, &dst);
 }
 
-/* c at opacity alpha over the card's surface, as one colour: everything a card draws stands on
- * the flat surface, so a fading rule or tile is an opaque fill of the mixed colour (a software
- * renderer would otherwise blend every pixel of the tiles). */
-static SDL_Color over_surface(SDL_Color c, SDL_Color surface, Uint8 alpha)
-{
-    return (SDL_Color){(Uint8)(surface.r + ((int)c.r - surface.r) * alpha / 255),
-                       (Uint8)(surface.g + ((int)c.g - surface.g) * alpha / 255),
-                       (Uint8)(surface.b + ((int)c.b - surface.b) * alpha / 255), 255};
-}
-
 /* Writes a text image from its mask into the target: the pixels the text covers, in fg over bg
  * by coverage; the rest is left alone (it is bg already: the card's surface, or a tile filled
  * just before). clip is in picture coordinates, like x and y. */
@@ -426,15 +416,8 @@ static void write_text(struct stage *st, const SDL_Rect *clip, const struct scen
     SDL_Rect within = clip ? *clip : (SDL_Rect){0, 0, vp.w, vp.h};
     if (!img->mask || !SDL_IntersectRect(&box, &within, &area))
         return;
-    const SDL_PixelFormat *f = st->target->format; /* 32 bits per pixel: stage_set_target */
-    Uint32 lut[256];
-    for (int a = 0; a < 256; a++) {
-        Uint32 r = (Uint32)(bg.r + (fg.r - bg.r) * a / 255);
-        Uint32 g = (Uint32)(bg.g + (fg.g - bg.g) * a / 255);
-        Uint32 b = (Uint32)(bg.b + (fg.b - bg.b) * a / 255);
-        lut[a] = (r >> f->Rloss) << f->Rshift | (g >> f->Gloss) << f->Gshift |
-                 (b >> f->Bloss) << f->Bshift | f->Amask;
-    }
+    Uint32 lut[256]; /* the target has 32 bits per pixel: stage_set_target */
+    scene_text_lut(fg, bg, st->target->format, lut);
     for (int row = area.y; row < area.y + area.h; row++) {
         const uint8_t *m = img->mask + (size_t)(row - y) * (size_t)img->w + (area.x - x);
         Uint32 *d = (Uint32 *)((Uint8 *)st->target->pixels + (row + vp.y) * st->target->pitch) +
@@ -466,10 +449,12 @@ static void draw_card(struct stage *st, struct card_ref ref, Uint8 alpha, const 
     const struct scene_card *card = &sc->cards[ref.card];
     SDL_Renderer *r = st->renderer;
     SDL_Color surface = sc->colors.surface;
+    /* Everything a card draws stands on the flat surface: a fading rule or tile is an opaque
+     * fill of its colour mixed over the surface (no blending of every pixel). */
     SDL_SetRenderDrawBlendMode(r, SDL_BLENDMODE_NONE);
-    set_color(r, over_surface(sc->colors.accent, surface, alpha), 255);
+    set_color(r, scene_blend(surface, sc->colors.accent, alpha), 255);
     fill(r, card->accent);
-    set_color(r, over_surface(sc->colors.tile, surface, alpha), 255);
+    set_color(r, scene_blend(surface, sc->colors.tile, alpha), 255);
     for (size_t i = 0; i < card->tile_count; i++)
         fill(r, card->tiles[i]);
     if (st->target) {
@@ -480,8 +465,8 @@ static void draw_card(struct stage *st, struct card_ref ref, Uint8 alpha, const 
             if (p->image == SCENE_NO_IMAGE)
                 continue;
             const struct scene_image *img = &sc->images[p->image];
-            write_text(st, clip, img, p->x, p->y, over_surface(img->fg, surface, alpha),
-                       over_surface(img->bg, surface, alpha));
+            write_text(st, clip, img, p->x, p->y, scene_blend(surface, img->fg, alpha),
+                       scene_blend(surface, img->bg, alpha));
         }
         return;
     }

@@ -134,18 +134,30 @@ static uint32_t add_text(struct scene *s, SDL_Surface *text, SDL_Color fg, const
     return img;
 }
 
+SDL_Color scene_blend(SDL_Color under, SDL_Color over, Uint8 alpha)
+{
+    return (SDL_Color){(Uint8)(under.r + (over.r - under.r) * alpha / 255),
+                       (Uint8)(under.g + (over.g - under.g) * alpha / 255),
+                       (Uint8)(under.b + (over.b - under.b) * alpha / 255), 255};
+}
+
+void scene_text_lut(SDL_Color fg, SDL_Color bg, const SDL_PixelFormat *f, Uint32 lut[256])
+{
+    for (int a = 0; a < 256; a++) {
+        SDL_Color c = scene_blend(bg, fg, (Uint8)a);
+        lut[a] = (Uint32)(c.r >> f->Rloss) << f->Rshift | (Uint32)(c.g >> f->Gloss) << f->Gshift |
+                 (Uint32)(c.b >> f->Bloss) << f->Bshift | f->Amask;
+    }
+}
+
 SDL_Surface *scene_image_pixels(const struct scene_image *img)
 {
     SDL_Surface *out =
         SDL_CreateRGBSurfaceWithFormat(0, img->w, img->h, 32, SDL_PIXELFORMAT_RGB888);
     if (!out)
         return NULL;
-    /* The colour at every coverage, as SDL blends text onto a colour. */
     Uint32 lut[256];
-    for (int a = 0; a < 256; a++)
-        lut[a] = SDL_MapRGB(out->format, (Uint8)(img->bg.r + (img->fg.r - img->bg.r) * a / 255),
-                            (Uint8)(img->bg.g + (img->fg.g - img->bg.g) * a / 255),
-                            (Uint8)(img->bg.b + (img->fg.b - img->bg.b) * a / 255));
+    scene_text_lut(img->fg, img->bg, out->format, lut);
     for (int y = 0; y < img->h; y++) {
         const uint8_t *in = img->mask + (size_t)y * (size_t)img->w;
         Uint32 *row = (Uint32 *)((Uint8 *)out->pixels + y * out->pitch);

@@ -97,6 +97,10 @@ void scene_fonts_finish(struct scene_fonts *f);
 /* Builds a scene for stories (may be empty: the fallback message shows). */
 struct scene *scene_build(const struct scene_params *p, struct scene_fonts *fonts,
                           const struct story_list *stories);
+/* over at opacity alpha on under. */
+SDL_Color scene_blend(SDL_Color under, SDL_Color over, Uint8 alpha);
+/* The pixel of a mask image at every coverage, in a 32-bit format. */
+void scene_text_lut(SDL_Color fg, SDL_Color bg, const SDL_PixelFormat *format, Uint32 lut[256]);
 /* The pixels of a mask image: an opaque RGB888 surface (caller frees), NULL when out of
  * memory. Any thread. */
 SDL_Surface *scene_image_pixels(const struct scene_image *img);
