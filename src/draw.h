@@ -1,7 +1,9 @@
-/* The render side: takes scenes from the worker, uploads their surfaces as textures a little
- * per frame, runs the card rotation and the crawl on the presented-frame clock, and draws a
- * frame. Render thread only; the headless renderer drives the same code with a software
- * renderer, so `ticker render` draws exactly what the sign shows. */
+/* The render side: takes scenes from the worker, uploads their images as textures a little
+ * per frame (a card's only while it is on screen or next), runs the card rotation and the
+ * crawl on the presented-frame clock, and draws a frame, or for a software renderer only what
+ * changed, card text straight from its masks. Render thread only; the headless renderer drives
+ * the same code with a software renderer, so `ticker render` draws exactly what the sign
+ * shows. */
 #pragma once
 #include <SDL.h>
 #include <stdbool.h>

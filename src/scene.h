@@ -1,6 +1,7 @@
 /* The prepared content: every piece of text the sign shows, laid out for one screen size and
- * rasterised to surfaces on the worker. Handed to the render thread as an immutable whole;
- * the render thread uploads the surfaces as textures and only ever draws rectangles. */
+ * rasterised on the worker (the crawl as opaque tiles, text on one colour as coverage masks).
+ * Handed to the render thread as an immutable whole (it only frees pixels once uploaded); the
+ * render thread never rasterises text. */
 #pragma once
 #include <SDL.h>
 #include <stdbool.h>
