@@ -112,6 +112,10 @@ static bool handle_event(const SDL_Event *ev, uint32_t wake_event, struct worker
         struct scene *scene = worker_take_scene(worker);
         if (scene)
             stage_push(stage, scene);
+        uint32_t scene_id;
+        struct scene_image status;
+        if (worker_take_status(worker, &scene_id, &status))
+            stage_set_status(stage, scene_id, &status);
     } else if (ev->type == SDL_WINDOWEVENT && ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
         if (!output_resize(out))
             log_error("cannot follow the new screen size: %s", SDL_GetError());

@@ -334,6 +334,27 @@ bool stage_upload(struct stage *st, int64_t budget_ns)
     return taken;
 }
 
+void stage_set_status(struct stage *st, uint32_t scene_id, struct scene_image *img)
+{
+    int slot = slot_of_id(st, scene_id);
+    struct stage_scene *ss = slot >= 0 ? &st->scenes[slot] : NULL;
+    if (!ss || ss->scene->status == SCENE_NO_IMAGE) {
+        scene_image_finish(img);
+        return;
+    }
+    uint32_t status = ss->scene->status;
+    if (ss->textures[status])
+        doom(st, ss->textures[status]);
+    ss->textures[status] = NULL;
+    scene_image_finish(&ss->scene->images[status]);
+    ss->scene->images[status] = *img;
+    /* Uploaded at once unless the scene's upload has not come to it yet (a small image). */
+    if (ss->uploaded > status)
+        upload_image(st, ss, status);
+    if (slot == st->newest)
+        st->status_serial++;
+}
+
 void stage_set_target(struct stage *st, SDL_Surface *target)
 {
     st->target = target && target->format->BytesPerPixel == 4 ? target : NULL;
@@ -555,7 +576,8 @@ static bool card_shown(const struct stage *st, struct card_ref *ref, Uint8 *alph
 /* What a frame drawn now would show, in enough detail to tell which regions changed. */
 static struct stage_view current_view(const struct stage *st, int64_t wall_time)
 {
-    struct stage_view v = {.valid = true, .minute = wall_time / 60};
+    struct stage_view v = {
+        .valid = true, .minute = wall_time / 60, .status_serial = st->status_serial};
     if (st->newest < 0)
         return v;
     v.scene_id = st->scenes[st->newest].scene->id;
@@ -631,8 +653,9 @@ static int stage_damage(struct stage *st, int64_t wall_time, SDL_Rect out[STAGE_
         return -1;
     const struct screen_layout *sl = &st->scenes[st->newest].scene->layout;
     int n = 0;
-    /* The clock shows minutes; the status line next to it changes only with the scene. */
-    if (v.minute != old.minute)
+    /* The clock shows minutes; the status line next to it changes with the scene or by
+     * stage_set_status. */
+    if (v.minute != old.minute || v.status_serial != old.status_serial)
         out[n++] = sdl_rect(sl->top_bar);
     bool other_card = v.card_scene_id != old.card_scene_id || v.card != old.card;
     if (other_card && old.card_scene_id)

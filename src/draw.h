@@ -30,6 +30,7 @@ struct card_ref {
 struct stage_view {
     bool valid;
     uint32_t scene_id, card_scene_id; /* 0: none */
+    uint32_t status_serial;           /* stage_set_status calls */
     size_t card;
     Uint8 card_alpha;
     int64_t minute; /* the clock */
@@ -52,9 +53,10 @@ struct stage {
     int px_per_s;
     double refresh_hz;
     struct stage_scene scenes[STAGE_MAX_SCENES];
-    size_t cards_loaded; /* cards with textures, over all scenes */
-    int newest;          /* slot of the newest fully uploaded scene, -1 before content */
-    int pending;         /* slot being uploaded, -1 for none */
+    size_t cards_loaded;    /* cards with textures, over all scenes */
+    uint32_t status_serial; /* stage_set_status calls that changed the newest scene */
+    int newest;             /* slot of the newest fully uploaded scene, -1 before content */
+    int pending;            /* slot being uploaded, -1 for none */
     struct crawl crawl;
     struct card_ref card, prev_card;
     int64_t time_ns;       /* virtual time: refresh periods presented x period */
@@ -74,6 +76,9 @@ void stage_finish(struct stage *st);
 void stage_set_target(struct stage *st, SDL_Surface *target);
 /* Takes ownership of a new scene. If one is still uploading, that one is dropped. */
 void stage_push(struct stage *st, struct scene *scene);
+/* A new status line (scene_build_status) for the scene with scene_id, in place of its own;
+ * takes ownership of img. Ignored (img freed) when that scene is gone or has no status line. */
+void stage_set_status(struct stage *st, uint32_t scene_id, struct scene_image *img);
 /* Frees textures no longer needed (scenes and cards off screen), then uploads images of the
  * pending scene and of the next card, until budget_ns is spent (budget < 0: all). Only the
  * cards on screen, the next one and those a new scene starts with have textures. Returns true

@@ -410,6 +410,41 @@ static void build_segment(struct scene *s, struct scene_fonts *fonts, const stru
     SDL_FreeSurface(sep);
 }
 
+/* "Updated HH:MM", or "Offline — news from HH:MM"; none before the first update. */
+static uint32_t build_status(struct scene *s, struct scene_fonts *fonts,
+                             const struct scene_params *p)
+{
+    if (p->updated_at <= 0)
+        return SCENE_NO_IMAGE;
+    time_t t = (time_t)p->updated_at;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    char hhmm[16], text[64];
+    if (p->config->clock == CONFIG_CLOCK_12H)
+        strftime(hhmm, sizeof(hhmm), "%l:%M %p", &tm);
+    else
+        strftime(hhmm, sizeof(hhmm), "%H:%M", &tm);
+    /* Unobtrusive either way: the muted colour, where "Updated" usually stands. */
+    snprintf(text, sizeof(text), "%s %s", p->offline ? "Offline \xe2\x80\x94 news from" : "Updated",
+             hhmm[0] == ' ' ? hhmm + 1 : hhmm);
+    return add_text(
+        s, font_render(&fonts->regular, s->layout.status_px, text, strlen(text), s->colors.muted),
+        s->colors.muted, &s->colors.background);
+}
+
+bool scene_build_status(const struct scene_params *p, struct scene_fonts *fonts,
+                        struct scene_image *out)
+{
+    struct scene s = {0};
+    layout_screen(p->width, p->height, &s.layout);
+    make_colors(&p->config->theme, &s.colors);
+    uint32_t img = build_status(&s, fonts, p);
+    if (img != SCENE_NO_IMAGE)
+        *out = s.images[img];
+    free(s.images);
+    return img != SCENE_NO_IMAGE;
+}
+
 static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char *title,
                           const struct scene_params *p)
 {
@@ -420,27 +455,7 @@ static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char
     s->brand = tb.line_count ? render_line(s, &fonts->bold, title, &tb, 0, s->colors.foreground,
                                            &s->colors.background)
                              : SCENE_NO_IMAGE;
-
-    if (p->updated_at > 0) {
-        time_t t = (time_t)p->updated_at;
-        struct tm tm;
-        localtime_r(&t, &tm);
-        char hhmm[16], text[64];
-        if (p->config->clock == CONFIG_CLOCK_12H)
-            strftime(hhmm, sizeof(hhmm), "%l:%M %p", &tm);
-        else
-            strftime(hhmm, sizeof(hhmm), "%H:%M", &tm);
-        /* Unobtrusive either way: the muted colour, where "Updated" usually stands. */
-        snprintf(text, sizeof(text), "%s %s",
-                 p->offline ? "Offline \xe2\x80\x94 news from" : "Updated",
-                 hhmm[0] == ' ' ? hhmm + 1 : hhmm);
-        const char *clean = text;
-        s->status = add_text(
-            s, font_render(&fonts->regular, sl->status_px, clean, strlen(clean), s->colors.muted),
-            s->colors.muted, &s->colors.background);
-    } else {
-        s->status = SCENE_NO_IMAGE;
-    }
+    s->status = build_status(s, fonts, p);
 
     for (size_t i = 0; i < SCENE_CLOCK_GLYPHS; i++)
         s->clock_glyphs[i] = SCENE_NO_IMAGE;
@@ -505,14 +520,20 @@ struct scene *scene_build(const struct scene_params *p, struct scene_fonts *font
     return s;
 }
 
+void scene_image_finish(struct scene_image *img)
+{
+    SDL_FreeSurface(img->surface);
+    free(img->mask);
+    img->surface = NULL;
+    img->mask = NULL;
+}
+
 void scene_destroy(struct scene *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->image_count; i++) {
-        SDL_FreeSurface(s->images[i].surface);
-        free(s->images[i].mask);
-    }
+    for (size_t i = 0; i < s->image_count; i++)
+        scene_image_finish(&s->images[i]);
     free(s->images);
     free(s->placed);
     free(s->cards);

@@ -105,6 +105,13 @@ void scene_text_lut(SDL_Color fg, SDL_Color bg, const SDL_PixelFormat *format, U
 /* The pixels of a mask image: an opaque RGB888 surface (caller frees), NULL when out of
  * memory. Any thread. */
 SDL_Surface *scene_image_pixels(const struct scene_image *img);
+/* Only the top bar's status line for p, as the image a scene built with p would have it: a new
+ * "Updated" time needs no new scene (stage_set_status). False when p has none (updated_at 0)
+ * or it cannot be drawn. */
+bool scene_build_status(const struct scene_params *p, struct scene_fonts *fonts,
+                        struct scene_image *out);
+/* Frees what an image owns. */
+void scene_image_finish(struct scene_image *img);
 /* Frees everything; accepts NULL. Any thread (no SDL_ttf, no renderer calls). */
 void scene_destroy(struct scene *s);
 

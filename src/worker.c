@@ -36,6 +36,8 @@ struct worker {
     int64_t heartbeat_ns; /* monotonic; the worker loop sets it on every pass */
     int width, height, max_tile_w;
     struct scene *mailbox;
+    struct scene_image status_mailbox; /* with status_for: a new status line for that scene */
+    uint32_t status_for;               /* 0: none */
     struct stats stats_copy;
     char *stats_path;
 
@@ -57,6 +59,7 @@ struct worker {
     char *stories_hash;
     char *status_line; /* what the top bar says now, to rebuild when it changes */
     uint32_t next_scene_id;
+    bool posted_status; /* the scene posted last has a status line to replace */
 };
 
 const char *worker_default_feed(void)
@@ -170,8 +173,34 @@ static bool build_and_post(struct worker *w, int width, int height, int max_tile
     }
     p.id = w->next_scene_id++;
     post_scene(w, &p);
+    w->posted_status = p.updated_at > 0;
     /* Layout and shaping leave freed memory in this thread's arena: give it back. */
     malloc_trim(0);
+    return true;
+}
+
+/* Only the status line changed ("Updated" after a poll, "Offline"): a new one for the scene
+ * posted last, instead of a whole new scene (every card and the crawl again, and for minutes
+ * two scenes' memory while the old crawl leaves the screen). False when it needs a scene. */
+static bool post_status(struct worker *w, int width, int height, int max_tile_w)
+{
+    if (!w->fonts_ok || !w->posted_status || width <= 0 || height <= 0)
+        return false;
+    struct scene_params p = {
+        .width = width, .height = height, .max_tile_w = max_tile_w, .config = &w->config};
+    p.updated_at = last_update(w, &p.offline);
+    struct scene_image img;
+    if (!scene_build_status(&p, &w->fonts, &img))
+        return false;
+    pthread_mutex_lock(&w->lock);
+    struct scene_image stale = w->status_mailbox;
+    bool had_stale = w->status_for != 0;
+    w->status_mailbox = img;
+    w->status_for = w->next_scene_id - 1;
+    pthread_mutex_unlock(&w->lock);
+    if (had_stale)
+        scene_image_finish(&stale);
+    wake_render_thread(w);
     return true;
 }
 
@@ -445,10 +474,11 @@ static void *worker_main(void *arg)
         bool offline;
         int64_t updated = last_update(w, &offline);
         char *line = xasprintf("%lld/%d", (long long)(updated / 60), offline);
-        if (!w->status_line || strcmp(line, w->status_line) != 0)
-            dirty = true;
+        bool status_changed = !w->status_line || strcmp(line, w->status_line) != 0;
         free(w->status_line);
         w->status_line = line;
+        if (status_changed && !dirty && !resized && !post_status(w, width, height, max_tile_w))
+            dirty = true;
         if ((dirty || resized) && build_and_post(w, width, height, max_tile_w))
             dirty = false;
         if (w->status_dirty || util_now_ns() >= w->next_status_ns)
@@ -522,6 +552,8 @@ void worker_destroy(struct worker *w)
         pthread_join(w->thread, NULL);
     }
     scene_destroy(w->mailbox);
+    if (w->status_for)
+        scene_image_finish(&w->status_mailbox);
     if (w->multi)
         curl_multi_cleanup(w->multi);
     close(w->wake_fd);
@@ -558,6 +590,19 @@ struct scene *worker_take_scene(struct worker *w)
     w->mailbox = NULL;
     pthread_mutex_unlock(&w->lock);
     return s;
+}
+
+bool worker_take_status(struct worker *w, uint32_t *scene_id, struct scene_image *img)
+{
+    pthread_mutex_lock(&w->lock);
+    bool any = w->status_for != 0;
+    if (any) {
+        *scene_id = w->status_for;
+        *img = w->status_mailbox;
+        w->status_for = 0;
+    }
+    pthread_mutex_unlock(&w->lock);
+    return any;
 }
 
 void worker_request_reload(struct worker *w)

@@ -21,6 +21,9 @@ void worker_destroy(struct worker *w);
 void worker_set_screen(struct worker *w, int width, int height, int max_tile_w);
 /* The newest scene, or NULL; the caller owns it. */
 struct scene *worker_take_scene(struct worker *w);
+/* A new status line for the scene with *scene_id (only the "Updated" time changed): true with
+ * the image in *img (the caller owns it), false when there is none. Take the scene first. */
+bool worker_take_status(struct worker *w, uint32_t *scene_id, struct scene_image *img);
 /* Re-reads the config file and every source (SIGHUP). */
 void worker_request_reload(struct worker *w);
 /* When the worker last went round its loop (monotonic ns). It goes round at least once a

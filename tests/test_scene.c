@@ -304,6 +304,65 @@ static void test_preview_hands_over(void **state)
     story_list_finish(&stories);
 }
 
+static int first_difference(const SDL_Surface *a, const SDL_Surface *b);
+
+/* A new "Updated" time replaces the status line of the scene on screen: the frame then is the
+ * frame of a scene built with that time, drawn by damage (the top bar) on the software path. */
+static void test_status_line_replaced(void **state)
+{
+    struct fixture *f = *state;
+    struct story_list stories;
+    load_feed(TICKER_SOURCE_DIR "/assets/feeds/default.json", &stories);
+    SDL_Surface *img[2];
+    SDL_Renderer *r[2];
+    struct stage st[2];
+    int64_t before = 1741078800, after = 1741078800 + 3 * 3600 + 17 * 60; /* 09:00, 12:17 UTC */
+    for (int k = 0; k < 2; k++) {
+        img[k] = SDL_CreateRGBSurfaceWithFormat(0, 800, 480, 32, SDL_PIXELFORMAT_RGB888);
+        r[k] = SDL_CreateSoftwareRenderer(img[k]);
+        stage_init(&st[k], r[k], 60, 0);
+        stage_set_target(&st[k], img[k]);
+        struct scene_params p = {.width = 800,
+                                 .height = 480,
+                                 .max_tile_w = 2048,
+                                 .config = &f->cfg,
+                                 .id = 1,
+                                 .updated_at = k == 0 ? after : before};
+        stage_push(&st[k], scene_build(&p, &f->fonts, &stories));
+        stage_upload(&st[k], -1);
+        stage_advance(&st[k], 1, 16666667);
+    }
+    SDL_Rect damage[STAGE_MAX_DAMAGE];
+    stage_draw(&st[0], before);
+    stage_draw_changed(&st[1], before, damage);
+    SDL_RenderPresent(r[0]);
+    SDL_RenderPresent(r[1]);
+    assert_true(first_difference(img[0], img[1]) >= 0); /* 09:00 against 12:17 */
+
+    struct scene_params p = {
+        .width = 800, .height = 480, .max_tile_w = 2048, .config = &f->cfg, .updated_at = after};
+    struct scene_image status;
+    assert_true(scene_build_status(&p, &f->fonts, &status));
+    stage_set_status(&st[1], 1, &status);
+    stage_draw(&st[0], before);
+    int n = stage_draw_changed(&st[1], before, damage);
+    SDL_RenderPresent(r[0]);
+    SDL_RenderPresent(r[1]);
+    assert_int_equal(n, 1); /* the top bar only */
+    assert_int_equal(first_difference(img[0], img[1]), -1);
+
+    /* For a scene that is gone, nothing happens. */
+    assert_true(scene_build_status(&p, &f->fonts, &status));
+    stage_set_status(&st[1], 7, &status);
+    assert_int_equal(stage_draw_changed(&st[1], before, damage), 0);
+    for (int k = 0; k < 2; k++) {
+        stage_finish(&st[k]);
+        SDL_DestroyRenderer(r[k]);
+        SDL_FreeSurface(img[k]);
+    }
+    story_list_finish(&stories);
+}
+
 static int first_difference(const SDL_Surface *a, const SDL_Surface *b)
 {
     for (int y = 0; y < a->h; y++)
@@ -412,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_damage_matches_full_redraw),
         cmocka_unit_test(test_direct_damage_matches_full_redraw),
         cmocka_unit_test(test_preview_hands_over),
+        cmocka_unit_test(test_status_line_replaced),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
