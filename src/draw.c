@@ -69,16 +69,65 @@ static int slot_of_id(const struct stage *st, uint32_t id)
 }
 
 /* Frees scenes that nothing shows any more. */
+static void unload_card(struct stage *st, struct stage_scene *ss, size_t card);
+
+static void drop_image(struct stage *st, struct stage_scene *ss, uint32_t image)
+{
+    if (image == SCENE_NO_IMAGE)
+        return;
+    if (ss->textures[image])
+        doom(st, ss->textures[image]);
+    ss->textures[image] = NULL;
+    scene_image_finish(&ss->scene->images[image]);
+}
+
+static bool card_is(struct card_ref ref, int slot, size_t card)
+{
+    return ref.slot == slot && ref.card == card;
+}
+
+static bool segment_in_crawl(const struct crawl *c, uint32_t scene_id, size_t index)
+{
+    for (size_t i = 0; i < c->count; i++)
+        if (c->segments[i].snapshot_id == scene_id && c->segments[i].index == index)
+            return true;
+    return false;
+}
+
+/* A scene that is no longer the newest only finishes what is on screen, its card and its
+ * crawl segments in view: nothing else of it is drawn again (cards rotate and the crawl
+ * continues from the newest), so the rest goes now rather than when the last of it leaves. */
+static void trim_slot(struct stage *st, int slot)
+{
+    struct stage_scene *ss = &st->scenes[slot];
+    const struct scene *sc = ss->scene;
+    for (size_t c = 0; c < sc->card_count; c++) {
+        if (card_is(st->card, slot, c) || card_is(st->prev_card, slot, c))
+            continue;
+        if (ss->card_loaded[c])
+            unload_card(st, ss, c);
+        for (uint32_t i = sc->cards[c].first; i < sc->cards[c].first + sc->cards[c].count; i++)
+            drop_image(st, ss, sc->placed[i].image);
+    }
+    for (size_t g = 0; g < sc->segment_count; g++)
+        if (!segment_in_crawl(&st->crawl, sc->id, g))
+            for (uint32_t i = sc->segments[g].first;
+                 i < sc->segments[g].first + sc->segments[g].count; i++)
+                drop_image(st, ss, i);
+    ss->trimmed = true;
+}
+
 static void collect(struct stage *st)
 {
     for (int i = 0; i < STAGE_MAX_SCENES; i++) {
         struct stage_scene *ss = &st->scenes[i];
-        if (!ss->scene || i == st->newest || i == st->pending || i == st->card.slot ||
-            i == st->prev_card.slot)
+        if (!ss->scene || i == st->newest || i == st->pending)
             continue;
-        if (crawl_uses_snapshot(&st->crawl, ss->scene->id))
-            continue;
-        release_slot(st, i);
+        if (i != st->card.slot && i != st->prev_card.slot &&
+            !crawl_uses_snapshot(&st->crawl, ss->scene->id))
+            release_slot(st, i);
+        else if (!ss->trimmed)
+            trim_slot(st, i);
     }
 }
 

@@ -19,6 +19,7 @@ struct stage_scene {
     SDL_Texture **textures; /* per image; NULL until made */
     size_t uploaded;        /* images outside cards uploaded so far, in order */
     bool *card_loaded;      /* per card: its textures are made (only a few cards at a time) */
+    bool trimmed;           /* no longer the newest: only what is on screen is kept */
 };
 
 struct card_ref {

@@ -375,6 +375,35 @@ static int first_difference(const SDL_Surface *a, const SDL_Surface *b)
     return -1;
 }
 
+/* Whatever may be on screen still has its pixels, however old its scene (trim_slot): the crawl
+ * segments in the conveyor and the cards showing. */
+static bool on_screen_kept(const struct stage *st)
+{
+    for (size_t i = 0; i < st->crawl.count; i++) {
+        const struct crawl_segment *seg = &st->crawl.segments[i];
+        for (int k = 0; k < STAGE_MAX_SCENES; k++) {
+            const struct stage_scene *ss = &st->scenes[k];
+            if (!ss->scene || ss->scene->id != seg->snapshot_id)
+                continue;
+            const struct scene_segment *g = &ss->scene->segments[seg->index];
+            for (uint32_t im = g->first; im < g->first + g->count; im++)
+                if (!ss->textures[im])
+                    return false;
+        }
+    }
+    const struct card_ref refs[2] = {st->card, st->prev_card};
+    for (int k = 0; k < 2; k++) {
+        if (refs[k].slot < 0)
+            continue;
+        const struct scene *sc = st->scenes[refs[k].slot].scene;
+        const struct scene_card *c = &sc->cards[refs[k].card];
+        for (uint32_t i = c->first; i < c->first + c->count; i++)
+            if (sc->placed[i].image != SCENE_NO_IMAGE && !sc->images[sc->placed[i].image].mask)
+                return false;
+    }
+    return true;
+}
+
 /* Drawing only the damaged regions into an image that keeps the last frame (the software
  * path) must give exactly the frame a full redraw gives: through card fades, the clock's
  * minute changing and a new scene arriving. direct: card text written into the image from its
@@ -424,6 +453,7 @@ static void damage_matches_full_redraw(struct fixture *f, bool direct)
                 loaded += st[1].scenes[i].card_loaded[c];
         if (loaded > (direct ? 0 : 2))
             fail_msg("frame %d: %zu cards loaded", frame, loaded);
+        assert_true(on_screen_kept(&st[1]));
         if (!direct) {
             assert_true(st[1].scenes[st[1].card.slot].card_loaded[st[1].card.card]);
             if (st[1].prev_card.slot >= 0)
