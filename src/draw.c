@@ -362,7 +362,9 @@ bool stage_upload(struct stage *st, int64_t budget_ns)
     if (st->pending >= 0) {
         struct stage_scene *ss = &st->scenes[st->pending];
         while (ss->uploaded < ss->scene->image_count && !over_budget(start, budget_ns)) {
-            if (ss->scene->images[ss->uploaded].card < 0)
+            const struct scene_image *img = &ss->scene->images[ss->uploaded];
+            /* Cards come up later; the crawl, written from its masks, needs no textures. */
+            if (img->card < 0 && !(st->target && img->crawl))
                 upload_image(st, ss, (uint32_t)ss->uploaded);
             ss->uploaded++;
         }
@@ -475,11 +477,11 @@ static void blit(struct stage *st, const struct stage_scene *ss, uint32_t image,
     SDL_RenderCopy(st->renderer, tex, NULL, &dst);
 }
 
-/* Writes a text image from its mask into the target: the pixels the text covers, in fg over bg
- * by coverage; the rest is left alone (it is bg already: the card's surface, or a tile filled
- * just before). clip is in picture coordinates, like x and y. */
+/* Writes a mask image into the target at x, y (picture coordinates, like clip): with whole,
+ * every pixel of it; else only the pixels the text covers, the rest left alone (it is bg
+ * already: the card's surface, or a tile filled just before). */
 static void write_text(struct stage *st, const SDL_Rect *clip, const struct scene_image *img, int x,
-                       int y, SDL_Color fg, SDL_Color bg)
+                       int y, SDL_Color fg, SDL_Color fg2, SDL_Color bg, bool whole)
 {
     SDL_Rect vp, box = {x, y, img->w, img->h}, area;
     SDL_RenderGetViewport(st->renderer, &vp);
@@ -487,23 +489,25 @@ static void write_text(struct stage *st, const SDL_Rect *clip, const struct scen
     if (!img->mask || !SDL_IntersectRect(&box, &within, &area))
         return;
     Uint32 lut[256]; /* the target has 32 bits per pixel: stage_set_target */
-    scene_text_lut(fg, bg, st->target->format, lut);
+    scene_text_lut(fg, fg2, bg, st->target->format, lut);
     for (int row = area.y; row < area.y + area.h; row++) {
         const uint8_t *m = img->mask + (size_t)(row - y) * (size_t)img->w + (area.x - x);
         Uint32 *d = (Uint32 *)((Uint8 *)st->target->pixels + (row + vp.y) * st->target->pitch) +
                     area.x + vp.x;
-        /* Eight pixels at a time: empty ones (most of a text box) are skipped; in the rest,
-         * writing bg where the coverage is 0 changes nothing. */
         int i = 0;
-        for (; i + 8 <= area.w; i += 8) {
-            uint64_t eight;
-            memcpy(&eight, m + i, 8);
-            if (eight)
-                for (int k = 0; k < 8; k++)
-                    d[i + k] = lut[m[i + k]];
+        if (!whole) {
+            /* Eight pixels at a time: empty ones (most of a text box) are skipped; in the
+             * rest, writing bg where the coverage is 0 changes nothing. */
+            for (; i + 8 <= area.w; i += 8) {
+                uint64_t eight;
+                memcpy(&eight, m + i, 8);
+                if (eight)
+                    for (int k = 0; k < 8; k++)
+                        d[i + k] = lut[m[i + k]];
+            }
         }
         for (; i < area.w; i++)
-            if (m[i])
+            if (whole || m[i])
                 d[i] = lut[m[i]];
     }
 }
@@ -536,7 +540,8 @@ static void draw_card(struct stage *st, struct card_ref ref, Uint8 alpha, const 
                 continue;
             const struct scene_image *img = &sc->images[p->image];
             write_text(st, clip, img, p->x, p->y, scene_blend(surface, img->fg, alpha),
-                       scene_blend(surface, img->bg, alpha));
+                       scene_blend(surface, img->fg2, alpha), scene_blend(surface, img->bg, alpha),
+                       false);
         }
         return;
     }
@@ -818,8 +823,13 @@ static void draw(struct stage *st, int64_t wall_time, const SDL_Rect *clip, bool
             int tx = x;
             for (uint32_t k = 0; k < ssg->count; k++) {
                 const struct scene_image *img = &segss->scene->images[ssg->first + k];
-                if (tx + img->w > 0 && tx < sc->width)
-                    blit(st, segss, ssg->first + k, tx, segss->scene->strip.y, 255);
+                if (tx + img->w > 0 && tx < sc->width) {
+                    if (st->target && img->mask)
+                        write_text(st, &strip_clip, img, tx, segss->scene->strip.y, img->fg,
+                                   img->fg2, img->bg, true);
+                    else
+                        blit(st, segss, ssg->first + k, tx, segss->scene->strip.y, 255);
+                }
                 tx += img->w;
             }
         } else {

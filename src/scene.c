@@ -103,6 +103,46 @@ static void place(struct scene *s, uint32_t image, int x, int y)
     s->placed[s->placed_count++] = (struct scene_placed){image, x, y};
 }
 
+/* An opaque image kept as a mask (struct scene_image). */
+static uint32_t add_mask(struct scene *s, uint8_t *mask, int w, int h, SDL_Color fg, SDL_Color fg2,
+                         SDL_Color bg)
+{
+    if (s->image_count == s->image_cap) {
+        s->image_cap = s->image_cap ? s->image_cap * 2 : 64;
+        s->images = xrealloc(s->images, s->image_cap * sizeof(*s->images));
+    }
+    s->images[s->image_count] = (struct scene_image){
+        .mask = mask, .fg = fg, .fg2 = fg2, .bg = bg, .w = w, .h = h, .opaque = true, .card = -1};
+    return (uint32_t)s->image_count++;
+}
+
+/* font_render's surfaces are ARGB8888; anything else is converted (and the original freed). */
+static SDL_Surface *as_argb(SDL_Surface *text)
+{
+    if (!text || text->format->format == SDL_PIXELFORMAT_ARGB8888)
+        return text;
+    SDL_Surface *argb = SDL_ConvertSurfaceFormat(text, SDL_PIXELFORMAT_ARGB8888, 0);
+    SDL_FreeSurface(text);
+    return argb;
+}
+
+/* Puts an ARGB8888 text surface (font_render: fg, with the glyphs' coverage as alpha) into a
+ * w x h mask at x, y, cut to it: 7-bit coverage, bit 7 for the second colour. Where two
+ * runs' edges meet, the stronger coverage wins. */
+static void coverage_to_mask(const SDL_Surface *text, uint8_t *mask, int w, int h, int x, int y,
+                             bool second)
+{
+    for (int row = MAX(0, -y); row < text->h && row + y < h; row++) {
+        const Uint32 *in = (const Uint32 *)((const Uint8 *)text->pixels + row * text->pitch);
+        uint8_t *out = mask + (size_t)(row + y) * (size_t)w;
+        for (int i = MAX(0, -x); i < text->w && i + x < w; i++) {
+            uint8_t c = (uint8_t)(((in[i] >> 24) * 127 + 127) / 255);
+            if (c > (out[i + x] & 127))
+                out[i + x] = (uint8_t)(c | (second ? 128 : 0));
+        }
+    }
+}
+
 /* Text on the colour it stands on, as one opaque image: a software renderer copies it rather
  * than blending every pixel (text never overlaps other text: the scene test checks it). Kept
  * as its coverage until the render thread makes the pixels. Without bg the text stays
@@ -111,25 +151,11 @@ static uint32_t add_text(struct scene *s, SDL_Surface *text, SDL_Color fg, const
 {
     if (!text || !bg)
         return add_image(s, text, false);
-    if (text->format->format != SDL_PIXELFORMAT_ARGB8888) {
-        SDL_Surface *argb = SDL_ConvertSurfaceFormat(text, SDL_PIXELFORMAT_ARGB8888, 0);
-        SDL_FreeSurface(text);
-        if (!(text = argb))
-            return SCENE_NO_IMAGE;
-    }
-    uint8_t *mask = xmalloc((size_t)text->w * (size_t)text->h);
-    /* font_render's pixels are fg with the glyphs' coverage as alpha. */
-    for (int y = 0; y < text->h; y++) {
-        const Uint32 *row = (const Uint32 *)((const Uint8 *)text->pixels + y * text->pitch);
-        uint8_t *out = mask + (size_t)y * (size_t)text->w;
-        for (int x = 0; x < text->w; x++)
-            out[x] = (uint8_t)(row[x] >> 24);
-    }
-    uint32_t img = add_image(s, text, true);
-    s->images[img].surface = NULL;
-    s->images[img].mask = mask;
-    s->images[img].fg = fg;
-    s->images[img].bg = *bg;
+    if (!(text = as_argb(text)))
+        return SCENE_NO_IMAGE;
+    uint8_t *mask = xcalloc((size_t)text->w * (size_t)text->h, 1);
+    coverage_to_mask(text, mask, text->w, text->h, 0, 0, false);
+    uint32_t img = add_mask(s, mask, text->w, text->h, fg, fg, *bg);
     SDL_FreeSurface(text);
     return img;
 }
@@ -141,10 +167,11 @@ SDL_Color scene_blend(SDL_Color under, SDL_Color over, Uint8 alpha)
                        (Uint8)(under.b + (over.b - under.b) * alpha / 255), 255};
 }
 
-void scene_text_lut(SDL_Color fg, SDL_Color bg, const SDL_PixelFormat *f, Uint32 lut[256])
+void scene_text_lut(SDL_Color fg, SDL_Color fg2, SDL_Color bg, const SDL_PixelFormat *f,
+                    Uint32 lut[256])
 {
     for (int a = 0; a < 256; a++) {
-        SDL_Color c = scene_blend(bg, fg, (Uint8)a);
+        SDL_Color c = scene_blend(bg, a & 128 ? fg2 : fg, (Uint8)((a & 127) * 255 / 127));
         lut[a] = (Uint32)(c.r >> f->Rloss) << f->Rshift | (Uint32)(c.g >> f->Gloss) << f->Gshift |
                  (Uint32)(c.b >> f->Bloss) << f->Bshift | f->Amask;
     }
@@ -157,7 +184,7 @@ SDL_Surface *scene_image_pixels(const struct scene_image *img)
     if (!out)
         return NULL;
     Uint32 lut[256];
-    scene_text_lut(img->fg, img->bg, out->format, lut);
+    scene_text_lut(img->fg, img->fg2, img->bg, out->format, lut);
     for (int y = 0; y < img->h; y++) {
         const uint8_t *in = img->mask + (size_t)y * (size_t)img->w;
         Uint32 *row = (Uint32 *)((Uint8 *)out->pixels + y * out->pitch);
@@ -281,6 +308,7 @@ size_t scene_find_highlights(const struct story *story, size_t starts[], size_t 
 struct run {
     SDL_Surface *surface;
     int x;
+    bool accent;
 };
 
 /* The crawl's text rows: the union of every run's box, within the band (relative to it until
@@ -311,21 +339,10 @@ static void crop_crawl(struct scene *s)
         const struct scene_segment *seg = &s->segments[g];
         for (uint32_t k = seg->first; k < seg->first + seg->count; k++) {
             struct scene_image *img = &s->images[k];
-            if (s->strip.h == img->h)
-                continue;
-            SDL_Surface *cut = SDL_CreateRGBSurfaceWithFormat(0, img->w, s->strip.h, 32,
-                                                              img->surface->format->format);
-            if (!cut) {
-                log_error("cannot allocate a %dx%d crawl tile: %s", img->w, s->strip.h,
-                          SDL_GetError());
-                continue; /* left whole: drawn from the strip's top, clipped at the screen's edge */
-            }
-            SDL_Rect from = {0, s->strip.y, img->w, s->strip.h};
-            SDL_SetSurfaceBlendMode(img->surface, SDL_BLENDMODE_NONE);
-            SDL_BlitSurface(img->surface, &from, cut, NULL);
-            SDL_FreeSurface(img->surface);
-            img->surface = cut;
-            img->h = cut->h;
+            size_t size = (size_t)s->strip.h * (size_t)img->w;
+            memmove(img->mask, img->mask + (size_t)s->strip.y * (size_t)img->w, size);
+            img->mask = xrealloc(img->mask, size);
+            img->h = s->strip.h;
         }
     }
     s->strip = (struct rect){band->x, band->y + s->strip.y, band->w, s->strip.h};
@@ -351,12 +368,14 @@ static void build_segment(struct scene *s, struct scene_fonts *fonts, const stru
         size_t a = i < nh ? hs[i] : strlen(t);
         if (a > pos) {
             runs[nr++] = (struct run){
-                font_render(&fonts->regular, px, t + pos, a - pos, s->colors.band_text), x};
+                as_argb(font_render(&fonts->regular, px, t + pos, a - pos, s->colors.band_text)), x,
+                false};
             x += font_width(&fonts->regular, px, t + pos, a - pos);
         }
         if (i < nh) {
-            runs[nr++] = (struct run){
-                font_render(&fonts->bold, px, t + hs[i], he[i] - hs[i], s->colors.band_accent), x};
+            runs[nr++] = (struct run){as_argb(font_render(&fonts->bold, px, t + hs[i],
+                                                          he[i] - hs[i], s->colors.band_accent)),
+                                      x, true};
             x += font_width(&fonts->bold, px, t + hs[i], he[i] - hs[i]);
             pos = he[i];
         }
@@ -365,8 +384,8 @@ static void build_segment(struct scene *s, struct scene_fonts *fonts, const stru
     for (size_t i = 0; i < nr; i++)
         if (runs[i].surface && runs[i].x + runs[i].surface->w > text_w)
             text_w = runs[i].x + runs[i].surface->w;
-    SDL_Surface *sep =
-        font_render(&fonts->regular, px, SEPARATOR, strlen(SEPARATOR), s->colors.band_accent);
+    SDL_Surface *sep = as_argb(
+        font_render(&fonts->regular, px, SEPARATOR, strlen(SEPARATOR), s->colors.band_accent));
     int width = text_w + (sep ? sep->w : px);
 
     struct scene_segment *seg = &s->segments[s->segment_count++];
@@ -380,30 +399,25 @@ static void build_segment(struct scene *s, struct scene_fonts *fonts, const stru
             widen_strip(s, y, runs[i].surface->h);
     if (sep)
         widen_strip(s, y, sep->h);
-    SDL_Color bg = s->colors.band;
+    /* The whole headline as one mask on the band, then cut into tiles (opaque images: a
+     * software renderer copies them; a texture is at most max_tile_w wide). */
+    uint8_t *line = xcalloc((size_t)width * (size_t)band_h, 1);
+    for (size_t i = 0; i < nr; i++)
+        if (runs[i].surface)
+            coverage_to_mask(runs[i].surface, line, width, band_h, runs[i].x, y, runs[i].accent);
+    if (sep)
+        coverage_to_mask(sep, line, width, band_h, text_w, y, true);
     for (int x0 = 0; x0 < width; x0 += max_tile_w) {
         int w = MIN(max_tile_w, width - x0);
-        /* Opaque, without an alpha channel: a software renderer copies such tiles row by row
-         * into a window image of the same format instead of converting every pixel. */
-        SDL_Surface *tile =
-            SDL_CreateRGBSurfaceWithFormat(0, w, band_h, 32, SDL_PIXELFORMAT_RGB888);
-        if (!tile) {
-            log_error("cannot allocate a %dx%d crawl tile: %s", w, band_h, SDL_GetError());
-            break;
-        }
-        SDL_FillRect(tile, NULL, SDL_MapRGB(tile->format, bg.r, bg.g, bg.b));
-        for (size_t i = 0; i < nr; i++) {
-            if (!runs[i].surface)
-                continue;
-            SDL_Rect dst = {runs[i].x - x0, y, 0, 0};
-            SDL_BlitSurface(runs[i].surface, NULL, tile, &dst);
-        }
-        if (sep) {
-            SDL_Rect dst = {text_w - x0, y, 0, 0};
-            SDL_BlitSurface(sep, NULL, tile, &dst);
-        }
-        add_image(s, tile, true);
+        uint8_t *tile = xmalloc((size_t)w * (size_t)band_h);
+        for (int row = 0; row < band_h; row++)
+            memcpy(tile + (size_t)row * (size_t)w, line + (size_t)row * (size_t)width + x0,
+                   (size_t)w);
+        uint32_t img = add_mask(s, tile, w, band_h, s->colors.band_text, s->colors.band_accent,
+                                s->colors.band);
+        s->images[img].crawl = true;
     }
+    free(line);
     seg->count = (uint32_t)s->image_count - seg->first;
     for (size_t i = 0; i < nr; i++)
         SDL_FreeSurface(runs[i].surface);

@@ -17,13 +17,15 @@
 
 struct scene_image {
     SDL_Surface *surface; /* owned; the render thread frees it once uploaded; NULL with a mask */
-    /* Text in one colour on one colour, a quarter of the memory of the pixels: its coverage,
-     * w x h bytes, owned. A card's images are made from it (scene_image_pixels) each time the
-     * card comes up, so the stage keeps only a few cards' textures. */
+    /* Text on one colour, a quarter of the memory of the pixels: w x h bytes, owned, each the
+     * coverage in bits 0-6 (0-127) of colour fg, or of fg2 with bit 7 set (the crawl's
+     * highlighted figures). A card's images are made from it (scene_image_pixels) each time
+     * the card comes up, so the stage keeps only a few cards' textures. */
     uint8_t *mask;
-    SDL_Color fg, bg;
+    SDL_Color fg, fg2, bg;
     int w, h;
     bool opaque; /* drawn without blending */
+    bool crawl;  /* a crawl tile */
     int card;    /* the card whose text this is; -1 for the top bar and the crawl */
 };
 
@@ -100,8 +102,9 @@ struct scene *scene_build(const struct scene_params *p, struct scene_fonts *font
                           const struct story_list *stories);
 /* over at opacity alpha on under. */
 SDL_Color scene_blend(SDL_Color under, SDL_Color over, Uint8 alpha);
-/* The pixel of a mask image at every coverage, in a 32-bit format. */
-void scene_text_lut(SDL_Color fg, SDL_Color bg, const SDL_PixelFormat *format, Uint32 lut[256]);
+/* The pixel of a mask image for every mask byte, in a 32-bit format. */
+void scene_text_lut(SDL_Color fg, SDL_Color fg2, SDL_Color bg, const SDL_PixelFormat *format,
+                    Uint32 lut[256]);
 /* The pixels of a mask image: an opaque RGB888 surface (caller frees), NULL when out of
  * memory. Any thread. */
 SDL_Surface *scene_image_pixels(const struct scene_image *img);

@@ -387,7 +387,7 @@ static bool on_screen_kept(const struct stage *st)
                 continue;
             const struct scene_segment *g = &ss->scene->segments[seg->index];
             for (uint32_t im = g->first; im < g->first + g->count; im++)
-                if (!ss->textures[im])
+                if (!ss->textures[im] && !ss->scene->images[im].mask)
                     return false;
         }
     }
