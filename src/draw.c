@@ -161,13 +161,12 @@ void stage_push(struct stage *st, struct scene *scene)
 static void upload_image(struct stage *st, struct stage_scene *ss, uint32_t image)
 {
     struct scene_image *img = &ss->scene->images[image];
-    SDL_Surface *pixels = img->mask ? scene_image_pixels(img) : img->surface;
+    SDL_Surface *pixels = img->mask ? scene_image_pixels(img) : NULL;
     SDL_Texture *tex = pixels ? SDL_CreateTextureFromSurface(st->renderer, pixels) : NULL;
-    if (!tex) {
+    if (!tex)
         log_error("cannot upload a %dx%d texture: %s", img->w, img->h, SDL_GetError());
-    } else {
-        SDL_SetTextureBlendMode(tex, img->opaque ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
-    }
+    else
+        SDL_SetTextureBlendMode(tex, SDL_BLENDMODE_NONE);
     if (tex && st->prime) {
         /* Draw it once, invisibly (the frame is cleared after uploads): GPU drivers finish
          * uploads and compile shader variants on first use, and that cost belongs in this
@@ -180,16 +179,9 @@ static void upload_image(struct stage *st, struct stage_scene *ss, uint32_t imag
     }
     ss->textures[image] = tex;
     /* The pixels now live in the texture. A card's mask stays: the card comes up again. */
-    if (img->mask) {
-        SDL_FreeSurface(pixels);
-        if (img->card < 0) {
-            free(img->mask);
-            img->mask = NULL;
-        }
-    } else {
-        SDL_FreeSurface(img->surface);
-        img->surface = NULL;
-    }
+    SDL_FreeSurface(pixels);
+    if (img->card < 0)
+        scene_image_finish(img);
 }
 
 static bool over_budget(int64_t start, int64_t budget_ns)
@@ -469,9 +461,8 @@ static void blit(struct stage *st, const struct stage_scene *ss, uint32_t image,
         return;
     const struct scene_image *img = &ss->scene->images[image];
     SDL_Texture *tex = ss->textures[image];
-    /* An opaque image is copied, unless it is fading. */
-    SDL_SetTextureBlendMode(tex,
-                            img->opaque && alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
+    /* Images are opaque: copied, unless fading. */
+    SDL_SetTextureBlendMode(tex, alpha == 255 ? SDL_BLENDMODE_NONE : SDL_BLENDMODE_BLEND);
     SDL_SetTextureAlphaMod(tex, alpha);
     SDL_Rect dst = {x, y, img->w, img->h};
     SDL_RenderCopy(st->renderer, tex, NULL, &dst);

@@ -79,19 +79,6 @@ static void make_colors(const struct config_theme *t, struct scene_colors *c)
     c->band_accent = readable_accent(rgb(t->accent), c->band, c->band_text);
 }
 
-static uint32_t add_image(struct scene *s, SDL_Surface *surface, bool opaque)
-{
-    if (!surface)
-        return SCENE_NO_IMAGE;
-    if (s->image_count == s->image_cap) {
-        s->image_cap = s->image_cap ? s->image_cap * 2 : 64;
-        s->images = xrealloc(s->images, s->image_cap * sizeof(*s->images));
-    }
-    s->images[s->image_count] = (struct scene_image){
-        .surface = surface, .w = surface->w, .h = surface->h, .opaque = opaque, .card = -1};
-    return (uint32_t)s->image_count++;
-}
-
 static void place(struct scene *s, uint32_t image, int x, int y)
 {
     if (image == SCENE_NO_IMAGE)
@@ -103,7 +90,6 @@ static void place(struct scene *s, uint32_t image, int x, int y)
     s->placed[s->placed_count++] = (struct scene_placed){image, x, y};
 }
 
-/* An opaque image kept as a mask (struct scene_image). */
 static uint32_t add_mask(struct scene *s, uint8_t *mask, int w, int h, SDL_Color fg, SDL_Color fg2,
                          SDL_Color bg)
 {
@@ -112,7 +98,7 @@ static uint32_t add_mask(struct scene *s, uint8_t *mask, int w, int h, SDL_Color
         s->images = xrealloc(s->images, s->image_cap * sizeof(*s->images));
     }
     s->images[s->image_count] = (struct scene_image){
-        .mask = mask, .fg = fg, .fg2 = fg2, .bg = bg, .w = w, .h = h, .opaque = true, .card = -1};
+        .mask = mask, .fg = fg, .fg2 = fg2, .bg = bg, .w = w, .h = h, .card = -1};
     return (uint32_t)s->image_count++;
 }
 
@@ -143,19 +129,15 @@ static void coverage_to_mask(const SDL_Surface *text, uint8_t *mask, int w, int 
     }
 }
 
-/* Text on the colour it stands on, as one opaque image: a software renderer copies it rather
- * than blending every pixel (text never overlaps other text: the scene test checks it). Kept
- * as its coverage until the render thread makes the pixels. Without bg the text stays
- * transparent. */
-static uint32_t add_text(struct scene *s, SDL_Surface *text, SDL_Color fg, const SDL_Color *bg)
+/* Text on the colour it stands on, as one opaque image (text never overlaps other text: the
+ * scene test checks it). */
+static uint32_t add_text(struct scene *s, SDL_Surface *text, SDL_Color fg, SDL_Color bg)
 {
-    if (!text || !bg)
-        return add_image(s, text, false);
     if (!(text = as_argb(text)))
         return SCENE_NO_IMAGE;
     uint8_t *mask = xcalloc((size_t)text->w * (size_t)text->h, 1);
     coverage_to_mask(text, mask, text->w, text->h, 0, 0, false);
-    uint32_t img = add_mask(s, mask, text->w, text->h, fg, fg, *bg);
+    uint32_t img = add_mask(s, mask, text->w, text->h, fg, fg, bg);
     SDL_FreeSurface(text);
     return img;
 }
@@ -196,8 +178,7 @@ SDL_Surface *scene_image_pixels(const struct scene_image *img)
 
 /* Renders one line of a block, with its ellipsis. */
 static uint32_t render_line(struct scene *s, struct font *font, const char *text,
-                            const struct text_block *b, size_t i, SDL_Color color,
-                            const SDL_Color *bg)
+                            const struct text_block *b, size_t i, SDL_Color color, SDL_Color bg)
 {
     const struct text_line *l = &b->lines[i];
     char *line =
@@ -208,8 +189,7 @@ static uint32_t render_line(struct scene *s, struct font *font, const char *text
 }
 
 static void place_block(struct scene *s, struct font *font, const char *text,
-                        const struct text_block *b, struct rect box, SDL_Color color,
-                        const SDL_Color *bg)
+                        const struct text_block *b, struct rect box, SDL_Color color, SDL_Color bg)
 {
     for (size_t i = 0; i < b->line_count; i++)
         place(s, render_line(s, font, text, b, i, color, bg), box.x,
@@ -225,21 +205,21 @@ static void build_card(struct scene *s, struct scene_fonts *fonts, const struct 
 
     struct scene_card *card = &s->cards[s->card_count++];
     card->first = (uint32_t)s->placed_count;
-    /* All text is opaque on the colour it stands on (the surface, a tile): a fade is one
-     * blend per line over the surface, which does not fade (draw.c). */
+    /* All text is opaque on the colour it stands on (the surface, a tile); the surface does
+     * not fade, the rest fades over it (draw.c). */
     place_block(s, &fonts->bold, story->title, &cl.headline, cl.headline_box, s->colors.foreground,
-                &s->colors.surface);
+                s->colors.surface);
     place_block(s, &fonts->regular, story->summary, &cl.summary, cl.summary_box, s->colors.muted,
-                &s->colors.surface);
+                s->colors.surface);
     card->accent = (struct rect){s->layout.card.x + s->layout.padding, cl.text.y,
                                  s->layout.accent_w, cl.headline.height};
     card->tile_count = cl.tile_count;
     for (size_t i = 0; i < cl.tile_count; i++) {
         card->tiles[i] = cl.tiles[i];
         place_block(s, &fonts->bold, story->figures[i].value, &cl.value[i], cl.value_box[i],
-                    s->colors.accent, &s->colors.tile);
+                    s->colors.accent, s->colors.tile);
         place_block(s, &fonts->regular, story->figures[i].label, &cl.label[i], cl.label_box[i],
-                    s->colors.foreground, &s->colors.tile);
+                    s->colors.foreground, s->colors.tile);
     }
     card->count = (uint32_t)s->placed_count - card->first;
     for (uint32_t i = card->first; i < card->first + card->count; i++)
@@ -443,7 +423,7 @@ static uint32_t build_status(struct scene *s, struct scene_fonts *fonts,
              hhmm[0] == ' ' ? hhmm + 1 : hhmm);
     return add_text(
         s, font_render(&fonts->regular, s->layout.status_px, text, strlen(text), s->colors.muted),
-        s->colors.muted, &s->colors.background);
+        s->colors.muted, s->colors.background);
 }
 
 bool scene_build_status(const struct scene_params *p, struct scene_fonts *fonts,
@@ -467,7 +447,7 @@ static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char
     struct text_block tb;
     text_wrap(&bold, title, sl->brand_px, sl->brand.w, 1, &tb);
     s->brand = tb.line_count ? render_line(s, &fonts->bold, title, &tb, 0, s->colors.foreground,
-                                           &s->colors.background)
+                                           s->colors.background)
                              : SCENE_NO_IMAGE;
     s->status = build_status(s, fonts, p);
 
@@ -481,7 +461,7 @@ static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char
             add_text(s,
                      font_render(&fonts->bold, sl->clock_px, clock_glyph_text[i],
                                  strlen(clock_glyph_text[i]), s->colors.foreground),
-                     s->colors.foreground, &s->colors.background);
+                     s->colors.foreground, s->colors.background);
         if (i < 10 && s->clock_glyphs[i] != SCENE_NO_IMAGE)
             s->clock_cell_w = MAX(s->clock_cell_w, s->images[s->clock_glyphs[i]].w);
     }
@@ -536,9 +516,7 @@ struct scene *scene_build(const struct scene_params *p, struct scene_fonts *font
 
 void scene_image_finish(struct scene_image *img)
 {
-    SDL_FreeSurface(img->surface);
     free(img->mask);
-    img->surface = NULL;
     img->mask = NULL;
 }
 

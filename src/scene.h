@@ -15,18 +15,17 @@
 #define SCENE_NO_IMAGE UINT32_MAX
 #define SCENE_CLOCK_GLYPHS 13 /* "0123456789:" then " AM", " PM" */
 
+/* Text on one colour, opaque, kept at a quarter of the memory of its pixels: the mask is
+ * w x h bytes, each the coverage in bits 0-6 (0-127) of colour fg, or of fg2 with bit 7 set
+ * (the crawl's highlighted figures). Textures are made from it (scene_image_pixels) as they
+ * are needed, a card's each time the card comes up; without a GPU it is written to the screen
+ * directly. */
 struct scene_image {
-    SDL_Surface *surface; /* owned; the render thread frees it once uploaded; NULL with a mask */
-    /* Text on one colour, a quarter of the memory of the pixels: w x h bytes, owned, each the
-     * coverage in bits 0-6 (0-127) of colour fg, or of fg2 with bit 7 set (the crawl's
-     * highlighted figures). A card's images are made from it (scene_image_pixels) each time
-     * the card comes up, so the stage keeps only a few cards' textures. */
-    uint8_t *mask;
+    uint8_t *mask; /* owned; NULL once the render thread has no more use for it */
     SDL_Color fg, fg2, bg;
     int w, h;
-    bool opaque; /* drawn without blending */
-    bool crawl;  /* a crawl tile */
-    int card;    /* the card whose text this is; -1 for the top bar and the crawl */
+    bool crawl; /* a crawl tile */
+    int card;   /* the card whose text this is; -1 for the top bar and the crawl */
 };
 
 /* An image at a place on screen. */

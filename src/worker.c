@@ -143,8 +143,7 @@ static void post_scene(struct worker *w, const struct scene_params *p)
     struct scene *scene = scene_build(p, &w->fonts, &w->stories);
     size_t bytes = 0;
     for (size_t i = 0; i < scene->image_count; i++)
-        bytes += (size_t)scene->images[i].w * (size_t)scene->images[i].h *
-                 (scene->images[i].mask ? 1 : 4);
+        bytes += (size_t)scene->images[i].w * (size_t)scene->images[i].h; /* masks */
     log_debug("scene %u%s for %dx%d: %zu stories, %zu images (%.1f MiB) in %.1f ms", scene->id,
               p->preview ? " (preview)" : "", p->width, p->height, w->stories.count,
               scene->image_count, (double)bytes / 1048576.0, (double)(util_now_ns() - t0) / 1e6);

@@ -87,7 +87,7 @@ static void check_scene(const struct scene *s, const char *feed, int w, int h)
             const struct scene_image *img = &s->images[seg->first + k];
             assert_true(img->w <= 2048);
             assert_int_equal(img->h, s->strip.h);
-            assert_true(img->opaque);
+            assert_true(img->crawl && img->mask);
             total += img->w;
         }
         assert_int_equal(total, seg->width);
