@@ -215,6 +215,39 @@ static void test_highlights(void **state)
     }
 }
 
+/* An 800x480 image in format drawn by a software renderer, and a stage on it; direct: card text
+ * and crawl written into the image from their masks, as the sign draws without a GPU. */
+static void screen_open(SDL_Surface **img, SDL_Renderer **r, struct stage *st, Uint32 format,
+                        bool direct)
+{
+    *img = SDL_CreateRGBSurfaceWithFormat(0, 800, 480, 32, format);
+    assert_non_null(*img);
+    *r = SDL_CreateSoftwareRenderer(*img);
+    assert_non_null(*r);
+    stage_init(st, *r, 60, 0);
+    if (direct)
+        stage_set_target(st, *img);
+}
+
+static void screen_close(SDL_Surface *img, SDL_Renderer *r, struct stage *st)
+{
+    stage_finish(st);
+    SDL_DestroyRenderer(r);
+    SDL_FreeSurface(img);
+}
+
+static int first_difference(const SDL_Surface *a, const SDL_Surface *b)
+{
+    for (int y = 0; y < a->h; y++)
+        for (int x = 0; x < a->w; x++) {
+            uint32_t pa = ((const uint32_t *)a->pixels)[y * a->pitch / 4 + x] & 0xffffff;
+            uint32_t pb = ((const uint32_t *)b->pixels)[y * b->pitch / 4 + x] & 0xffffff;
+            if (pa != pb)
+                return y * a->w + x;
+        }
+    return -1;
+}
+
 /* Content arriving faster than the crawl turns over: scenes are replaced while older ones are
  * still on screen. The stage must keep showing a card and a full crawl throughout. */
 static void test_stage_survives_rapid_updates(void **state)
@@ -222,11 +255,10 @@ static void test_stage_survives_rapid_updates(void **state)
     struct fixture *f = *state;
     struct story_list stories;
     load_feed(TICKER_SOURCE_DIR "/assets/feeds/default.json", &stories);
-    SDL_Surface *target = SDL_CreateRGBSurfaceWithFormat(0, 800, 480, 32, SDL_PIXELFORMAT_ARGB8888);
-    SDL_Renderer *r = SDL_CreateSoftwareRenderer(target);
-    assert_non_null(r);
+    SDL_Surface *target;
+    SDL_Renderer *r;
     struct stage st;
-    stage_init(&st, r, 60, 0);
+    screen_open(&target, &r, &st, SDL_PIXELFORMAT_ARGB8888, false);
     int64_t period = 16666667;
     /* Short cards with long fades keep two cards' scenes in use most of the time. */
     struct config cfg = f->cfg;
@@ -255,9 +287,7 @@ static void test_stage_survives_rapid_updates(void **state)
             assert_true(covered >= 800);
         }
     }
-    stage_finish(&st);
-    SDL_DestroyRenderer(r);
-    SDL_FreeSurface(target);
+    screen_close(target, r, &st);
     story_list_finish(&stories);
 }
 
@@ -268,10 +298,10 @@ static void test_preview_hands_over(void **state)
     struct fixture *f = *state;
     struct story_list stories;
     load_feed(TICKER_SOURCE_DIR "/assets/feeds/default.json", &stories);
-    SDL_Surface *target = SDL_CreateRGBSurfaceWithFormat(0, 800, 480, 32, SDL_PIXELFORMAT_RGB888);
-    SDL_Renderer *r = SDL_CreateSoftwareRenderer(target);
+    SDL_Surface *target;
+    SDL_Renderer *r;
     struct stage st;
-    stage_init(&st, r, 60, 0);
+    screen_open(&target, &r, &st, SDL_PIXELFORMAT_RGB888, false);
     struct scene_params p = {.width = 800,
                              .height = 480,
                              .max_tile_w = 2048,
@@ -298,13 +328,9 @@ static void test_preview_hands_over(void **state)
     assert_int_equal(st.scenes[st.card.slot].scene->id, 2);
     for (int i = 0; i < STAGE_MAX_SCENES; i++)
         assert_true(!st.scenes[i].scene || st.scenes[i].scene->id != 1);
-    stage_finish(&st);
-    SDL_DestroyRenderer(r);
-    SDL_FreeSurface(target);
+    screen_close(target, r, &st);
     story_list_finish(&stories);
 }
-
-static int first_difference(const SDL_Surface *a, const SDL_Surface *b);
 
 /* A new "Updated" time replaces the status line of the scene on screen: the frame then is the
  * frame of a scene built with that time, drawn by damage (the top bar) on the software path. */
@@ -318,10 +344,7 @@ static void test_status_line_replaced(void **state)
     struct stage st[2];
     int64_t before = 1741078800, after = 1741078800 + 3 * 3600 + 17 * 60; /* 09:00, 12:17 UTC */
     for (int k = 0; k < 2; k++) {
-        img[k] = SDL_CreateRGBSurfaceWithFormat(0, 800, 480, 32, SDL_PIXELFORMAT_RGB888);
-        r[k] = SDL_CreateSoftwareRenderer(img[k]);
-        stage_init(&st[k], r[k], 60, 0);
-        stage_set_target(&st[k], img[k]);
+        screen_open(&img[k], &r[k], &st[k], SDL_PIXELFORMAT_RGB888, true);
         struct scene_params p = {.width = 800,
                                  .height = 480,
                                  .max_tile_w = 2048,
@@ -356,23 +379,9 @@ static void test_status_line_replaced(void **state)
     stage_set_status(&st[1], 7, &status);
     assert_int_equal(stage_draw_changed(&st[1], before, damage), 0);
     for (int k = 0; k < 2; k++) {
-        stage_finish(&st[k]);
-        SDL_DestroyRenderer(r[k]);
-        SDL_FreeSurface(img[k]);
+        screen_close(img[k], r[k], &st[k]);
     }
     story_list_finish(&stories);
-}
-
-static int first_difference(const SDL_Surface *a, const SDL_Surface *b)
-{
-    for (int y = 0; y < a->h; y++)
-        for (int x = 0; x < a->w; x++) {
-            uint32_t pa = ((const uint32_t *)a->pixels)[y * a->pitch / 4 + x] & 0xffffff;
-            uint32_t pb = ((const uint32_t *)b->pixels)[y * b->pitch / 4 + x] & 0xffffff;
-            if (pa != pb)
-                return y * a->w + x;
-        }
-    return -1;
 }
 
 /* Whatever may be on screen still has its pixels, however old its scene (trim_slot): the crawl
@@ -418,14 +427,8 @@ static void damage_matches_full_redraw(struct fixture *f, bool direct)
     SDL_Surface *img[2];
     SDL_Renderer *r[2];
     struct stage st[2];
-    for (int k = 0; k < 2; k++) {
-        img[k] = SDL_CreateRGBSurfaceWithFormat(0, 800, 480, 32, SDL_PIXELFORMAT_RGB888);
-        r[k] = SDL_CreateSoftwareRenderer(img[k]);
-        assert_non_null(r[k]);
-        stage_init(&st[k], r[k], 60, 0);
-        if (direct)
-            stage_set_target(&st[k], img[k]);
-    }
+    for (int k = 0; k < 2; k++)
+        screen_open(&img[k], &r[k], &st[k], SDL_PIXELFORMAT_RGB888, direct);
     int64_t wall = 1741078800 + 50; /* the minute changes 10 s in */
     int partial_frames = 0;
     for (int frame = 0; frame < 1200; frame++) {
@@ -473,9 +476,7 @@ static void damage_matches_full_redraw(struct fixture *f, bool direct)
     /* Almost every frame was partial: the test did test the damage path. */
     assert_true(partial_frames > 1190);
     for (int k = 0; k < 2; k++) {
-        stage_finish(&st[k]);
-        SDL_DestroyRenderer(r[k]);
-        SDL_FreeSurface(img[k]);
+        screen_close(img[k], r[k], &st[k]);
     }
     story_list_finish(&stories);
 }
