@@ -483,8 +483,7 @@ static void write_text(struct stage *st, const SDL_Rect *clip, const struct scen
     scene_text_lut(fg, fg2, bg, st->target->format, lut);
     for (int row = area.y; row < area.y + area.h; row++) {
         const uint8_t *m = img->mask + (size_t)(row - y) * (size_t)img->w + (area.x - x);
-        Uint32 *d = (Uint32 *)((Uint8 *)st->target->pixels + (row + vp.y) * st->target->pitch) +
-                    area.x + vp.x;
+        Uint32 *d = scene_row32(st->target, row + vp.y) + area.x + vp.x;
         int i = 0;
         if (!whole) {
             /* Eight pixels at a time: empty ones (most of a text box) are skipped; in the
@@ -730,8 +729,7 @@ static void scroll_left(struct stage *st, const SDL_Rect *r, int px)
     SDL_RenderGetViewport(st->renderer, &vp);
     SDL_RenderFlush(st->renderer);
     for (int row = r->y; row < r->y + r->h; row++) {
-        Uint32 *d = (Uint32 *)((Uint8 *)st->target->pixels + (row + vp.y) * st->target->pitch) +
-                    r->x + vp.x;
+        Uint32 *d = scene_row32(st->target, row + vp.y) + r->x + vp.x;
         memmove(d, d + px, (size_t)(r->w - px) * sizeof(*d));
     }
 }

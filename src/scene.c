@@ -119,7 +119,7 @@ static void coverage_to_mask(const SDL_Surface *text, uint8_t *mask, int w, int 
                              bool second)
 {
     for (int row = MAX(0, -y); row < text->h && row + y < h; row++) {
-        const Uint32 *in = (const Uint32 *)((const Uint8 *)text->pixels + row * text->pitch);
+        const Uint32 *in = scene_row32(text, row);
         uint8_t *out = mask + (size_t)(row + y) * (size_t)w;
         for (int i = MAX(0, -x); i < text->w && i + x < w; i++) {
             uint8_t c = (uint8_t)(((in[i] >> 24) * 127 + 127) / 255);
@@ -169,7 +169,7 @@ SDL_Surface *scene_image_pixels(const struct scene_image *img)
     scene_text_lut(img->fg, img->fg2, img->bg, out->format, lut);
     for (int y = 0; y < img->h; y++) {
         const uint8_t *in = img->mask + (size_t)y * (size_t)img->w;
-        Uint32 *row = (Uint32 *)((Uint8 *)out->pixels + y * out->pitch);
+        Uint32 *row = scene_row32(out, y);
         for (int x = 0; x < img->w; x++)
             row[x] = lut[in[x]];
     }

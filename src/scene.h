@@ -5,6 +5,7 @@
 #pragma once
 #include <SDL.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -14,6 +15,13 @@
 
 #define SCENE_NO_IMAGE UINT32_MAX
 #define SCENE_CLOCK_GLYPHS 13 /* "0123456789:" then " AM", " PM" */
+
+/* Row y of a 32-bit surface. SDL keeps its rows 4-byte aligned (pitches are multiples of 4);
+ * the compiler cannot know that, and on armhf -Wcast-align says so for a plain cast. */
+static inline Uint32 *scene_row32(const SDL_Surface *s, int y)
+{
+    return (Uint32 *)(void *)((Uint8 *)s->pixels + (ptrdiff_t)y * s->pitch);
+}
 
 /* Text on one colour, opaque, kept at a quarter of the memory of its pixels: the mask is
  * w x h bytes, each the coverage in bits 0-6 (0-127) of colour fg, or of fg2 with bit 7 set
