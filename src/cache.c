@@ -24,6 +24,7 @@
  *   u32 length, bytes              etag
  *   u32 length, bytes              last_modified
  *   u32 length, bytes              charset        (version 2: the HTTP charset of the body)
+ *   u32 length, bytes              signature      (version 3: the .minisig text; absent in 2)
  *   i64 fetched_at
  *   i64 sig_timestamp
  *   u32 length, bytes              body
@@ -38,16 +39,21 @@
  * of 2^-32, and the parsers treat the body as untrusted input anyway. A 64-bit hash would mean a
  * vendored copy or a new dependency for a gain only against odds already that small, and none
  * against someone who can write the state dir: authenticity is minisign's job, at fetch time.
- * A new field means a new version: old builds refuse the file and fetch afresh.
+ * A new field means a new version: old builds refuse the file and fetch afresh; this build
+ * still reads version 2 (no signature), so an upgrade keeps what a board was showing.
  */
 #define CACHE_MAGIC "TICKCACH"
 #define CACHE_MAGIC_LEN 8u
-#define CACHE_FORMAT_VERSION 2u
-#define CACHE_STRINGS 4u /* url, etag, last_modified, charset */
+#define CACHE_FORMAT_VERSION 3u
+#define CACHE_OLDEST_VERSION 2u
+#define CACHE_STRINGS 5u /* url, etag, last_modified, charset, signature */
 #define CACHE_FIXED_HEADER (CACHE_MAGIC_LEN + 4 + CACHE_STRINGS * 4 + 8 + 8 + 4)
 #define CACHE_TRAILER (8u + 4)
-#define CACHE_MIN_FILE ((size_t)CACHE_FIXED_HEADER + CACHE_TRAILER)
-#define CACHE_MAX_FILE (CACHE_MIN_FILE + CACHE_STRINGS * (size_t)CACHE_MAX_STRING + CACHE_MAX_BODY)
+/* Version 2 has one string less. */
+#define CACHE_MIN_FILE ((size_t)CACHE_FIXED_HEADER - 4 + CACHE_TRAILER)
+#define CACHE_MAX_FILE                                                                             \
+    ((size_t)CACHE_FIXED_HEADER + CACHE_TRAILER + (CACHE_STRINGS - 1) * (size_t)CACHE_MAX_STRING + \
+     CACHE_MAX_SIGNATURE + CACHE_MAX_BODY)
 
 #define NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 /* What util_write_file_atomic_v appends to the path for its temp file, before the pid. */
@@ -182,14 +188,21 @@ static uint32_t crc_update(uint32_t crc, const void *data, size_t len)
     return len ? (uint32_t)crc32_z(crc, data, len) : crc;
 }
 
+static const char *const string_names[CACHE_STRINGS] = {"url", "etag", "last_modified", "charset",
+                                                        "signature"};
+
+static uint32_t string_cap(size_t i)
+{
+    return i == CACHE_STRINGS - 1 ? CACHE_MAX_SIGNATURE : CACHE_MAX_STRING;
+}
+
 static bool entry_valid(const char *path, const struct cache_entry *e,
                         const char *strings[CACHE_STRINGS])
 {
-    static const char *const names[CACHE_STRINGS] = {"url", "etag", "last_modified", "charset"};
     for (size_t i = 0; i < CACHE_STRINGS; i++) {
-        if (strlen(strings[i]) > CACHE_MAX_STRING) {
-            log_error("%s: not stored: %s of %zu bytes is over the %u-byte cap", path, names[i],
-                      strlen(strings[i]), CACHE_MAX_STRING);
+        if (strlen(strings[i]) > string_cap(i)) {
+            log_error("%s: not stored: %s of %zu bytes is over the %" PRIu32 "-byte cap", path,
+                      string_names[i], strlen(strings[i]), string_cap(i));
             return false;
         }
     }
@@ -216,9 +229,9 @@ bool cache_store(const char *dir, const char *source_name, const struct cache_en
     if (!path)
         return false;
     bool ok = false;
-    const char *strings[CACHE_STRINGS] = {e->url ? e->url : "", e->etag ? e->etag : "",
-                                          e->last_modified ? e->last_modified : "",
-                                          e->charset ? e->charset : ""};
+    const char *strings[CACHE_STRINGS] = {
+        e->url ? e->url : "", e->etag ? e->etag : "", e->last_modified ? e->last_modified : "",
+        e->charset ? e->charset : "", e->signature ? e->signature : ""};
     if (!entry_valid(path, e, strings))
         goto out_free_path;
 
@@ -271,14 +284,15 @@ static bool take(struct cache_reader *r, size_t n, const uint8_t **out)
     return true;
 }
 
-static const char *take_string(struct cache_reader *r, char **out)
+static const char *take_string(struct cache_reader *r, uint32_t cap, char **out)
 {
     const uint8_t *p;
     if (!take(r, 4, &p))
         return "truncated string length";
     uint32_t len = get_u32(p);
-    if (len > CACHE_MAX_STRING)
-        return "string over the 8 KiB cap";
+    if (len > cap)
+        return cap == CACHE_MAX_STRING ? "string over the 8 KiB cap"
+                                       : "signature over the 16 KiB cap";
     if (!take(r, len, &p))
         return "string runs past the end";
     if (memchr(p, '\0', len))
@@ -298,9 +312,9 @@ static const char *decode(uint8_t *buf, size_t len, struct cache_entry *e, char 
     if (memcmp(buf, CACHE_MAGIC, CACHE_MAGIC_LEN) != 0)
         return "not a ticker cache file (bad magic)";
     uint32_t version = get_u32(buf + CACHE_MAGIC_LEN);
-    if (version != CACHE_FORMAT_VERSION) {
-        snprintf(why, why_size, "format version %" PRIu32 ", this build reads %u", version,
-                 CACHE_FORMAT_VERSION);
+    if (version < CACHE_OLDEST_VERSION || version > CACHE_FORMAT_VERSION) {
+        snprintf(why, why_size, "format version %" PRIu32 ", this build reads %u to %u", version,
+                 CACHE_OLDEST_VERSION, CACHE_FORMAT_VERSION);
         return why;
     }
     size_t fields_end = len - CACHE_TRAILER;
@@ -324,9 +338,14 @@ static const char *decode(uint8_t *buf, size_t len, struct cache_entry *e, char 
                              .left = fields_end - CACHE_MAGIC_LEN - 4};
     const char *err;
     const uint8_t *p;
-    if ((err = take_string(&r, &e->url)) || (err = take_string(&r, &e->etag)) ||
-        (err = take_string(&r, &e->last_modified)) || (err = take_string(&r, &e->charset)))
-        return err;
+    char **strings[CACHE_STRINGS] = {&e->url, &e->etag, &e->last_modified, &e->charset,
+                                     &e->signature};
+    for (size_t i = 0; i < CACHE_STRINGS; i++) {
+        if (version == 2 && strings[i] == &e->signature)
+            *strings[i] = xstrdup("");
+        else if ((err = take_string(&r, string_cap(i), strings[i])))
+            return err;
+    }
     if (!take(&r, 8 + 8 + 4, &p))
         return "truncated before the body";
     e->fetched_at = (int64_t)get_u64(p);
@@ -418,6 +437,7 @@ void cache_entry_finish(struct cache_entry *e)
     free(e->etag);
     free(e->last_modified);
     free(e->charset);
+    free(e->signature);
     free(e->url);
     memset(e, 0, sizeof(*e));
 }

@@ -10,6 +10,7 @@
 /* Caps checked on store and on load; a file that claims more is refused before any allocation. */
 #define CACHE_MAX_BODY (16u * 1024 * 1024)
 #define CACHE_MAX_STRING (8u * 1024)
+#define CACHE_MAX_SIGNATURE (16u * 1024)
 /* Source names are [A-Za-z0-9_-]{1,CACHE_MAX_NAME}: safe as file names, with room to spare. */
 #define CACHE_MAX_NAME 128u
 
@@ -26,8 +27,12 @@ struct cache_entry {
     char *charset;
     /* Unix seconds of the last successful fetch; >= 0. */
     int64_t fetched_at;
-    /* The accepted minisign trusted timestamp, -1 when the source is unsigned. */
+    /* The rollback floor of a signed source (the newest accepted minisign timestamp, no later
+     * than the clock when it was accepted), -1 when the source is unsigned. */
     int64_t sig_timestamp;
+    /* Owned: the .minisig text that verified the body, "" when unsigned (or from a version 2
+     * file): a changed key must verify the body again before it is shown. */
+    char *signature;
     /* Owned: the source URL the body came from. */
     char *url;
 };

@@ -11,7 +11,9 @@
 #include "log.h"
 #include "util.h"
 
-#define SIG_MAX_BYTES (16 * 1024)
+#define SIG_MAX_BYTES CACHE_MAX_SIGNATURE
+/* How far a signature's timestamp may be ahead of a plausible clock (docs/operations.md). */
+#define SIG_FUTURE_LIMIT_S (24 * 3600)
 
 static uint32_t jitter_random(void)
 {
@@ -60,12 +62,51 @@ static int64_t wall_now(void)
     return (int64_t)time(NULL);
 }
 
+/* Before this program was written the clock cannot be right: a board without a real-time clock
+ * starts at 1970 or at its image's date until NTP answers. */
+static bool clock_plausible(int64_t now)
+{
+    return now >= 1764547200; /* 2025-12-01 */
+}
+
 bool source_clock_suspect(const char *tls_error, int64_t now)
 {
-    /* Before this program was written, the clock cannot be right. */
-    const int64_t built_after = 1764547200; /* 2025-12-01 */
     return strstr(tls_error, "not yet valid") || strstr(tls_error, "not valid yet") ||
-           now < built_after;
+           !clock_plausible(now);
+}
+
+/* A floor set while the clock was wrong can be far ahead of the real time; it would refuse every
+ * honest feed as a replay until then, so it goes (and the next signature sets it again). */
+static int64_t floor_checked(const char *name, int64_t floor, int64_t now)
+{
+    if (floor < 0 || !clock_plausible(now) || floor <= now + SIG_FUTURE_LIMIT_S)
+        return floor;
+    log_warn("source %s: dropping a rollback floor of %lld, ahead of the clock (%lld): it was "
+             "set while the clock was wrong",
+             name, (long long)floor, (long long)now);
+    return -1;
+}
+
+/* The floor after accepting a signature made at timestamp: never later than a plausible clock,
+ * so a signature a few hours ahead (an editor's clock) does not refuse the next honest one. */
+static int64_t floor_raised(int64_t floor, int64_t timestamp, int64_t now)
+{
+    int64_t t = clock_plausible(now) && timestamp > now ? now : timestamp;
+    return t > floor ? t : floor;
+}
+
+/* Signed more than a day ahead of a plausible clock: the signing machine's clock is wrong (or
+ * someone wants a feed that no honest edition can follow). Refused, and it raises no floor. */
+static bool too_far_ahead(int64_t timestamp, int64_t now)
+{
+    return clock_plausible(now) && timestamp > now + SIG_FUTURE_LIMIT_S;
+}
+
+/* What identifies the cached copy: its body and the signature kept with it. */
+static uint32_t cached_crc(const char *body, size_t len, const char *signature)
+{
+    uLong crc = crc32(0L, (const Bytef *)body, (uInt)len);
+    return (uint32_t)crc32(crc, (const Bytef *)signature, (uInt)strlen(signature));
 }
 
 /* Parses body into fresh stories; on success they replace the source's. */
@@ -103,6 +144,32 @@ static int refresh_override(int refresh_s)
     return (int)n;
 }
 
+/* A signed source shows a cached copy only if the configured key verifies it now, with the
+ * signature kept beside it: after a key change, what the old key signed leaves the sign, and
+ * the rollback floor starts again with the new key. Sets e->sig_timestamp to the floor. */
+static bool cached_signature_good(const struct source *s, struct cache_entry *e)
+{
+    int64_t timestamp = -1, now = wall_now();
+    char err[200] = "";
+    bool good = e->signature[0] &&
+                minisign_check(&s->key, e->signature, strlen(e->signature),
+                               (const uint8_t *)e->body, e->len, &timestamp, err, sizeof(err));
+    if (!e->signature[0])
+        snprintf(err, sizeof(err), "no signature kept with it");
+    else if (good && timestamp < 0)
+        snprintf(err, sizeof(err), "no timestamp in its signature");
+    else if (good && too_far_ahead(timestamp, now))
+        snprintf(err, sizeof(err), "signed at %lld, ahead of the clock", (long long)timestamp);
+    else if (good) {
+        /* The floor kept in the file is never above the signature's own time. */
+        int64_t floor = e->sig_timestamp < timestamp ? e->sig_timestamp : timestamp;
+        e->sig_timestamp = floor_checked(s->name, floor, now);
+        return true;
+    }
+    log_warn("source %s: not showing the cached copy: %s; fetching it afresh", s->name, err);
+    return false;
+}
+
 void source_init(struct source *s, const struct config_source *cfg, const char *cache_dir,
                  const char *ca_file, const char *ca_path, int64_t now_ns)
 {
@@ -111,11 +178,13 @@ void source_init(struct source *s, const struct config_source *cfg, const char *
     s->ca_path = xstrdup(ca_path ? ca_path : "");
     s->name = xstrdup(cfg->name);
     s->url = xstrdup(cfg->url);
+    s->public_key = xstrdup(cfg->public_key ? cfg->public_key : "");
     s->cache_dir = cache_dir ? xstrdup(cache_dir) : NULL;
     s->refresh_s = refresh_override(cfg->refresh_s);
     s->etag = xstrdup("");
     s->last_modified = xstrdup("");
     s->title = xstrdup("");
+    s->signature = xstrdup("");
     s->sig_timestamp = -1;
     story_list_init(&s->stories);
     s->next_poll_ns = now_ns;
@@ -132,25 +201,47 @@ void source_init(struct source *s, const struct config_source *cfg, const char *
     struct cache_entry e;
     if (!cache_load(s->cache_dir, s->name, &e))
         return;
-    if (strcmp(e.url, s->url) != 0 || (s->has_key && e.sig_timestamp < 0)) {
-        /* The config now names another feed, or wants a signature this copy never had. */
+    if (strcmp(e.url, s->url) != 0) {
+        /* The config now names another feed. */
+        cache_entry_finish(&e);
+        return;
+    }
+    if (s->has_key && !cached_signature_good(s, &e)) {
         cache_entry_finish(&e);
         return;
     }
     if (take_body(s, e.body, e.len, e.charset[0] ? e.charset : NULL)) {
-        s->cached_crc = (uint32_t)crc32(0L, (const Bytef *)e.body, (uInt)e.len);
-        s->cached_len = e.len;
         free(s->etag);
         free(s->last_modified);
+        free(s->signature);
         s->etag = xstrdup(e.etag);
         s->last_modified = xstrdup(e.last_modified);
-        s->sig_timestamp = e.sig_timestamp;
+        s->sig_timestamp = s->has_key ? e.sig_timestamp : -1;
+        s->signature = xstrdup(s->has_key ? e.signature : "");
+        s->cached_crc = cached_crc(e.body, e.len, s->signature);
+        s->cached_len = e.len;
         s->last_success = s->content_time = e.fetched_at;
         log_info("source %s: showing %zu cached stories from %lld", s->name, s->stories.count,
                  (long long)e.fetched_at);
     }
     s->last_error[0] = '\0';
     cache_entry_finish(&e);
+}
+
+bool source_matches(const struct source *s, const struct config_source *cfg, const char *ca_file,
+                    const char *ca_path)
+{
+    return strcmp(s->name, cfg->name) == 0 && strcmp(s->url, cfg->url) == 0 &&
+           strcmp(s->public_key, cfg->public_key ? cfg->public_key : "") == 0 &&
+           strcmp(s->ca_file, ca_file ? ca_file : "") == 0 &&
+           strcmp(s->ca_path, ca_path ? ca_path : "") == 0;
+}
+
+void source_keep(struct source *s, const struct config_source *cfg, int64_t now_ns)
+{
+    s->refresh_s = refresh_override(cfg->refresh_s);
+    if (!s->transfer)
+        s->next_poll_ns = now_ns;
 }
 
 static void drop_transfer(struct source *s, CURLM *multi)
@@ -170,10 +261,12 @@ void source_finish(struct source *s, CURLM *multi)
     story_list_finish(&s->stories);
     free(s->name);
     free(s->url);
+    free(s->public_key);
     free(s->cache_dir);
     free(s->etag);
     free(s->last_modified);
     free(s->title);
+    free(s->signature);
     free(s->ca_file);
     free(s->ca_path);
     memset(s, 0, sizeof(*s));
@@ -231,6 +324,15 @@ static bool check_signature(struct source *s, const char *sig, size_t sig_len, c
                        "%s: signature rejected: no timestamp in its trusted comment", s->url);
         return false;
     }
+    int64_t now = wall_now();
+    if (too_far_ahead(*timestamp, now)) {
+        util_set_error(s->last_error, sizeof(s->last_error),
+                       "%s: signature rejected: signed at %lld, %lld h ahead of this board's "
+                       "clock (is the signing machine's clock right?)",
+                       s->url, (long long)*timestamp, (long long)((*timestamp - now) / 3600));
+        return false;
+    }
+    s->sig_timestamp = floor_checked(s->name, s->sig_timestamp, now);
     if (*timestamp < s->sig_timestamp) {
         util_set_error(s->last_error, sizeof(s->last_error),
                        "%s: signature rejected: timestamp %lld is older than the accepted %lld "
@@ -241,32 +343,65 @@ static bool check_signature(struct source *s, const char *sig, size_t sig_len, c
     return true;
 }
 
-/* A verified (or unsigned) new body: parse, keep, cache. */
-static bool accept_body(struct source *s, struct fetch_result *res, int64_t timestamp)
+/* A validator too long to cache (8 KiB) is not kept at all: polls go unconditional, and the
+ * body is still cached. */
+static char *validator(const struct source *s, const char *what, const char *value)
+{
+    if (!value)
+        return xstrdup("");
+    if (strlen(value) > CACHE_MAX_STRING) {
+        log_warn("source %s: ignoring an %s of %zu bytes (over %u)", s->name, what, strlen(value),
+                 CACHE_MAX_STRING);
+        return xstrdup("");
+    }
+    return xstrdup(value);
+}
+
+/* A verified (or unsigned) new body: parse, keep, cache. sig is its .minisig text, or NULL. */
+static bool accept_body(struct source *s, struct fetch_result *res, const char *sig, size_t sig_len,
+                        int64_t timestamp)
 {
     if (!take_body(s, res->body, res->len, res->charset))
         return false;
     free(s->etag);
     free(s->last_modified);
-    s->etag = xstrdup(res->etag ? res->etag : "");
-    s->last_modified = xstrdup(res->last_modified ? res->last_modified : "");
+    s->etag = validator(s, "ETag", res->etag);
+    s->last_modified = validator(s, "Last-Modified", res->last_modified);
+    free(s->signature);
+    s->signature = sig ? xstrndup(sig, sig_len) : xstrdup("");
     if (timestamp >= 0)
-        s->sig_timestamp = timestamp;
+        s->sig_timestamp = floor_raised(s->sig_timestamp, timestamp, wall_now());
     s->content_time = wall_now();
-    /* The same body again (a server without validators): spare the SD card the write. */
-    uint32_t crc = (uint32_t)crc32(0L, (const Bytef *)res->body, (uInt)res->len);
+    /* The same body and signature again (a server without validators): spare the SD card the
+     * write. */
+    uint32_t crc = cached_crc(res->body, res->len, s->signature);
     if (s->cache_dir && (crc != s->cached_crc || res->len != s->cached_len)) {
         struct cache_entry e = {.body = res->body,
                                 .len = res->len,
                                 .etag = s->etag,
                                 .last_modified = s->last_modified,
                                 .charset = res->charset,
+                                .signature = s->signature,
                                 .fetched_at = s->content_time,
                                 .sig_timestamp = s->has_key ? s->sig_timestamp : -1,
                                 .url = s->url};
-        if (cache_store(s->cache_dir, s->name, &e)) {
+        /* The folder may have gone (or been replaced) since the last store: make it again. */
+        bool stored = cache_store(s->cache_dir, s->name, &e) ||
+                      (cache_dir_ensure(s->cache_dir) && cache_store(s->cache_dir, s->name, &e));
+        if (stored) {
             s->cached_crc = crc;
             s->cached_len = res->len;
+            s->cache_error[0] = '\0';
+        } else {
+            /* Without validators the next poll brings the body again, and the store is tried
+             * again: the cache catches up as soon as the folder is back. */
+            util_set_error(s->cache_error, sizeof(s->cache_error),
+                           "cannot store the cache in %s; trying again at the next poll",
+                           s->cache_dir);
+            free(s->etag);
+            free(s->last_modified);
+            s->etag = xstrdup("");
+            s->last_modified = xstrdup("");
         }
     }
     return true;
@@ -300,25 +435,25 @@ static bool poll_file(struct source *s, int64_t now_ns)
                        errno == EFBIG ? "larger than the 8 MiB feed limit" : strerror(errno));
         goto out;
     }
+    char *sig = NULL;
+    size_t sig_len = 0;
     int64_t timestamp = -1;
     if (s->has_key) {
         char *sig_path = xasprintf("%s.minisig", s->url);
-        size_t sig_len;
-        char *sig = util_read_file(sig_path, SIG_MAX_BYTES, &sig_len);
+        sig = util_read_file(sig_path, SIG_MAX_BYTES, &sig_len);
         free(sig_path);
         if (!sig) {
             util_set_error(s->last_error, sizeof(s->last_error),
                            "%s: signature rejected: no %s.minisig", s->url, s->url);
             goto out_free;
         }
-        bool good = check_signature(s, sig, sig_len, body, len, &timestamp);
-        free(sig);
-        if (!good)
+        if (!check_signature(s, sig, sig_len, body, len, &timestamp))
             goto out_free;
     }
     struct fetch_result res = {.body = body, .len = len};
-    ok = changed = accept_body(s, &res, timestamp);
+    ok = changed = accept_body(s, &res, sig, sig_len, timestamp);
 out_free:
+    free(sig);
     free(body);
 out:
     settle(s, ok, -1, -1, now_ns);
@@ -376,7 +511,7 @@ bool source_done(struct source *s, CURLM *multi, CURLcode rc, int64_t now_ns)
             }
             return false;
         }
-        bool changed = accept_body(s, &res, -1);
+        bool changed = accept_body(s, &res, NULL, 0, -1);
         settle(s, changed, -1, res.max_age_s, now_ns);
         fetch_result_finish(&res);
         return changed;
@@ -384,7 +519,7 @@ bool source_done(struct source *s, CURLM *multi, CURLcode rc, int64_t now_ns)
     s->fetching_sig = false;
     int64_t timestamp = -1;
     bool changed = check_signature(s, res.body, res.len, s->feed.body, s->feed.len, &timestamp) &&
-                   accept_body(s, &s->feed, timestamp);
+                   accept_body(s, &s->feed, res.body, res.len, timestamp);
     settle(s, changed, -1, s->feed.max_age_s, now_ns);
     fetch_result_finish(&s->feed);
     fetch_result_finish(&res);

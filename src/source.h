@@ -14,6 +14,7 @@
 
 struct source {
     char *name, *url;        /* owned */
+    char *public_key;        /* owned; as configured, "" = unsigned */
     char *cache_dir;         /* owned; NULL: no cache */
     char *ca_file, *ca_path; /* owned; "" = the system's trust store */
     int refresh_s;
@@ -24,7 +25,8 @@ struct source {
     char *title;               /* owned; the feed's title, "" when none */
     /* What the next conditional request sends back, and the newest accepted signature. */
     char *etag, *last_modified; /* owned, "" when none */
-    int64_t sig_timestamp;      /* -1: none accepted yet */
+    int64_t sig_timestamp;      /* the rollback floor; -1: none accepted yet */
+    char *signature;            /* owned; the .minisig text of what is shown, "" when none */
     uint32_t cached_crc;        /* of the body in the cache, to skip rewriting it */
     size_t cached_len;
 
@@ -35,6 +37,7 @@ struct source {
     /* For the status file (wall clock, Unix s; 0 = never). */
     int64_t last_attempt, last_success, content_time;
     char last_error[256];
+    char cache_error[256]; /* "" while the cache holds what is shown (or there is none) */
 
     /* The transfer in flight: the feed, then (signed sources) its .minisig. */
     struct fetch_transfer *transfer;
@@ -47,6 +50,13 @@ struct source {
 void source_init(struct source *s, const struct config_source *cfg, const char *cache_dir,
                  const char *ca_file, const char *ca_path, int64_t now_ns);
 void source_finish(struct source *s, CURLM *multi);
+/* Is s the source cfg describes: the same name, URL, key and trust settings? A reload then keeps
+ * s as it is (stories, validators, rollback floor) with source_keep, which takes the new refresh
+ * interval and polls now. Anything else starts afresh from the cache with source_init, where a
+ * new key must verify the cached copy again. */
+bool source_matches(const struct source *s, const struct config_source *cfg, const char *ca_file,
+                    const char *ca_path);
+void source_keep(struct source *s, const struct config_source *cfg, int64_t now_ns);
 
 bool source_due(const struct source *s, int64_t now_ns);
 bool source_busy(const struct source *s);

@@ -62,6 +62,7 @@ char *status_json(const struct source *sources, size_t count, const struct statu
         add_time(o, "last_attempt", s->last_attempt);
         add_time(o, "last_success", s->last_success);
         add_text(o, "last_error", s->last_error);
+        add_text(o, "cache_error", s->cache_error);
         cJSON_AddNumberToObject(o, "failures", s->failures);
         cJSON_AddNumberToObject(o, "items", (double)s->stories.count);
         cJSON_AddBoolToObject(o, "signed", s->has_key);

@@ -227,20 +227,37 @@ static void sources_finish(struct worker *w)
     w->source_count = 0;
 }
 
-/* One source per config section; each shows its cached stories at once. */
+/* One source per config section. A source the config still describes the same way is kept
+ * as it is in memory (a reload never goes back to an older copy on disk); a new or changed one
+ * shows its cached stories at once. */
 static void sources_init(struct worker *w)
 {
-    sources_finish(w);
-    if (w->cache_dir && !cache_dir_ensure(w->cache_dir)) {
-        free(w->cache_dir);
-        w->cache_dir = NULL;
-    }
+    struct source *old = w->sources;
+    size_t old_count = w->source_count;
+    if (w->cache_dir)
+        cache_dir_ensure(w->cache_dir); /* on failure, each store tries again */
     w->source_count = w->config.source_count;
     w->sources = xcalloc(w->source_count ? w->source_count : 1, sizeof(*w->sources));
     int64_t now = util_now_ns();
-    for (size_t i = 0; i < w->source_count; i++)
-        source_init(&w->sources[i], &w->config.sources[i], w->cache_dir, w->config.ca_file,
-                    w->config.ca_path, now);
+    for (size_t i = 0; i < w->source_count; i++) {
+        const struct config_source *cfg = &w->config.sources[i];
+        size_t j = 0;
+        while (j < old_count &&
+               !(old[j].name && source_matches(&old[j], cfg, w->config.ca_file, w->config.ca_path)))
+            j++;
+        if (j < old_count) {
+            w->sources[i] = old[j];
+            memset(&old[j], 0, sizeof(old[j])); /* taken */
+            source_keep(&w->sources[i], cfg, now);
+        } else {
+            source_init(&w->sources[i], cfg, w->cache_dir, w->config.ca_file, w->config.ca_path,
+                        now);
+        }
+    }
+    for (size_t j = 0; j < old_count; j++)
+        if (old[j].name)
+            source_finish(&old[j], w->multi);
+    free(old);
     w->status_dirty = true;
 }
 

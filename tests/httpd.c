@@ -17,6 +17,7 @@
  *   /fault/redirect?to=U  302 to U
  *   /fault/loop           302 to itself
  *   /fault/429            429 with Retry-After: 120
+ *   /fault/long-etag/FILE FILE with an ETag of 9000 bytes (over the cache's 8 KiB cap)
  * Each request is appended to DOCROOT/../requests.log when LOG is set in the environment
  * (as "METHOD TARGET if-none-match=VALUE STATUS"), for tests that check what was asked.
  */
@@ -199,6 +200,23 @@ static void fault(int fd, const char *docroot, const char *kind, const char *que
         send_head(fd, 302, "Location: /fault/loop\r\n", 0);
     } else if (strcmp(kind, "429") == 0) {
         send_head(fd, 429, "Retry-After: 120\r\n", 0);
+    } else if (strncmp(kind, "long-etag/", 10) == 0) {
+        char *path = xasprintf("%s/%s", docroot, kind + 10);
+        size_t len;
+        char *body = util_read_file(path, 64u * 1024 * 1024, &len);
+        free(path);
+        if (!body) {
+            respond(fd, 404, NULL, "", 0);
+            return;
+        }
+        char *head = xasprintf("HTTP/1.1 200 X\r\nContent-Length: %zu\r\nContent-Type: "
+                               "application/feed+json\r\nETag: \"%09000d\"\r\nConnection: "
+                               "close\r\n\r\n",
+                               len, 7);
+        send_all(fd, head, strlen(head));
+        send_all(fd, body, len);
+        free(head);
+        free(body);
     } else {
         respond(fd, 404, NULL, "", 0);
     }

@@ -115,8 +115,8 @@ static void write_bytes(const char *path, const void *data, size_t len)
 
 static bool entry_zeroed(const struct cache_entry *e)
 {
-    return !e->body && !e->len && !e->etag && !e->last_modified && !e->url && !e->fetched_at &&
-           !e->sig_timestamp;
+    return !e->body && !e->len && !e->etag && !e->last_modified && !e->charset && !e->signature &&
+           !e->url && !e->fetched_at && !e->sig_timestamp;
 }
 
 static void assert_entries_equal(const struct cache_entry *got, const struct cache_entry *want)
@@ -129,6 +129,8 @@ static void assert_entries_equal(const struct cache_entry *got, const struct cac
     assert_string_equal(got->url, want->url ? want->url : "");
     assert_string_equal(got->etag, want->etag ? want->etag : "");
     assert_string_equal(got->last_modified, want->last_modified ? want->last_modified : "");
+    assert_string_equal(got->charset, want->charset ? want->charset : "");
+    assert_string_equal(got->signature, want->signature ? want->signature : "");
     assert_int_equal(got->fetched_at, want->fetched_at);
     assert_int_equal(got->sig_timestamp, want->sig_timestamp);
 }
@@ -192,6 +194,11 @@ static void test_round_trip(void **state)
         struct cache_entry want =
             borrowed(make_body(rows[i].body_len), rows[i].body_len, rows[i].url, rows[i].etag,
                      rows[i].last_modified, rows[i].fetched_at, rows[i].sig_timestamp);
+        if (rows[i].sig_timestamp >= 0) {
+            want.charset = (char *)"utf-8";
+            want.signature = (char *)"untrusted comment: signature from minisign secret key\n"
+                                     "RUQ...\ntrusted comment: timestamp:1741078000\tfile:f\n";
+        }
         struct cache_entry got;
         print_message("round trip: %s\n", rows[i].name);
         assert_true(cache_store(env->dir, rows[i].name, &want));
@@ -355,15 +362,19 @@ struct raw_string {
         lit, sizeof(lit) - 1                                                                       \
     }
 
+/* A signature one byte over its cap. */
+static char long_signature[CACHE_MAX_SIGNATURE + 2];
+
 static void test_crafted_files(void **state)
 {
     const struct env *env = *state;
     x_string(CACHE_MAX_STRING + 1);
+    memset(long_signature, 's', CACHE_MAX_SIGNATURE + 1);
     static const struct {
         const char *what;
         const char *magic;
         uint32_t version;
-        struct raw_string strings[4];
+        struct raw_string strings[5]; /* the fifth (signature) from version 3 on */
         int64_t fetched_at, sig_timestamp;
         uint32_t body_declared, body_written, padding;
         int64_t total_delta;
@@ -372,6 +383,66 @@ static void test_crafted_files(void **state)
     } rows[] = {
         {"minimal", "TICKCACH", 2, {S(""), S(""), S(""), S("")}, 0, -1, 0, 0, 0, 0, 0, NULL},
         {"fields", "TICKCACH", 2, {S("u"), S("e"), S("l"), S("c")}, 5, 6, 3, 3, 0, 0, 0, NULL},
+        {"minimal v3",
+         "TICKCACH",
+         3,
+         {S(""), S(""), S(""), S(""), S("")},
+         0,
+         -1,
+         0,
+         0,
+         0,
+         0,
+         0,
+         NULL},
+        {"fields v3",
+         "TICKCACH",
+         3,
+         {S("u"), S("e"), S("l"), S("c"), S("sig")},
+         5,
+         6,
+         3,
+         3,
+         0,
+         0,
+         0,
+         NULL},
+        {"max signature",
+         "TICKCACH",
+         3,
+         {S(""), S(""), S(""), S(""), {long_signature, CACHE_MAX_SIGNATURE}},
+         0,
+         -1,
+         0,
+         0,
+         0,
+         0,
+         0,
+         NULL},
+        {"signature over cap",
+         "TICKCACH",
+         3,
+         {S(""), S(""), S(""), S(""), {long_signature, CACHE_MAX_SIGNATURE + 1}},
+         0,
+         -1,
+         0,
+         0,
+         0,
+         0,
+         0,
+         "signature over"},
+        {"version 1",
+         "TICKCACH",
+         1,
+         {S(""), S(""), S(""), S("")},
+         0,
+         -1,
+         0,
+         0,
+         0,
+         0,
+         0,
+         "format version 1"},
         {"max string",
          "TICKCACH",
          2,
@@ -410,7 +481,7 @@ static void test_crafted_files(void **state)
          "bad magic"},
         {"future version",
          "TICKCACH",
-         3,
+         4,
          {S(""), S(""), S(""), S("")},
          0,
          -1,
@@ -419,7 +490,7 @@ static void test_crafted_files(void **state)
          0,
          0,
          0,
-         "format version 3"},
+         "format version 4"},
         {"version zero",
          "TICKCACH",
          0,
@@ -572,7 +643,7 @@ static void test_crafted_files(void **state)
         struct raw r = {0};
         raw_put(&r, rows[i].magic, 8);
         raw_u32(&r, rows[i].version);
-        for (size_t s = 0; s < 4; s++) {
+        for (size_t s = 0; s < (rows[i].version >= 3 ? 5u : 4u); s++) {
             raw_u32(&r, rows[i].strings[s].len);
             raw_put(&r, rows[i].strings[s].s, rows[i].strings[s].len);
         }
@@ -595,6 +666,9 @@ static void test_crafted_files(void **state)
             assert_true(cache_load(env->dir, "crafted", &e));
             assert_int_equal(e.len, rows[i].body_declared);
             assert_int_equal(strlen(e.url), rows[i].strings[0].len);
+            /* Version 2 has no signature: it loads as "". */
+            assert_int_equal(strlen(e.signature),
+                             rows[i].version >= 3 ? rows[i].strings[4].len : 0);
             assert_int_equal(e.fetched_at, rows[i].fetched_at);
             assert_int_equal(e.sig_timestamp, rows[i].sig_timestamp);
             cache_entry_finish(&e);
@@ -617,8 +691,9 @@ static void test_odd_files_rejected(void **state)
     } rows[] = {
         {"directory", true, 0, "not a regular file"},
         {"one byte over the largest valid file", false,
-         /* 60: the header and trailer of an empty cache */
-         (off_t)(60 + 4 * CACHE_MAX_STRING + CACHE_MAX_BODY + 1), "larger than any valid cache"},
+         /* 64: the header and trailer of an empty cache */
+         (off_t)(64 + 4 * CACHE_MAX_STRING + CACHE_MAX_SIGNATURE + CACHE_MAX_BODY + 1),
+         "larger than any valid cache"},
         {"a terabyte (sparse)", false, (off_t)1 << 40, "larger than any valid cache"},
     };
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {

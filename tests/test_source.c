@@ -280,6 +280,25 @@ static bool have_minisign(void)
     return system("command -v minisign >/dev/null 2>&1") == 0;
 }
 
+/* Signs a copy of the file from with the test key, trusted timestamp ts, and serves it as name
+ * with its name.minisig beside it. Needs the minisign tool. */
+static void put_signed(const struct server *sv, const char *name, const char *from, int64_t ts)
+{
+    char *file = xasprintf("%s/signing.json", sv->root);
+    char *cmd = xasprintf("cp '%s' '%s' && minisign -S -s '%s/test-only.key' -m '%s' "
+                          "-t 'timestamp:%lld' >/dev/null 2>&1",
+                          from, file, MINISIGN_DIR, file, (long long)ts);
+    assert_int_equal(system(cmd), 0);
+    char *sig = xasprintf("%s.minisig", file);
+    char *sig_name = xasprintf("%s.minisig", name);
+    put(sv, name, file);
+    put(sv, sig_name, sig);
+    free(sig_name);
+    free(sig);
+    free(cmd);
+    free(file);
+}
+
 static void test_signed_feeds(void **state)
 {
     struct server *sv = *state;
@@ -339,31 +358,187 @@ static void test_signed_feeds(void **state)
         skip(); /* the test command installs minisign; without it the replay check cannot run */
     }
     /* A newer signature from the real tool, then the old one replayed: refused. */
-    char *fresh = xasprintf("%s/fresh.json", sv->root);
-    char *cmd = xasprintf("cp %s/feed.json %s && minisign -S -s %s/test-only.key -m %s "
-                          "-t 'timestamp:1800000000' >/dev/null 2>&1",
-                          MINISIGN_DIR, fresh, MINISIGN_DIR, fresh);
-    assert_int_equal(system(cmd), 0);
-    char *fresh_sig = xasprintf("%s.minisig", fresh);
-    put(sv, "feed.json", fresh);
-    put(sv, "feed.json.minisig", fresh_sig);
+    const int64_t signed_at = (int64_t)time(NULL) - 60;
+    put_signed(sv, "feed.json", MINISIGN_DIR "/feed.json", signed_at);
     assert_true(poll_once(&s, multi));
-    assert_int_equal(s.sig_timestamp, 1800000000);
+    assert_int_equal(s.sig_timestamp, signed_at);
     put(sv, "feed.json", MINISIGN_DIR "/feed.json");
     put(sv, "feed.json.minisig", MINISIGN_DIR "/feed.json.prehashed.minisig");
     free(s.etag);
     s.etag = xstrdup("");
     poll_once(&s, multi);
     assert_non_null(strstr(s.last_error, "replayed"));
-    assert_int_equal(s.sig_timestamp, 1800000000);
+    assert_int_equal(s.sig_timestamp, signed_at);
     assert_int_equal(s.stories.count, good);
-    free(cmd);
-    free(fresh);
-    free(fresh_sig);
     source_finish(&s, multi);
     curl_multi_cleanup(multi);
     free(url);
     free(pub);
+}
+
+/* One signature dated in 2100 (an editor's machine with a wrong clock) must not lock the
+ * source out: it is refused and raises no rollback floor (docs/operations.md). */
+static void test_future_signature(void **state)
+{
+    struct server *sv = *state;
+    if (!have_minisign())
+        skip(); /* the test command installs minisign */
+    char *pub = util_read_file(MINISIGN_DIR "/test-only.pub", 4096, NULL);
+    char *url = xasprintf("http://127.0.0.1:%d/future.json", sv->port);
+    struct config_source cfg = {(char *)"future", url, 300, pub};
+    struct source s;
+    source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
+    CURLM *multi = curl_multi_init();
+    const int64_t now = (int64_t)time(NULL);
+
+    put_signed(sv, "future.json", TICKER_SOURCE_DIR "/assets/feeds/default.json", 4102444800);
+    assert_false(poll_once(&s, multi));
+    if (!strstr(s.last_error, "ahead of this board's clock"))
+        fail_msg("a 2100 signature: \"%s\"", s.last_error);
+    assert_int_equal(s.stories.count, 0);
+    assert_int_equal(s.sig_timestamp, -1);
+    /* The next edition signed on time is taken. */
+    put_signed(sv, "future.json", TICKER_TEST_DATA "/stress.json", now - 60);
+    assert_true(poll_once(&s, multi));
+    assert_int_equal(s.stories.count, 3);
+    assert_int_equal(s.sig_timestamp, now - 60);
+
+    /* Two hours ahead, within the day allowed: shown, but the floor stops at the clock, so the
+     * edition after it, signed on time, is not taken for a replay. */
+    put_signed(sv, "future.json", TICKER_SOURCE_DIR "/assets/feeds/default.json", now + 7200);
+    assert_true(poll_once(&s, multi));
+    assert_int_equal(s.stories.count, 8);
+    assert_true(s.sig_timestamp >= now && s.sig_timestamp <= (int64_t)time(NULL));
+    put_signed(sv, "future.json", TICKER_TEST_DATA "/stress.json", (int64_t)time(NULL));
+    assert_true(poll_once(&s, multi));
+    assert_int_equal(s.stories.count, 3);
+
+    /* A floor far ahead of the clock (taken while a board's clock said 1970) is dropped at the
+     * next signature, which is then judged on its own. */
+    s.sig_timestamp = 4102444800;
+    put_signed(sv, "future.json", TICKER_SOURCE_DIR "/assets/feeds/default.json",
+               (int64_t)time(NULL));
+    assert_true(poll_once(&s, multi));
+    assert_int_equal(s.stories.count, 8);
+    assert_true(s.sig_timestamp <= (int64_t)time(NULL));
+    source_finish(&s, multi);
+    curl_multi_cleanup(multi);
+    free(url);
+    free(pub);
+}
+
+/* After a key change the cached copy must verify with the new key, or it leaves the sign and
+ * the feed is fetched whole (with its signature) again. */
+static void test_key_change(void **state)
+{
+    struct server *sv = *state;
+    if (!have_minisign())
+        skip();
+    char *key_a = util_read_file(MINISIGN_DIR "/test-only.pub", 4096, NULL);
+    char *key_b = util_read_file(MINISIGN_DIR "/other.pub", 4096, NULL);
+    assert_non_null(key_a);
+    assert_non_null(key_b);
+    char *url = xasprintf("http://127.0.0.1:%d/keyed.json", sv->port);
+    char *cache = xasprintf("%s/key-cache", sv->root);
+    assert_true(cache_dir_ensure(cache));
+    struct config_source cfg_a = {(char *)"keyed", url, 300, key_a};
+    struct config_source cfg_b = {(char *)"keyed", url, 300, key_b};
+    struct source s;
+    CURLM *multi = curl_multi_init();
+    const int64_t signed_at = (int64_t)time(NULL) - 60;
+    put_signed(sv, "keyed.json", TICKER_SOURCE_DIR "/assets/feeds/default.json", signed_at);
+    source_init(&s, &cfg_a, cache, NULL, NULL, util_now_ns());
+    assert_true(poll_once(&s, multi));
+    assert_int_equal(s.stories.count, 8);
+    source_finish(&s, multi);
+
+    /* Same key: the cached copy shows at once, verified, with its floor. */
+    source_init(&s, &cfg_a, cache, NULL, NULL, util_now_ns());
+    assert_int_equal(s.stories.count, 8);
+    assert_int_equal(s.sig_timestamp, signed_at);
+    assert_true(s.etag[0] != '\0');
+    assert_true(source_matches(&s, &cfg_a, NULL, NULL));
+    assert_false(source_matches(&s, &cfg_b, NULL, NULL));
+    source_finish(&s, multi);
+
+    /* Key B: nothing of A's is shown, no validators go out, A's signature is refused. */
+    source_init(&s, &cfg_b, cache, NULL, NULL, util_now_ns());
+    assert_int_equal(s.stories.count, 0);
+    assert_string_equal(s.etag, "");
+    assert_int_equal(s.sig_timestamp, -1);
+    assert_false(poll_once(&s, multi));
+    assert_int_equal(s.stories.count, 0);
+    if (!strstr(s.last_error, "signature rejected") || !strstr(s.last_error, "key"))
+        fail_msg("A's feed under key B: \"%s\"", s.last_error);
+    char *log = log_text(sv);
+    assert_non_null(strstr(log, "GET /keyed.json.minisig"));
+    free(log);
+    source_finish(&s, multi);
+    curl_multi_cleanup(multi);
+    free(cache);
+    free(url);
+    free(key_a);
+    free(key_b);
+}
+
+/* The cache folder fails for a while (replaced by a file): the status says so, and once it is
+ * back the newest content reaches the cache without a restart or new content. An ETag over the
+ * cache's cap is dropped and the body still cached. */
+static void test_cache_failures(void **state)
+{
+    struct server *sv = *state;
+    put(sv, "plain.json", TICKER_SOURCE_DIR "/assets/feeds/default.json");
+    char *url = xasprintf("http://127.0.0.1:%d/plain.json", sv->port);
+    char *cache = xasprintf("%s/flaky-cache", sv->root);
+    char *away = xasprintf("%s.away", cache);
+    assert_true(cache_dir_ensure(cache));
+    struct config_source cfg = {(char *)"flaky", url, 300, (char *)""};
+    struct source s;
+    CURLM *multi = curl_multi_init();
+    source_init(&s, &cfg, cache, NULL, NULL, util_now_ns());
+    assert_true(poll_once(&s, multi));
+    assert_string_equal(s.cache_error, "");
+
+    assert_int_equal(rename(cache, away), 0);
+    FILE *f = fopen(cache, "w");
+    assert_non_null(f);
+    fclose(f);
+    put(sv, "plain.json", TICKER_TEST_DATA "/stress.json");
+    assert_true(poll_once(&s, multi));
+    assert_int_equal(s.stories.count, 3);
+    assert_non_null(strstr(s.cache_error, "cannot store the cache"));
+    struct status_totals totals = {0};
+    char *json = status_json(&s, 1, &totals, 1796000000);
+    assert_non_null(strstr(json, "cannot store the cache"));
+    free(json);
+
+    /* Back: the same content, which a conditional GET would have left uncached, is stored. */
+    assert_int_equal(unlink(cache), 0);
+    assert_int_equal(rename(away, cache), 0);
+    poll_once(&s, multi);
+    assert_int_equal(s.failures, 0);
+    assert_string_equal(s.cache_error, "");
+    source_finish(&s, multi);
+    source_init(&s, &cfg, cache, NULL, NULL, util_now_ns());
+    assert_int_equal(s.stories.count, 3);
+    source_finish(&s, multi);
+
+    /* A 9000-byte ETag: not kept, the body cached all the same. */
+    char *long_url = xasprintf("http://127.0.0.1:%d/fault/long-etag/plain.json", sv->port);
+    struct config_source long_cfg = {(char *)"long_etag", long_url, 300, (char *)""};
+    source_init(&s, &long_cfg, cache, NULL, NULL, util_now_ns());
+    assert_true(poll_once(&s, multi));
+    assert_string_equal(s.etag, "");
+    assert_string_equal(s.cache_error, "");
+    source_finish(&s, multi);
+    source_init(&s, &long_cfg, cache, NULL, NULL, util_now_ns());
+    assert_int_equal(s.stories.count, 3);
+    source_finish(&s, multi);
+    curl_multi_cleanup(multi);
+    free(long_url);
+    free(away);
+    free(cache);
+    free(url);
 }
 
 static void test_schedule(void **state)
@@ -420,6 +595,9 @@ int main(void)
         cmocka_unit_test(test_faults),
         cmocka_unit_test(test_cache_keeps_charset),
         cmocka_unit_test(test_signed_feeds),
+        cmocka_unit_test(test_future_signature),
+        cmocka_unit_test(test_key_change),
+        cmocka_unit_test(test_cache_failures),
     };
     return cmocka_run_group_tests(tests, start_server, stop_server);
 }
