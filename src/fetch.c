@@ -14,6 +14,7 @@
 struct fetch_transfer {
     CURL *easy;
     char *url;
+    char *shown_url; /* for messages: no credentials, no query values */
     struct curl_slist *request_headers;
     char *data;
     size_t len, cap, max;
@@ -123,6 +124,62 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userdata)
     return len;
 }
 
+/* Appends src[0..n) at *out. */
+static void put(char **out, const char *src, size_t n)
+{
+    memcpy(*out, src, n);
+    *out += n;
+}
+
+/* Writes the parameters of a query or fragment (after its '?' or '#') at *out, each value
+ * replaced by "***"; a parameter without '=' is all value. */
+static void redact_params(char **out, const char *p, size_t len)
+{
+    const char *end = p + len;
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        size_t param = amp ? (size_t)(amp - p) : (size_t)(end - p);
+        const char *eq = memchr(p, '=', param);
+        if (eq)
+            put(out, p, (size_t)(eq - p) + 1);
+        if (param)
+            put(out, "***", 3);
+        p += param;
+        if (p < end)
+            put(out, p++, 1); /* the '&' */
+    }
+}
+
+char *fetch_redacted_url(const char *src)
+{
+    if (!fetch_is_url(src))
+        return xstrdup(src);
+    /* Each byte becomes at most three ("a=b" -> "a=***", "u@h" -> "***@h"). */
+    char *redacted = xmalloc(3 * strlen(src) + 4), *out = redacted;
+    const char *authority = strstr(src, "://") + 3;
+    const char *rest = authority + strcspn(authority, "/?#");
+    put(&out, src, (size_t)(authority - src));
+    /* user:password@host: the host stays, the credentials go. */
+    const char *host = authority;
+    for (const char *p = authority; p < rest; p++)
+        if (*p == '@')
+            host = p + 1;
+    if (host != authority)
+        put(&out, "***@", 4);
+    put(&out, host, (size_t)(rest - host));
+    size_t path_len = strcspn(rest, "?#");
+    put(&out, rest, path_len);
+    rest += path_len;
+    while (*rest) {
+        put(&out, rest, 1); /* '?' or '#' */
+        size_t n = *rest == '?' ? strcspn(rest + 1, "#") : strlen(rest + 1);
+        redact_params(&out, rest + 1, n);
+        rest += 1 + n;
+    }
+    *out = '\0';
+    return redacted;
+}
+
 struct fetch_transfer *fetch_transfer_create(const char *url, size_t max_bytes, const char *etag,
                                              const char *last_modified)
 {
@@ -133,6 +190,7 @@ struct fetch_transfer *fetch_transfer_create(const char *url, size_t max_bytes, 
         return NULL;
     }
     t->url = xstrdup(url);
+    t->shown_url = fetch_redacted_url(url);
     t->max = max_bytes;
     t->retry_after_s = t->max_age_s = -1;
     if (etag && etag[0]) {
@@ -183,6 +241,7 @@ void fetch_transfer_destroy(struct fetch_transfer *t)
     curl_easy_cleanup(t->easy);
     curl_slist_free_all(t->request_headers);
     free(t->url);
+    free(t->shown_url);
     free(t->data);
     free(t->etag);
     free(t->last_modified);
@@ -202,16 +261,17 @@ bool fetch_transfer_result(struct fetch_transfer *t, CURLcode rc, struct fetch_r
     res->max_age_s = t->max_age_s;
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &res->status);
     if (t->too_big) {
-        util_set_error(err, err_size, "%s: larger than the %zu-byte feed limit", t->url, t->max);
+        util_set_error(err, err_size, "%s: larger than the %zu-byte feed limit", t->shown_url,
+                       t->max);
         return false;
     }
     if (rc != CURLE_OK) {
-        util_set_error(err, err_size, "%s: %s", t->url,
+        util_set_error(err, err_size, "%s: %s", t->shown_url,
                        t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
         return false;
     }
     if (res->status >= 400 || res->status < 200 || (res->status >= 300 && res->status != 304)) {
-        util_set_error(err, err_size, "%s: HTTP %ld", t->url, res->status);
+        util_set_error(err, err_size, "%s: HTTP %ld", t->shown_url, res->status);
         return false;
     }
     res->not_modified = res->status == 304;

@@ -25,6 +25,9 @@ struct fetch_transfer;
 
 /* Is SRC an http(s) URL rather than a path? */
 bool fetch_is_url(const char *src);
+/* SRC as logs and the status file show it: a URL without its user information and with every
+ * query (and fragment) value replaced by "***"; a path as it is. Caller frees. Pure. */
+char *fetch_redacted_url(const char *src);
 
 /* A transfer ready to run. The validators (NULL or "" for none) are sent back verbatim as
  * If-None-Match / If-Modified-Since: never built from the local clock. */

@@ -114,7 +114,8 @@ static bool take_body(struct source *s, const char *body, size_t len, const char
 {
     struct story_list fresh;
     story_list_init(&fresh);
-    if (!feed_parse(body, len, s->url, charset, &fresh, s->last_error, sizeof(s->last_error))) {
+    if (!feed_parse(body, len, s->shown_url, charset, &fresh, s->last_error,
+                    sizeof(s->last_error))) {
         /* A feed broken halfway must not replace good content with half of it. */
         story_list_finish(&fresh);
         return false;
@@ -178,6 +179,7 @@ void source_init(struct source *s, const struct config_source *cfg, const char *
     s->ca_path = xstrdup(ca_path ? ca_path : "");
     s->name = xstrdup(cfg->name);
     s->url = xstrdup(cfg->url);
+    s->shown_url = fetch_redacted_url(cfg->url);
     s->public_key = xstrdup(cfg->public_key ? cfg->public_key : "");
     s->cache_dir = cache_dir ? xstrdup(cache_dir) : NULL;
     s->refresh_s = refresh_override(cfg->refresh_s);
@@ -261,6 +263,7 @@ void source_finish(struct source *s, CURLM *multi)
     story_list_finish(&s->stories);
     free(s->name);
     free(s->url);
+    free(s->shown_url);
     free(s->public_key);
     free(s->cache_dir);
     free(s->etag);
@@ -315,13 +318,13 @@ static bool check_signature(struct source *s, const char *sig, size_t sig_len, c
     char err[200];
     if (!minisign_check(&s->key, sig, sig_len, (const uint8_t *)body, len, timestamp, err,
                         sizeof(err))) {
-        util_set_error(s->last_error, sizeof(s->last_error), "%s: signature rejected: %s", s->url,
-                       err);
+        util_set_error(s->last_error, sizeof(s->last_error), "%s: signature rejected: %s",
+                       s->shown_url, err);
         return false;
     }
     if (*timestamp < 0) {
         util_set_error(s->last_error, sizeof(s->last_error),
-                       "%s: signature rejected: no timestamp in its trusted comment", s->url);
+                       "%s: signature rejected: no timestamp in its trusted comment", s->shown_url);
         return false;
     }
     int64_t now = wall_now();
@@ -329,7 +332,7 @@ static bool check_signature(struct source *s, const char *sig, size_t sig_len, c
         util_set_error(s->last_error, sizeof(s->last_error),
                        "%s: signature rejected: signed at %lld, %lld h ahead of this board's "
                        "clock (is the signing machine's clock right?)",
-                       s->url, (long long)*timestamp, (long long)((*timestamp - now) / 3600));
+                       s->shown_url, (long long)*timestamp, (long long)((*timestamp - now) / 3600));
         return false;
     }
     s->sig_timestamp = floor_checked(s->name, s->sig_timestamp, now);
@@ -337,7 +340,7 @@ static bool check_signature(struct source *s, const char *sig, size_t sig_len, c
         util_set_error(s->last_error, sizeof(s->last_error),
                        "%s: signature rejected: timestamp %lld is older than the accepted %lld "
                        "(a replayed feed)",
-                       s->url, (long long)*timestamp, (long long)s->sig_timestamp);
+                       s->shown_url, (long long)*timestamp, (long long)s->sig_timestamp);
         return false;
     }
     return true;
@@ -407,6 +410,13 @@ static bool accept_body(struct source *s, struct fetch_result *res, const char *
     return true;
 }
 
+char *source_signature_url(const char *url)
+{
+    /* Beside the path: a query or fragment stays at the end. */
+    size_t path_len = strcspn(url, "?#");
+    return xasprintf("%.*s.minisig%s", (int)path_len, url, url + path_len);
+}
+
 static bool start_transfer(struct source *s, CURLM *multi, const char *url, size_t max,
                            bool conditional)
 {
@@ -418,7 +428,9 @@ static bool start_transfer(struct source *s, CURLM *multi, const char *url, size
         curl_multi_add_handle(multi, fetch_transfer_easy(s->transfer)) != CURLM_OK) {
         fetch_transfer_destroy(s->transfer);
         s->transfer = NULL;
-        util_set_error(s->last_error, sizeof(s->last_error), "%s: cannot start a transfer", url);
+        char *shown = fetch_redacted_url(url);
+        util_set_error(s->last_error, sizeof(s->last_error), "%s: cannot start a transfer", shown);
+        free(shown);
         return false;
     }
     return true;
@@ -501,7 +513,7 @@ bool source_done(struct source *s, CURLM *multi, CURLcode rc, int64_t now_ns)
             /* The body waits while its signature is fetched from SRC.minisig. */
             s->feed = res;
             s->fetching_sig = true;
-            char *sig_url = xasprintf("%s.minisig", s->url);
+            char *sig_url = source_signature_url(s->url);
             bool started = start_transfer(s, multi, sig_url, SIG_MAX_BYTES, false);
             free(sig_url);
             if (!started) {

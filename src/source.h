@@ -14,6 +14,7 @@
 
 struct source {
     char *name, *url;        /* owned */
+    char *shown_url;         /* owned; url for logs and the status file (fetch_redacted_url) */
     char *public_key;        /* owned; as configured, "" = unsigned */
     char *cache_dir;         /* owned; NULL: no cache */
     char *ca_file, *ca_path; /* owned; "" = the system's trust store */
@@ -67,6 +68,10 @@ bool source_start(struct source *s, CURLM *multi, int64_t now_ns);
 bool source_owns(const struct source *s, CURL *easy);
 /* A transfer of s ended with rc. Returns true when the stories changed. */
 bool source_done(struct source *s, CURLM *multi, CURLcode rc, int64_t now_ns);
+
+/* Where the signature of a feed URL lives: beside its path, before any query
+ * ("https://h/s.json?edition=lobby" -> "https://h/s.json.minisig?edition=lobby"). Caller frees. */
+char *source_signature_url(const char *url);
 
 /* Does a TLS verification failure look like a wrong clock (no RTC, no NTP yet) rather than a
  * bad certificate? Pure. */

@@ -58,7 +58,7 @@ char *status_json(const struct source *sources, size_t count, const struct statu
         const struct source *s = &sources[i];
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "name", s->name);
-        cJSON_AddStringToObject(o, "url", s->url);
+        cJSON_AddStringToObject(o, "url", s->shown_url);
         add_time(o, "last_attempt", s->last_attempt);
         add_time(o, "last_success", s->last_success);
         add_text(o, "last_error", s->last_error);

@@ -150,6 +150,15 @@ static void test_conditional_get(void **state)
     free(url);
 }
 
+/* Points a source at another URL between polls, as a fault row needs. */
+static void set_url(struct source *s, const char *url)
+{
+    free(s->url);
+    free(s->shown_url);
+    s->url = xstrdup(url);
+    s->shown_url = fetch_redacted_url(url);
+}
+
 static long resident_kib(void)
 {
     char *statm = util_read_file("/proc/self/statm", 256, NULL);
@@ -201,10 +210,11 @@ static void test_faults(void **state)
         for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
             if (pass == 1 && strstr(rows[i].path, "drip"))
                 continue; /* 20 s each; once is enough */
-            free(s.url);
-            s.url = rows[i].path[0] == '/'
-                        ? xasprintf("http://127.0.0.1:%d%s", sv->port, rows[i].path)
-                        : xstrdup(rows[i].path);
+            char *url = rows[i].path[0] == '/'
+                            ? xasprintf("http://127.0.0.1:%d%s", sv->port, rows[i].path)
+                            : xstrdup(rows[i].path);
+            set_url(&s, url);
+            free(url);
             int failures = s.failures;
             int64_t t0 = util_now_ns();
             assert_false(poll_once(&s, multi));
@@ -238,8 +248,9 @@ static void test_faults(void **state)
     /* 429's Retry-After pushes the next poll out at least 120 s: checked in the schedule. */
 
     /* Invalid UTF-8 is repaired, not fatal: the feed is taken. */
-    free(s.url);
-    s.url = xasprintf("http://127.0.0.1:%d/invalid-utf8.xml", sv->port);
+    char *repaired = xasprintf("http://127.0.0.1:%d/invalid-utf8.xml", sv->port);
+    set_url(&s, repaired);
+    free(repaired);
     assert_true(poll_once(&s, multi));
     assert_int_equal(s.failures, 0);
     source_finish(&s, multi);
@@ -473,6 +484,16 @@ static void test_key_change(void **state)
     char *log = log_text(sv);
     assert_non_null(strstr(log, "GET /keyed.json.minisig"));
     free(log);
+
+    /* A feed URL with a query: its signature sits beside the path, the query after it. */
+    struct config_source cfg_query = {(char *)"query", NULL, 300, key_a};
+    cfg_query.url = xasprintf("http://127.0.0.1:%d/keyed.json?edition=lobby", sv->port);
+    struct source q;
+    source_init(&q, &cfg_query, NULL, NULL, NULL, util_now_ns());
+    assert_true(poll_once(&q, multi));
+    assert_int_equal(q.stories.count, 8);
+    source_finish(&q, multi);
+    free(cfg_query.url);
     source_finish(&s, multi);
     curl_multi_cleanup(multi);
     free(cache);
@@ -574,6 +595,69 @@ static void test_schedule(void **state)
     }
 }
 
+static void test_signature_url(void **state)
+{
+    (void)state;
+    static const char *const rows[][2] = {
+        {"https://h/s.json", "https://h/s.json.minisig"},
+        {"https://h/s.json?edition=lobby", "https://h/s.json.minisig?edition=lobby"},
+        {"https://h/s.json?a=1&b=2#top", "https://h/s.json.minisig?a=1&b=2#top"},
+        {"https://h/s.json#top", "https://h/s.json.minisig#top"},
+        {"https://h/feeds/", "https://h/feeds/.minisig"},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char *got = source_signature_url(rows[i][0]);
+        assert_string_equal(got, rows[i][1]);
+        free(got);
+    }
+}
+
+static void test_redacted_urls(void **state)
+{
+    (void)state;
+    static const char *const rows[][2] = {
+        {"http://alice:S3cretPass@host/feed.json?token=APIKEY123",
+         "http://***@host/feed.json?token=***"},
+        {"https://host:8443/a/b.xml", "https://host:8443/a/b.xml"},
+        {"https://user@host/x", "https://***@host/x"},
+        {"https://h/s.json?edition=lobby&key=K#part", "https://h/s.json?edition=***&key=***#***"},
+        {"https://h/s.json?APIKEY123", "https://h/s.json?***"},
+        {"https://h/s.json?a=&&b", "https://h/s.json?a=***&&***"},
+        {"https://h/?=", "https://h/?=***"},
+        {"https://h/p#access_token=T", "https://h/p#access_token=***"},
+        {"https://a@b@host/p@q", "https://***@host/p@q"},
+        {"/srv/feeds/lobby.json", "/srv/feeds/lobby.json"},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char *got = fetch_redacted_url(rows[i][0]);
+        assert_string_equal(got, rows[i][1]);
+        free(got);
+    }
+}
+
+/* Credentials in a source URL reach neither the log line of a failure nor the status file. */
+static void test_credentials_hidden(void **state)
+{
+    struct server *sv = *state;
+    char *url =
+        xasprintf("http://alice:S3cretPass@127.0.0.1:%d/status/503?token=APIKEY123", sv->port);
+    struct config_source cfg = {(char *)"secret", url, 300, (char *)""};
+    struct source s;
+    source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
+    CURLM *multi = curl_multi_init();
+    assert_false(poll_once(&s, multi));
+    assert_non_null(strstr(s.last_error, "HTTP 503"));
+    struct status_totals totals = {0};
+    char *json = status_json(&s, 1, &totals, 1796000000);
+    if (strstr(json, "S3cretPass") || strstr(json, "APIKEY123") || strstr(json, "alice"))
+        fail_msg("credentials in the status file:\n%s", json);
+    assert_non_null(strstr(json, "http://***@127.0.0.1:"));
+    free(json);
+    source_finish(&s, multi);
+    curl_multi_cleanup(multi);
+    free(url);
+}
+
 static void test_clock_suspect(void **state)
 {
     (void)state;
@@ -591,6 +675,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schedule),
         cmocka_unit_test(test_clock_suspect),
+        cmocka_unit_test(test_signature_url),
+        cmocka_unit_test(test_redacted_urls),
+        cmocka_unit_test(test_credentials_hidden),
         cmocka_unit_test(test_conditional_get),
         cmocka_unit_test(test_faults),
         cmocka_unit_test(test_cache_keeps_charset),
