@@ -300,7 +300,7 @@ int app_run(const struct app_options *opt)
         stage_set_target(&stage, SDL_GetWindowSurface(win));
     struct stats stats;
     stats_init(&stats, start_ns);
-    bool was_measured = false, was_timer = pacing.timer, running = true;
+    bool was_measured = false, was_timer = pacing.timer, running = true, failed = false;
     int64_t periods = 1;
     int64_t end_ns = opt->duration_s > 0 ? start_ns + (int64_t)(opt->duration_s * 1e9) : 0;
 
@@ -378,6 +378,12 @@ int app_run(const struct app_options *opt)
          * a hung worker stops its heartbeat. */
         if (presented - worker_heartbeat_ns(worker) < WORKER_HANG_NS)
             notify_watchdog(presented);
+        const char *failure = worker_failure(worker);
+        if (failure) {
+            log_error("%s", failure);
+            failed = true;
+            break;
+        }
         if (!stats.first_content_ns && stage_has_content(&stage))
             stats.first_content_ns = presented - start_ns;
         if (pacing.timer && !was_timer) {
@@ -399,7 +405,7 @@ int app_run(const struct app_options *opt)
     }
     stats.refresh_hz = pacing_hz(&pacing);
     stats.timer_paced = pacing.timer;
-    status = 0;
+    status = failed ? 1 : 0;
     if (opt->stats_path && !stats_write(&stats, opt->stats_path))
         status = 1;
 

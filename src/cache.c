@@ -377,7 +377,8 @@ bool cache_load(const char *dir, const char *source_name, struct cache_entry *e)
     const char *why = NULL;
     char why_buf[96];
     uint8_t *buf = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO planted here must not hang the worker (it is refused below). */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) {
         /* No cache yet is normal: first boot, or a source just added. */
         if (errno != ENOENT)

@@ -2,9 +2,12 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "util.h"
@@ -24,7 +27,8 @@ enum key_type {
     KEY_MODE
 };
 
-/* Writes the message for a rejected value into err; returns false to reject. */
+/* Writes why a value is rejected into err (the caller puts the key name before it); returns
+ * false to reject. */
 typedef bool (*key_check_fn)(const char *value, char *err, size_t err_len);
 
 struct key {
@@ -50,6 +54,7 @@ struct section {
 
 static bool check_url(const char *value, char *err, size_t err_len);
 static bool check_public_key(const char *value, char *err, size_t err_len);
+static bool check_font(const char *value, char *err, size_t err_len);
 
 static const char *const clock_names[] = {"24h", "12h", "off", NULL};
 static const char *const rotate_names[] = {"0", "90", "180", "270", NULL};
@@ -106,12 +111,14 @@ static const struct key keys[] = {
      .type = KEY_STRING,
      .def = "Inter",
      .offset = CFG(font),
+     .check = check_font,
      .doc = "Text font: a fontconfig pattern or an absolute path."},
     {.section = "sign",
      .name = "font_bold",
      .type = KEY_STRING,
      .def = "Inter:bold",
      .offset = CFG(font_bold),
+     .check = check_font,
      .doc = "Font for headlines and figures: a fontconfig pattern or an absolute path."},
     {.section = "sign",
      .name = "clock",
@@ -452,7 +459,7 @@ static bool check_url(const char *value, char *err, size_t err_len)
 {
     static const char expected[] = "expected a file path or an http:// or https:// URL";
     if (*value == '\0') {
-        snprintf(err, err_len, "url: is empty (%s)", expected);
+        snprintf(err, err_len, "is empty (%s)", expected);
         return false;
     }
     /* Only a real scheme counts: letters first, then letters, digits, '+', '-' or '.'. */
@@ -461,10 +468,38 @@ static bool check_url(const char *value, char *err, size_t err_len)
         n = strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
     if (n > 0 && strncmp(value + n, "://", 3) == 0 && !ascii_istarts(value, "http://") &&
         !ascii_istarts(value, "https://")) {
-        snprintf(err, err_len, "url: scheme '%.*s' is not supported (%s)", (int)n, value, expected);
+        snprintf(err, err_len, "scheme '%.*s' is not supported (%s)", (int)n, value, expected);
         return false;
     }
     return true;
+}
+
+/* A pattern always matches some installed font; a path must be a font file the sign can open
+ * (TrueType, OpenType or a collection of them), or the sign would have nothing to draw with. */
+static bool check_font(const char *value, char *err, size_t err_len)
+{
+    if (value[0] != '/')
+        return true;
+    /* Non-blocking: a FIFO at that path must not hang the check. */
+    int fd = open(value, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    unsigned char magic[4] = {0};
+    const char *why = NULL;
+    if (fd < 0)
+        why = strerror(errno);
+    else if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        why = "not a regular file";
+    else if (read(fd, magic, sizeof(magic)) != (ssize_t)sizeof(magic) ||
+             (memcmp(magic, "\0\1\0\0", 4) != 0 && memcmp(magic, "OTTO", 4) != 0 &&
+              memcmp(magic, "true", 4) != 0 && memcmp(magic, "ttcf", 4) != 0))
+        why = "not a TrueType or OpenType font file";
+    if (fd >= 0)
+        close(fd);
+    if (!why)
+        return true;
+    snprintf(err, err_len, "%.100s: %s (give a font file, or a fontconfig pattern such as Inter)",
+             value, why);
+    return false;
 }
 
 static bool check_public_key(const char *value, char *err, size_t err_len)
@@ -475,7 +510,7 @@ static bool check_public_key(const char *value, char *err, size_t err_len)
     if (n == 0 || (n == 56 && strspn(value, b64) == 56))
         return true;
     snprintf(err, err_len,
-             "public_key: '%.64s' is not a minisign public key (expected the 56-character "
+             "'%.64s' is not a minisign public key (expected the 56-character "
              "base64 line of the .pub file)",
              value);
     return false;
@@ -506,8 +541,11 @@ static bool key_store(const struct key *k, void *base, const char *text, char *e
     void *field = (char *)base + k->offset;
     switch (k->type) {
     case KEY_STRING: {
-        if (k->check && !k->check(text, err, err_len))
+        char why[240];
+        if (k->check && !k->check(text, why, sizeof(why))) {
+            snprintf(err, err_len, "%s: %s", k->name, why);
             return false;
+        }
         char **p = field;
         free(*p);
         *p = xstrdup(text);
@@ -973,7 +1011,7 @@ bool config_load(struct config *cfg, const char *path)
         if (errno == EFBIG)
             log_error("%s: file is larger than %d KiB", path, CONFIG_MAX_FILE_BYTES / 1024);
         else
-            log_error("%s: cannot read: %s", path, strerror(errno));
+            log_error("%s: cannot read: %s", path, util_read_error(errno));
         return false;
     }
     bool ok = config_parse(cfg, path, text, len);

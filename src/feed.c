@@ -74,7 +74,8 @@ bool feed_load(const char *src, struct story_list *out, char *err, size_t err_si
     char *data = util_read_file(src, FEED_MAX_BYTES, &len);
     if (!data) {
         util_set_error(err, err_size, "%s: %s", src,
-                       errno == EFBIG ? "larger than the 8 MiB feed limit" : strerror(errno));
+                       errno == EFBIG ? "larger than the 8 MiB feed limit"
+                                      : util_read_error(errno));
         return false;
     }
     bool ok = feed_parse(data, len, src, NULL, out, err, err_size);

@@ -594,7 +594,7 @@ bool png_read(const char *path, struct png_image *img)
     char *data = util_read_file(path, MAX_FILE_LEN, &len);
     if (!data) {
         log_error("%s: cannot read: %s", path,
-                  errno == EFBIG ? "larger than any image we accept" : strerror(errno));
+                  errno == EFBIG ? "larger than any image we accept" : util_read_error(errno));
         return false;
     }
     bool ok = png_decode((const uint8_t *)data, len, img, path);

@@ -12,12 +12,23 @@
 static const char *const clock_glyph_text[SCENE_CLOCK_GLYPHS] = {
     "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", ":", " AM", " PM"};
 
+/* The configured font, else any font fontconfig finds for the fallback pattern: a font file
+ * that cannot be opened (gone, or replaced since the config was checked) must not leave the
+ * sign blank. */
+static bool font_init_or_fallback(struct font *f, const char *pattern, const char *fallback)
+{
+    if (font_init(f, pattern))
+        return true;
+    log_error("font \"%s\" cannot be used; drawing with \"%s\" instead", pattern, fallback);
+    return font_init(f, fallback);
+}
+
 bool scene_fonts_init(struct scene_fonts *f, const struct config *cfg)
 {
     memset(f, 0, sizeof(*f));
-    if (!font_init(&f->regular, cfg->font))
+    if (!font_init_or_fallback(&f->regular, cfg->font, "sans-serif"))
         return false;
-    if (!font_init(&f->bold, cfg->font_bold)) {
+    if (!font_init_or_fallback(&f->bold, cfg->font_bold, "sans-serif:bold")) {
         font_finish(&f->regular);
         return false;
     }

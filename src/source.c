@@ -444,7 +444,8 @@ static bool poll_file(struct source *s, int64_t now_ns)
     bool ok = false, changed = false;
     if (!body) {
         util_set_error(s->last_error, sizeof(s->last_error), "%s: %s", s->url,
-                       errno == EFBIG ? "larger than the 8 MiB feed limit" : strerror(errno));
+                       errno == EFBIG ? "larger than the 8 MiB feed limit"
+                                      : util_read_error(errno));
         goto out;
     }
     char *sig = NULL;

@@ -95,9 +95,18 @@ void util_sleep_until_ns(int64_t deadline_ns)
 
 char *util_read_file(const char *path, size_t max_bytes, size_t *len)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO with no writer must not wait (it is refused just below); a
+     * regular file ignores the flag. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return NULL;
+    struct stat st;
+    int refused = fstat(fd, &st) != 0 ? errno : S_ISREG(st.st_mode) ? 0 : EINVAL;
+    if (refused) {
+        close(fd);
+        errno = refused;
+        return NULL;
+    }
     size_t cap = 64 * 1024, used = 0;
     char *buf = xmalloc(cap + 1);
     for (;;) {
@@ -131,6 +140,11 @@ err_free_buf:
     close(fd);
     errno = saved;
     return NULL;
+}
+
+const char *util_read_error(int err)
+{
+    return err == EINVAL ? "not a regular file" : strerror(err);
 }
 
 bool util_write_file_atomic(const char *path, const void *data, size_t len)

@@ -27,9 +27,12 @@ int64_t util_now_ns(void);
 /* Sleeps until the monotonic clock reaches deadline_ns (absolute). */
 void util_sleep_until_ns(int64_t deadline_ns);
 
-/* Reads a whole file, at most max_bytes; returns NULL (errno set, EFBIG when too large).
- * The buffer is NUL-terminated; *len excludes the terminator. Caller frees. */
+/* Reads a whole regular file, at most max_bytes; returns NULL (errno set: EFBIG when too large,
+ * EINVAL for a FIFO, device or directory, refused without blocking). The buffer is
+ * NUL-terminated; *len excludes the terminator. Caller frees. */
 char *util_read_file(const char *path, size_t max_bytes, size_t *len);
+/* What util_read_file's errno means, for a message: "not a regular file" for EINVAL. */
+const char *util_read_error(int err);
 /* Writes data to path atomically: temp file, fsync, rename, fsync of the directory. */
 bool util_write_file_atomic(const char *path, const void *data, size_t len);
 /* The same for data in count pieces written one after another (a header, a large body, a

@@ -34,6 +34,7 @@ struct worker {
     bool quit, reload, screen_changed, stats_pending;
     uint64_t frames_shown, frames_dropped;
     int64_t heartbeat_ns; /* monotonic; the worker loop sets it on every pass */
+    const char *failure;  /* static; see worker_failure */
     int width, height, max_tile_w;
     struct scene *mailbox;
     struct scene_image status_mailbox; /* with status_for: a new status line for that scene */
@@ -449,6 +450,12 @@ static void *worker_main(void *arg)
         return NULL;
     }
     w->fonts_ok = scene_fonts_init(&w->fonts, &w->config);
+    if (!w->fonts_ok) {
+        pthread_mutex_lock(&w->lock);
+        w->failure = "no font can be opened: not the configured ones, not any sans-serif (is "
+                     "fonts-inter or another font package installed?)";
+        pthread_mutex_unlock(&w->lock);
+    }
     /* Cached stories first: they are on screen before any network or NTP. */
     sources_init(w);
     merge_sources(w);
@@ -635,6 +642,14 @@ int64_t worker_heartbeat_ns(struct worker *w)
     int64_t t = w->heartbeat_ns;
     pthread_mutex_unlock(&w->lock);
     return t;
+}
+
+const char *worker_failure(struct worker *w)
+{
+    pthread_mutex_lock(&w->lock);
+    const char *why = w->failure;
+    pthread_mutex_unlock(&w->lock);
+    return why;
 }
 
 void worker_report_frames(struct worker *w, uint64_t shown, uint64_t dropped)

@@ -29,6 +29,9 @@ void worker_request_reload(struct worker *w);
 /* When the worker last went round its loop (monotonic ns). It goes round at least once a
  * minute, so a much older value means it hangs. */
 int64_t worker_heartbeat_ns(struct worker *w);
+/* Why the worker can show nothing at all (no font opens), or NULL; static storage. The sign
+ * then exits with it rather than stay up with an empty screen. */
+const char *worker_failure(struct worker *w);
 /* Frame counters for the status file; cheap, call every few seconds. */
 void worker_report_frames(struct worker *w, uint64_t shown, uint64_t dropped);
 /* Writes a copy of stats to path off the render thread (SIGUSR1). */

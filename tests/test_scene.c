@@ -8,12 +8,14 @@
 #include <cmocka.h>
 #include <SDL_ttf.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "feed.h"
 #include "draw.h"
 #include "scene.h"
+#include "util.h"
 
 static const int sizes[][2] = {
     {800, 480},   {1024, 600}, {1280, 720},  {1920, 1080}, {3840, 2160},
@@ -491,6 +493,28 @@ static void test_direct_damage_matches_full_redraw(void **state)
     damage_matches_full_redraw(*state, true);
 }
 
+/* A font file that cannot be opened (gone since the config was checked, or not a font): the
+ * sign draws with a fallback and its text is still there. */
+static void test_unusable_font_falls_back(void **state)
+{
+    (void)state;
+    struct config cfg;
+    config_init(&cfg);
+    free(cfg.font);
+    free(cfg.font_bold);
+    cfg.font = xstrdup("/nonexistent/font.ttf");
+    cfg.font_bold = xstrdup("/etc/passwd");
+    struct scene_fonts fonts;
+    assert_true(scene_fonts_init(&fonts, &cfg));
+    SDL_Surface *text = font_render(&fonts.bold, 40, "Tariffs", 7, (SDL_Color){255, 255, 255, 255});
+    assert_non_null(text);
+    assert_true(text->w > 40 && text->h > 20);
+    SDL_FreeSurface(text);
+    assert_true(font_width(&fonts.regular, 40, "Tariffs", 7) > 40);
+    scene_fonts_finish(&fonts);
+    config_finish(&cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -503,6 +527,7 @@ int main(void)
         cmocka_unit_test(test_direct_damage_matches_full_redraw),
         cmocka_unit_test(test_preview_hands_over),
         cmocka_unit_test(test_status_line_replaced),
+        cmocka_unit_test(test_unusable_font_falls_back),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
