@@ -562,6 +562,45 @@ static void test_cache_failures(void **state)
     free(url);
 }
 
+/* A FIFO (or a device) as a file source, or as its cached copy, is refused at once: nothing
+ * opened for reading may block the worker. */
+static void test_fifo_source(void **state)
+{
+    struct server *sv = *state;
+    char *fifo = xasprintf("%s/feed.fifo", sv->root);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    struct config_source cfg = {(char *)"fifo", fifo, 300, (char *)""};
+    struct source s;
+    source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
+    int64_t t0 = util_now_ns();
+    assert_false(source_start(&s, NULL, util_now_ns()));
+    assert_true(util_now_ns() - t0 < 1000000000);
+    if (!strstr(s.last_error, "not a regular file"))
+        fail_msg("a FIFO source: \"%s\"", s.last_error);
+    source_finish(&s, NULL);
+    /* The same for a device. */
+    struct config_source dev = {(char *)"dev", (char *)"/dev/zero", 300, (char *)""};
+    source_init(&s, &dev, NULL, NULL, NULL, util_now_ns());
+    assert_false(source_start(&s, NULL, util_now_ns()));
+    assert_non_null(strstr(s.last_error, "not a regular file"));
+    source_finish(&s, NULL);
+    /* A FIFO where a cache file should be. */
+    char *cache = xasprintf("%s/fifo-cache", sv->root);
+    assert_true(cache_dir_ensure(cache));
+    char *planted = xasprintf("%s/planted.cache", cache);
+    assert_int_equal(mkfifo(planted, 0600), 0);
+    struct cache_entry e;
+    t0 = util_now_ns();
+    assert_false(cache_load(cache, "planted", &e));
+    assert_true(util_now_ns() - t0 < 1000000000);
+    cache_entry_finish(&e);
+    unlink(planted);
+    unlink(fifo);
+    free(planted);
+    free(cache);
+    free(fifo);
+}
+
 static void test_schedule(void **state)
 {
     (void)state;
@@ -685,6 +724,7 @@ int main(void)
         cmocka_unit_test(test_future_signature),
         cmocka_unit_test(test_key_change),
         cmocka_unit_test(test_cache_failures),
+        cmocka_unit_test(test_fifo_source),
     };
     return cmocka_run_group_tests(tests, start_server, stop_server);
 }
