@@ -275,6 +275,19 @@ void source_finish(struct source *s, CURLM *multi)
     memset(s, 0, sizeof(*s));
 }
 
+void source_check_clock(struct source *s, int64_t now)
+{
+    /* A minute of slack: the clock may be stepped by NTP a little either way. */
+    if (s->last_success <= now + 60)
+        return;
+    log_warn("source %s: last success at %lld is ahead of the clock (%lld), which was set back; "
+             "counting from now",
+             s->name, (long long)s->last_success, (long long)now);
+    s->last_success = now;
+    if (s->content_time > now)
+        s->content_time = now;
+}
+
 bool source_due(const struct source *s, int64_t now_ns)
 {
     return !s->transfer && now_ns >= s->next_poll_ns;

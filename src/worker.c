@@ -494,6 +494,8 @@ static void *worker_main(void *arg)
             w->next_merge_ns = util_now_ns() + 60 * (int64_t)1000000000;
         }
         /* The top bar's "Updated"/"Offline" line changes with time as well as content. */
+        for (size_t i = 0; i < w->source_count; i++)
+            source_check_clock(&w->sources[i], (int64_t)time(NULL));
         bool offline;
         int64_t updated = last_update(w, &offline);
         char *line = xasprintf("%lld/%d", (long long)(updated / 60), offline);

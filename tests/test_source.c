@@ -697,6 +697,26 @@ static void test_credentials_hidden(void **state)
     free(url);
 }
 
+/* Content fetched while the clock was a year ahead: once the clock is set back, its time
+ * counts from now, so "Offline" can show again after the usual wait. */
+static void test_success_ahead_of_clock(void **state)
+{
+    (void)state;
+    struct config_source cfg = {(char *)"ahead", (char *)"/nonexistent.json", 300, (char *)""};
+    struct source s;
+    source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
+    const int64_t now = 1796000000;
+    s.last_success = s.content_time = now + 365 * 86400;
+    source_check_clock(&s, now);
+    assert_int_equal(s.last_success, now);
+    assert_int_equal(s.content_time, now);
+    /* Within a minute (an NTP step) it stays. */
+    s.last_success = now + 30;
+    source_check_clock(&s, now);
+    assert_int_equal(s.last_success, now + 30);
+    source_finish(&s, NULL);
+}
+
 static void test_clock_suspect(void **state)
 {
     (void)state;
@@ -716,6 +736,7 @@ int main(void)
         cmocka_unit_test(test_clock_suspect),
         cmocka_unit_test(test_signature_url),
         cmocka_unit_test(test_redacted_urls),
+        cmocka_unit_test(test_success_ahead_of_clock),
         cmocka_unit_test(test_credentials_hidden),
         cmocka_unit_test(test_conditional_get),
         cmocka_unit_test(test_faults),
