@@ -12,7 +12,7 @@
 #define CACHE_MAX_STRING (8u * 1024)
 #define CACHE_MAX_SIGNATURE (16u * 1024)
 /* Source names are [A-Za-z0-9_-]{1,CACHE_MAX_NAME}: safe as file names, with room to spare. */
-#define CACHE_MAX_NAME 128u
+#define CACHE_MAX_NAME 128u /* = CONFIG_MAX_SOURCE_NAME */
 
 struct cache_entry {
     /* Owned: len bytes, plus a NUL after them that len does not count (the body itself may hold

@@ -800,6 +800,11 @@ static void open_source(struct parser *p, char *name)
     else if (name[strspn(name, name_chars)] != '\0')
         parse_error(p, p->line, "invalid source name '%.64s' (use letters, digits, '_' and '-')",
                     name);
+    else if (strlen(name) > CONFIG_MAX_SOURCE_NAME)
+        parse_error(p, p->line, "source name '%.32s...' is %zu characters long (at most %d)", name,
+                    strlen(name), CONFIG_MAX_SOURCE_NAME);
+    if (p->cfg->source_count == CONFIG_MAX_SOURCES)
+        parse_error(p, p->line, "more than %d sources", CONFIG_MAX_SOURCES);
     for (size_t i = 0; i < p->cfg->source_count; i++) {
         if (strcmp(p->cfg->sources[i].name, name) == 0) {
             parse_error(p, p->line, "duplicate source name '%.64s' (first defined on line %d)",

@@ -9,6 +9,9 @@
 
 #define CONFIG_MAX_LINE 4096               /* bytes, without the line ending */
 #define CONFIG_MAX_FILE_BYTES (256 * 1024) /* a larger file is rejected */
+/* [source NAME] sections: at most this many, names at most this long (a cache file's name). */
+#define CONFIG_MAX_SOURCES 64
+#define CONFIG_MAX_SOURCE_NAME 128
 
 enum config_clock { CONFIG_CLOCK_24H, CONFIG_CLOCK_12H, CONFIG_CLOCK_OFF };
 

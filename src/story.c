@@ -1,5 +1,6 @@
 #include "story.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -95,28 +96,30 @@ static int compare_stories(const void *pa, const void *pb)
     return 0;
 }
 
+struct tagged {
+    struct story s;
+    size_t index;
+};
+
+static int compare_tagged(const void *pa, const void *pb)
+{
+    const struct tagged *a = pa, *b = pb;
+    int c = compare_stories(&a->s, &b->s);
+    if (c)
+        return c;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
 void story_list_sort(struct story_list *list)
 {
-    /* qsort is not stable: sort an index-tagged copy so equal stories keep feed order. */
+    /* qsort is not stable: the original index breaks ties, so equal stories keep feed order. */
     size_t n = list->count;
     if (n < 2)
         return;
-    struct tagged {
-        struct story s;
-        size_t index;
-    } *tmp = xmalloc(n * sizeof(*tmp));
+    struct tagged *tmp = xmalloc(n * sizeof(*tmp));
     for (size_t i = 0; i < n; i++)
         tmp[i] = (struct tagged){list->items[i], i};
-    /* Insertion sort: feeds hold tens to hundreds of items and this keeps it stable. */
-    for (size_t i = 1; i < n; i++) {
-        struct tagged t = tmp[i];
-        size_t j = i;
-        while (j > 0 && compare_stories(&tmp[j - 1].s, &t.s) > 0) {
-            tmp[j] = tmp[j - 1];
-            j--;
-        }
-        tmp[j] = t;
-    }
+    qsort(tmp, n, sizeof(*tmp), compare_tagged);
     for (size_t i = 0; i < n; i++)
         list->items[i] = tmp[i].s;
     free(tmp);
@@ -138,25 +141,64 @@ static void filter(struct story_list *list, bool (*keep)(const struct story *s, 
     list->count = kept;
 }
 
-static bool is_new(const struct story *s, const void *ctx)
+/* The keys that make two stories one: the same id, the same link, or the same title (ASCII
+ * case ignored). A set of them in open addressing, so dedup is linear in the stories. */
+enum story_key { KEY_ID, KEY_LINK, KEY_TITLE };
+
+struct key_set {
+    struct key_slot {
+        const char *key; /* NULL: empty */
+        uint64_t hash;
+        enum story_key kind;
+    } * slots;
+    size_t mask;
+};
+
+static uint64_t key_hash(const char *key, enum story_key kind)
 {
-    const struct story_list *list = ctx;
-    for (const struct story *o = list->items; o < s; o++) {
-        if (strcmp(o->id, s->id) == 0 || (s->link[0] && strcmp(o->link, s->link) == 0) ||
-            strcasecmp(o->title, s->title) == 0)
-            return false;
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)kind;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+        unsigned char c = *p;
+        if (kind == KEY_TITLE && c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c - 'A' + 'a');
+        h = (h ^ c) * 1099511628211ull;
     }
-    return true;
+    return h;
+}
+
+/* Adds the key; true when it was there already. */
+static bool key_set_add(struct key_set *set, const char *key, enum story_key kind)
+{
+    uint64_t h = key_hash(key, kind);
+    for (size_t i = (size_t)h & set->mask;; i = (i + 1) & set->mask) {
+        struct key_slot *slot = &set->slots[i];
+        if (!slot->key) {
+            *slot = (struct key_slot){key, h, kind};
+            return false;
+        }
+        if (slot->hash == h && slot->kind == kind &&
+            (kind == KEY_TITLE ? strcasecmp(slot->key, key) : strcmp(slot->key, key)) == 0)
+            return true;
+    }
 }
 
 void story_list_dedup(struct story_list *list)
 {
-    /* Quadratic, but over at most a few hundred stories, and only when content changes.
-     * Decide first, then drop, so comparisons see the list as it was. */
-    size_t n = list->count;
+    /* A story repeats an earlier one (kept or not) when any of its keys was seen before. Decide
+     * first, then drop: the set points into the stories. */
+    size_t n = list->count, cap = 16;
+    while (cap < 6 * n) /* three keys a story at most; the table stays half empty */
+        cap *= 2;
+    struct key_set set = {xcalloc(cap, sizeof(*set.slots)), cap - 1};
     bool *dup = xcalloc(n ? n : 1, sizeof(bool));
-    for (size_t i = 0; i < n; i++)
-        dup[i] = !is_new(&list->items[i], list);
+    for (size_t i = 0; i < n; i++) {
+        const struct story *s = &list->items[i];
+        dup[i] = key_set_add(&set, s->id, KEY_ID);
+        if (s->link[0])
+            dup[i] |= key_set_add(&set, s->link, KEY_LINK);
+        dup[i] |= key_set_add(&set, s->title, KEY_TITLE);
+    }
+    free(set.slots);
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         if (dup[i]) {

@@ -133,6 +133,8 @@ struct row {
 #define FAIL_WITHOUT(absent, text, ...) {text, false, {__VA_ARGS__}, absent}
 /* clang-format on */
 
+#define NAME31 "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+#define NAME128 NAME31 NAME31 NAME31 NAME31 "nnnn"
 #define KEY56 "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3"
 
 static const struct row rows[] = {
@@ -244,6 +246,16 @@ static const struct row rows[] = {
     FAIL("[source a.b]\nurl = /a\n",
          "t.conf:1: invalid source name 'a.b' (use letters, digits, '_' and '-')"),
     FAIL("[source a]\nurl =\n", "t.conf:2: url: is empty"),
+    /* A name the cache cannot hold would never be cached. */
+    FAIL("[source n" NAME128 "]\nurl = /a\n",
+         "t.conf:1: source name 'n" NAME31 "...' is 129 characters long (at most 128)"),
+    /* Fonts the sign could not open would leave it blank. */
+    FAIL("[sign]\nfont = /nonexistent/font.ttf\n",
+         "t.conf:2: font: /nonexistent/font.ttf: No such file or directory"),
+    FAIL("[sign]\nfont_bold = /etc/passwd\n",
+         "t.conf:2: font_bold: /etc/passwd: not a TrueType or OpenType font file"),
+    FAIL("[sign]\nfont = /dev/null\n", "t.conf:2: font: /dev/null: not a regular file"),
+    OK("[sign]\nfont = DejaVu Sans:bold\n", "font=\"DejaVu Sans:bold\""),
     FAIL("[source a]\nurl = ftp://example.org/f.json\n",
          "t.conf:2: url: scheme 'ftp' is not supported (expected a file path or an http:// or "
          "https:// URL)"),
@@ -310,6 +322,29 @@ static const struct row rows[] = {
                  "t.conf:2: card_seconds", "t.conf:3: unknown key 'foo'", "t.conf:5: window",
                  "t.conf:8: accent", "t.conf:9: [source x] has no url"),
 };
+
+/* More sources than a config may have: one error, on the first section too many. */
+static void test_source_limit(void **state)
+{
+    (void)state;
+    char *text = xstrdup("");
+    for (int i = 1; i <= CONFIG_MAX_SOURCES + 2; i++) {
+        char *more = xasprintf("%s[source s%d]\nurl = /s%d.json\n", text, i, i);
+        free(text);
+        text = more;
+    }
+    struct config cfg;
+    config_init(&cfg);
+    char *errors;
+    assert_false(parse_captured(&cfg, text, strlen(text), &errors));
+    char *expect = xasprintf("t.conf:%d: more than %d sources\n", 2 * CONFIG_MAX_SOURCES + 1,
+                             CONFIG_MAX_SOURCES);
+    assert_non_null(strstr(errors, expect));
+    free(expect);
+    free(errors);
+    free(text);
+    config_finish(&cfg);
+}
 
 /* What cfg holds before each row: a failed parse must leave exactly this. */
 static const char baseline[] = "[sign]\ncard_seconds = 42\nclock = off\n"
@@ -693,10 +728,15 @@ static void test_documented_parses(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),          cmocka_unit_test(test_rows),
-        cmocka_unit_test(test_raw_input),         cmocka_unit_test(test_load),
-        cmocka_unit_test(test_parse_size),        cmocka_unit_test(test_parse_color),
-        cmocka_unit_test(test_add_source),        cmocka_unit_test(test_documented_matches_asset),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_source_limit),
+        cmocka_unit_test(test_rows),
+        cmocka_unit_test(test_raw_input),
+        cmocka_unit_test(test_load),
+        cmocka_unit_test(test_parse_size),
+        cmocka_unit_test(test_parse_color),
+        cmocka_unit_test(test_add_source),
+        cmocka_unit_test(test_documented_matches_asset),
         cmocka_unit_test(test_documented_parses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

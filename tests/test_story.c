@@ -5,7 +5,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "story.h"
 #include "util.h"
@@ -89,11 +91,64 @@ static void test_sort_is_stable(void **state)
     story_list_finish(&l);
 }
 
+/* The quadratic definition the linear dedup must agree with: a story goes when an earlier one
+ * (kept or not) has its id, its non-empty link, or its title in any ASCII case. */
+static bool repeats_earlier(const struct story_list *l, size_t i)
+{
+    const struct story *s = &l->items[i];
+    for (size_t k = 0; k < i; k++) {
+        const struct story *o = &l->items[k];
+        if (strcmp(o->id, s->id) == 0 || (s->link[0] && strcmp(o->link, s->link) == 0) ||
+            strcasecmp(o->title, s->title) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void test_dedup_many(void **state)
+{
+    (void)state;
+    /* 4000 stories from small key spaces, so ids, links and titles collide often and the hash
+     * table sees long probe chains; the result must match the definition above. */
+    struct story_list l;
+    story_list_init(&l);
+    uint32_t x = 12345;
+    for (size_t i = 0; i < 4000; i++) {
+        x = x * 1103515245u + 12345u;
+        struct story *s = story_list_add(&l);
+        s->id = xasprintf("id%u", (x >> 8) % 5000);
+        s->link = (x >> 4) % 3 ? xasprintf("http://x/%u", (x >> 12) % 6000) : xstrdup("");
+        s->title = xasprintf("%s %u", (x >> 20) % 2 ? "TITLE" : "title", (x >> 16) % 7000);
+        story_fill_defaults(s);
+    }
+    bool *expect = xcalloc(l.count, sizeof(bool));
+    char **ids = xcalloc(l.count, sizeof(char *));
+    size_t kept = 0;
+    for (size_t i = 0; i < l.count; i++) {
+        expect[i] = !repeats_earlier(&l, i);
+        if (expect[i])
+            ids[kept++] = xasprintf("%s|%s|%s", l.items[i].id, l.items[i].link, l.items[i].title);
+    }
+    assert_true(kept > 1000 && kept < 3500); /* the rows really collide, and not always */
+    story_list_dedup(&l);
+    assert_int_equal(l.count, kept);
+    for (size_t i = 0; i < kept; i++) {
+        char *got = xasprintf("%s|%s|%s", l.items[i].id, l.items[i].link, l.items[i].title);
+        assert_string_equal(got, ids[i]);
+        free(got);
+        free(ids[i]);
+    }
+    free(ids);
+    free(expect);
+    story_list_finish(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_prepare),
         cmocka_unit_test(test_sort_is_stable),
+        cmocka_unit_test(test_dedup_many),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
