@@ -32,19 +32,33 @@ void log_msg(enum log_level level, const char *fmt, ...)
 {
     if (level > max_level)
         return;
-    /* Format into one buffer and write once so lines from two threads never interleave. */
-    char line[1024];
-    int n = to_journal ? snprintf(line, sizeof(line), "<%d>", (int)level)
-                       : snprintf(line, sizeof(line), "ticker: ");
+    char text[1024];
     va_list ap;
     va_start(ap, fmt);
-    int m = vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+    int m = vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
-    size_t room = sizeof(line) - (size_t)n - 2;
-    size_t len = (size_t)n + (m < 0 ? 0 : ((size_t)m < room ? (size_t)m : room));
-    for (size_t i = (size_t)n; i < len; i++)
-        if (line[i] == '\n' || line[i] == '\r')
-            line[i] = ' ';
+    size_t text_len = m < 0 ? 0 : ((size_t)m < sizeof(text) ? (size_t)m : sizeof(text) - 1);
+    /* Format into one buffer and write once so lines from two threads never interleave. Room
+     * for every byte escaped as \xNN, the prefix and the newline. */
+    char line[4 * sizeof(text) + 16];
+    size_t len = (size_t)(to_journal ? snprintf(line, 16, "<%d>", (int)level)
+                                     : snprintf(line, 16, "ticker: "));
+    /* What a config file or a feed put in a message must not drive the terminal or split the
+     * journal entry: C0 and C1 control characters and DEL are written as \xNN (newlines as
+     * spaces, tabs as they are). */
+    for (size_t i = 0; i < text_len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        bool c1 = c == 0xC2 && i + 1 < text_len && (unsigned char)text[i + 1] >= 0x80 &&
+                  (unsigned char)text[i + 1] <= 0x9F;
+        if (c == '\n' || c == '\r') {
+            line[len++] = ' ';
+        } else if ((c < 0x20 && c != '\t') || c == 0x7F || c1) {
+            unsigned char v = c1 ? (unsigned char)text[++i] : c;
+            len += (size_t)snprintf(line + len, 5, "\\x%02x", v);
+        } else {
+            line[len++] = (char)c;
+        }
+    }
     line[len++] = '\n';
     ssize_t w = write(STDERR_FILENO, line, len);
     (void)w;

@@ -611,6 +611,19 @@ static void scan(struct normalize_scan *sc, struct normalize_out *o)
     }
 }
 
+/* Does the text have a character that shows? The joiners kept above, variation selectors
+ * and tag characters only modify their neighbours: alone they draw nothing. */
+static bool has_visible(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0, n; i < len; i += n) {
+        unsigned c = utf8_decode(s + i, len - i, &n);
+        if (!is_space(c) && c != 0x200C && c != 0x200D && !(c >= 0xFE00 && c <= 0xFE0F) &&
+            !(c >= 0xE0000 && c <= 0xE01EF))
+            return true;
+    }
+    return false;
+}
+
 char *normalize_text(const char *in, size_t len, unsigned flags, size_t max_bytes)
 {
     if (!in)
@@ -627,6 +640,8 @@ char *normalize_text(const char *in, size_t len, unsigned flags, size_t max_byte
         .no_gt_from = SIZE_MAX,
     };
     scan(&sc, &o);
+    if (!has_visible((const unsigned char *)o.buf, o.len))
+        o.len = 0; /* only joiners: an empty headline, not an empty card */
     o.buf[o.len] = '\0';
     /* Markup-heavy fields shrink a lot; give the slack back. */
     if (cap - o.len > 256)

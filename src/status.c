@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 
 #include "date.h"
 #include "log.h"
@@ -83,8 +84,14 @@ char *status_json(const struct source *sources, size_t count, const struct statu
 }
 
 bool status_write(const char *path, const struct source *sources, size_t count,
-                  const struct status_totals *t, int64_t now)
+                  const struct status_totals *t, int64_t now, char *err, size_t err_size)
 {
+    /* Replacing a device node or a FIFO someone put at the path would be a surprise. */
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        util_set_error(err, err_size, "%s: not a regular file; not replaced", path);
+        return false;
+    }
     /* The directory may not exist yet on a desktop run. */
     char *dir = xstrdup(path);
     char *slash = strrchr(dir, '/');
@@ -95,7 +102,8 @@ bool status_write(const char *path, const struct source *sources, size_t count,
     }
     free(dir);
     char *json = status_json(sources, count, t, now);
-    bool ok = util_write_file_atomic(path, json, strlen(json));
+    struct iovec part = {.iov_base = json, .iov_len = strlen(json)};
+    bool ok = util_write_file_atomic_err(path, &part, 1, err, err_size);
     free(json);
     return ok;
 }

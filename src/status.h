@@ -21,5 +21,7 @@ char *status_default_path(const char *cfg_path);
 /* The document; caller frees. */
 char *status_json(const struct source *sources, size_t count, const struct status_totals *t,
                   int64_t now);
+/* Replaces the file at path atomically; a path holding anything but a regular file is left
+ * alone. On failure, false and the reason in err (not logged: the caller retries). */
 bool status_write(const char *path, const struct source *sources, size_t count,
-                  const struct status_totals *t, int64_t now);
+                  const struct status_totals *t, int64_t now, char *err, size_t err_size);

@@ -155,10 +155,20 @@ bool util_write_file_atomic(const char *path, const void *data, size_t len)
 
 bool util_write_file_atomic_v(const char *path, const struct iovec *parts, size_t count)
 {
+    char err[512];
+    bool ok = util_write_file_atomic_err(path, parts, count, err, sizeof(err));
+    if (!ok)
+        log_error("%s", err);
+    return ok;
+}
+
+bool util_write_file_atomic_err(const char *path, const struct iovec *parts, size_t count,
+                                char *err, size_t err_size)
+{
     char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
-        log_error("%s: cannot create: %s", tmp, strerror(errno));
+        util_set_error(err, err_size, "%s: cannot create: %s", tmp, strerror(errno));
         goto err_free_tmp;
     }
     for (size_t i = 0; i < count; i++) {
@@ -169,7 +179,7 @@ bool util_write_file_atomic_v(const char *path, const struct iovec *parts, size_
             if (n < 0) {
                 if (errno == EINTR)
                     continue;
-                log_error("%s: write failed: %s", tmp, strerror(errno));
+                util_set_error(err, err_size, "%s: write failed: %s", tmp, strerror(errno));
                 goto err_close;
             }
             p += n;
@@ -177,12 +187,12 @@ bool util_write_file_atomic_v(const char *path, const struct iovec *parts, size_
         }
     }
     if (fsync(fd) != 0) {
-        log_error("%s: fsync failed: %s", tmp, strerror(errno));
+        util_set_error(err, err_size, "%s: fsync failed: %s", tmp, strerror(errno));
         goto err_close;
     }
     close(fd);
     if (rename(tmp, path) != 0) {
-        log_error("%s: cannot rename to %s: %s", tmp, path, strerror(errno));
+        util_set_error(err, err_size, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
         unlink(tmp);
         goto err_free_tmp;
     }

@@ -33,10 +33,15 @@ void util_sleep_until_ns(int64_t deadline_ns);
 char *util_read_file(const char *path, size_t max_bytes, size_t *len);
 /* What util_read_file's errno means, for a message: "not a regular file" for EINVAL. */
 const char *util_read_error(int err);
-/* Writes data to path atomically: temp file, fsync, rename, fsync of the directory. */
+/* Writes data to path atomically: temp file, fsync, rename, fsync of the directory. A failure
+ * is logged with its reason. */
 bool util_write_file_atomic(const char *path, const void *data, size_t len);
 /* The same for data in count pieces written one after another (a header, a large body, a
  * trailer), so a caller need not copy them into one buffer. The temp file is PATH.tmp.PID; one
  * left behind by a killed process is the caller's to clean up. parts is borrowed. */
 struct iovec;
 bool util_write_file_atomic_v(const char *path, const struct iovec *parts, size_t count);
+/* The same, with the reason for a failure written into err instead of logged: for a caller that
+ * retries and must not log the same failure every time. */
+bool util_write_file_atomic_err(const char *path, const struct iovec *parts, size_t count,
+                                char *err, size_t err_size);

@@ -406,10 +406,14 @@ static void write_status(struct worker *w)
     w->totals.frames_shown = w->frames_shown;
     w->totals.frames_dropped = w->frames_dropped;
     pthread_mutex_unlock(&w->lock);
-    bool ok =
-        status_write(w->status_path, w->sources, w->source_count, &w->totals, (int64_t)time(NULL));
+    char err[512];
+    bool ok = status_write(w->status_path, w->sources, w->source_count, &w->totals,
+                           (int64_t)time(NULL), err, sizeof(err));
+    /* One line when it starts failing and one when it works again, not one a minute. */
     if (!ok && !w->status_failed)
-        log_warn("%s: cannot write the status file; will keep trying quietly", w->status_path);
+        log_warn("cannot write the status file (%s); will keep trying quietly", err);
+    else if (ok && w->status_failed)
+        log_info("%s: status file written again", w->status_path);
     w->status_failed = !ok;
     w->status_dirty = false;
     notify_summary(w);

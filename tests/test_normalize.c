@@ -24,6 +24,11 @@ struct text_case {
 static const struct text_case text_cases[] = {
     /* Tags */
     {"<p>Hello<br/>world</p>", H, "Hello world"},
+    /* Only joiners (or selectors) show nothing: empty, so the story has no blank headline. */
+    {"\u200D\u200C\u200D", P, ""},
+    {" \u200D \uFE0F ", P, ""},
+    {"\u200D<b>\u200C</b>", H, ""},
+    {"a\u200Db", P, "a\u200Db"},
     {"<b>bold</b> and <i>italic</i>", H, "bold and italic"},
     {"<B>Hel</B>lo", H, "Hello"},
     {"<span class=\"x\">in</span>line", H, "inline"},

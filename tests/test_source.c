@@ -717,6 +717,24 @@ static void test_success_ahead_of_clock(void **state)
     source_finish(&s, NULL);
 }
 
+/* A device at the status path is not replaced; an unwritable place fails with the reason in
+ * err, for the worker to log once. */
+static void test_status_write_refuses(void **state)
+{
+    (void)state;
+    struct status_totals totals = {0};
+    char err[512] = "";
+    assert_false(status_write("/dev/null", NULL, 0, &totals, 1796000000, err, sizeof(err)));
+    assert_non_null(strstr(err, "/dev/null: not a regular file"));
+    struct stat st;
+    assert_int_equal(stat("/dev/null", &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+    err[0] = '\0';
+    assert_false(status_write("/proc/ticker-no-such-dir/status.json", NULL, 0, &totals, 1796000000,
+                              err, sizeof(err)));
+    assert_non_null(strstr(err, "cannot create"));
+}
+
 static void test_clock_suspect(void **state)
 {
     (void)state;
@@ -736,6 +754,7 @@ int main(void)
         cmocka_unit_test(test_clock_suspect),
         cmocka_unit_test(test_signature_url),
         cmocka_unit_test(test_redacted_urls),
+        cmocka_unit_test(test_status_write_refuses),
         cmocka_unit_test(test_success_ahead_of_clock),
         cmocka_unit_test(test_credentials_hidden),
         cmocka_unit_test(test_conditional_get),
