@@ -248,7 +248,9 @@ static const struct row rows[] = {
     FAIL("[source a]\nurl =\n", "t.conf:2: url: is empty"),
     /* Control characters in what the file says are escaped, never sent to the terminal. */
     FAIL("[sign]\nfo\x1b[31mo = 1\n", "t.conf:2: unknown key 'fo\\x1b[31mo' in [sign]"),
-    FAIL("[sign]\nfoo\xc2\x9b" "1m = 1\n", "t.conf:2: unknown key 'foo\\x9b1m' in [sign]"),
+    FAIL("[sign]\nfoo\xc2\x9b"
+         "1m = 1\n",
+         "t.conf:2: unknown key 'foo\\x9b1m' in [sign]"),
     /* A name the cache cannot hold would never be cached. */
     FAIL("[source n" NAME128 "]\nurl = /a\n",
          "t.conf:1: source name 'n" NAME31 "...' is 129 characters long (at most 128)"),
