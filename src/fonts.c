@@ -156,16 +156,22 @@ static int find_face(struct font *f, uint32_t cp)
         if (ttf && TTF_GlyphIsProvided32(ttf, cp))
             return (int)k;
     }
-    if (f->face_count == 1 + FONT_MAX_FALLBACKS)
+    size_t block = cp / FONT_FC_BLOCK;
+    uint8_t bit = (uint8_t)(1u << (block % 8));
+    if (f->face_count == 1 + FONT_MAX_FALLBACKS || cp >= 0x110000 ||
+        (f->fc_exhausted[block / 8] & bit))
         return -1;
     char *path = resolve(f->pattern, cp);
-    if (!path)
-        return -1;
-    for (size_t k = 0; k < f->face_count; k++) {
+    f->fc_queries++;
+    for (size_t k = 0; path && k < f->face_count; k++) {
         if (strcmp(f->faces[k].path, path) == 0) {
             free(path); /* fontconfig's best is a face we have, and it lacks cp */
-            return -1;
+            path = NULL;
         }
+    }
+    if (!path) {
+        f->fc_exhausted[block / 8] |= bit;
+        return -1;
     }
     size_t k = f->face_count++;
     memset(&f->faces[k], 0, sizeof(f->faces[k]));

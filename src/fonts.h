@@ -14,6 +14,7 @@
 #define FONT_CACHED_SIZES 12
 #define FONT_MAX_FALLBACKS 8
 #define FONT_FACE_CACHE 512 /* code point -> face, direct-mapped */
+#define FONT_FC_BLOCK 16
 
 struct font_face {
     char *path; /* owned */
@@ -38,6 +39,11 @@ struct font {
         int8_t face; /* -1: no font has it */
         bool valid;
     } face_cache[FONT_FACE_CACHE];
+    /* Blocks of FONT_FC_BLOCK code points for which fontconfig had no face beyond those above:
+     * not asked again (a feed of thousands of code points no font has would otherwise cost
+     * a fontconfig match each, seconds in all). */
+    uint8_t fc_exhausted[0x110000 / FONT_FC_BLOCK / 8];
+    unsigned fc_queries; /* fontconfig matches made, for tests */
 };
 
 /* Frees fontconfig's global state; call once at the end, next to TTF_Quit(). */

@@ -515,6 +515,29 @@ static void test_unusable_font_falls_back(void **state)
     config_finish(&cfg);
 }
 
+/* Text of code points no installed font has (Egyptian hieroglyphs, a feed of random bytes
+ * turned to UTF-8): fontconfig is asked once per block of them, not once per code point, so a
+ * hostile feed cannot keep the worker busy for seconds. */
+static void test_fallback_queries_bounded(void **state)
+{
+    struct fixture *f = *state;
+    char text[4 * 1072 + 1];
+    size_t len = 0;
+    for (uint32_t cp = 0x13000; cp < 0x13430; cp++) {
+        text[len++] = (char)(0xF0 | (cp >> 18));
+        text[len++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        text[len++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        text[len++] = (char)(0x80 | (cp & 0x3F));
+    }
+    text[len] = '\0';
+    unsigned before = f->fonts.regular.fc_queries;
+    assert_true(font_width(&f->fonts.regular, 20, text, len) > 0);
+    unsigned asked = f->fonts.regular.fc_queries - before;
+    /* 1072 code points in 67 blocks of 16 (and any that a fallback face does have). */
+    if (asked > 1072 / FONT_FC_BLOCK + 1 + FONT_MAX_FALLBACKS)
+        fail_msg("%u fontconfig queries for 1072 code points", asked);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -528,6 +551,7 @@ int main(void)
         cmocka_unit_test(test_preview_hands_over),
         cmocka_unit_test(test_status_line_replaced),
         cmocka_unit_test(test_unusable_font_falls_back),
+        cmocka_unit_test(test_fallback_queries_bounded),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
