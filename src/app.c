@@ -102,6 +102,12 @@ static void present(SDL_Window *win, SDL_Renderer *r, const struct output *out,
         SDL_UpdateWindowSurfaceRects(win, rects, n);
 }
 
+/* A lazy scene's card text, asked of the worker (stage.want_card). */
+static void want_card(void *ctx, uint32_t scene_id, size_t card)
+{
+    worker_want_card(ctx, scene_id, card);
+}
+
 /* One event for the render loop; returns false on quit. */
 static bool handle_event(const SDL_Event *ev, uint32_t wake_event, struct worker *worker,
                          struct stage *stage, struct output *out, int max_tile_w)
@@ -116,6 +122,9 @@ static bool handle_event(const SDL_Event *ev, uint32_t wake_event, struct worker
         struct scene_image status;
         if (worker_take_status(worker, &scene_id, &status))
             stage_set_status(stage, scene_id, &status);
+        struct scene_card_pack pack;
+        while (worker_take_card(worker, &pack))
+            stage_attach_card(stage, &pack);
     } else if (ev->type == SDL_WINDOWEVENT && ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
         if (!output_resize(out))
             log_error("cannot follow the new screen size: %s", SDL_GetError());
@@ -294,6 +303,8 @@ int app_run(const struct app_options *opt)
     pacing_init(&pacing, nominal_hz, vsync);
     struct stage stage;
     stage_init(&stage, renderer, pacing_hz(&pacing), cfg.theme.background);
+    stage.want_card = want_card;
+    stage.want_ctx = worker;
     /* Drawing only what changed, into the window's image: card text goes straight in. */
     bool direct = partial && !out.turns;
     if (direct)

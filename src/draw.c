@@ -45,6 +45,7 @@ static void release_slot(struct stage *st, int slot)
         st->cards_loaded -= ss->card_loaded[card];
     free(ss->textures);
     free(ss->card_loaded);
+    free(ss->card_asked_ns);
     scene_destroy(ss->scene);
     memset(ss, 0, sizeof(*ss));
 }
@@ -108,6 +109,7 @@ static void trim_slot(struct stage *st, int slot)
             unload_card(st, ss, c);
         for (uint32_t i = sc->cards[c].first; i < sc->cards[c].first + sc->cards[c].count; i++)
             drop_image(st, ss, sc->placed[i].image);
+        ss->scene->cards[c].ready = false;
     }
     for (size_t g = 0; g < sc->segment_count; g++)
         if (!segment_in_crawl(&st->crawl, sc->id, g))
@@ -155,6 +157,7 @@ void stage_push(struct stage *st, struct scene *scene)
     st->scenes[slot].scene = scene;
     st->scenes[slot].textures = xcalloc(scene->image_count, sizeof(SDL_Texture *));
     st->scenes[slot].card_loaded = xcalloc(scene->card_count, sizeof(bool));
+    st->scenes[slot].card_asked_ns = xcalloc(scene->card_count, sizeof(int64_t));
     st->pending = slot;
 }
 
@@ -196,9 +199,11 @@ static bool load_card(struct stage *st, struct card_ref ref, int64_t start, int6
     if (ss->card_loaded[ref.card])
         return true;
     const struct scene_card *c = &ss->scene->cards[ref.card];
+    if (!c->ready)
+        return false;
     for (uint32_t i = c->first; i < c->first + c->count; i++) {
         uint32_t image = ss->scene->placed[i].image;
-        if (image == SCENE_NO_IMAGE || ss->textures[image])
+        if (image == SCENE_NO_IMAGE || ss->textures[image] || !ss->scene->images[image].mask)
             continue;
         if (over_budget(start, budget_ns))
             return false;
@@ -240,13 +245,11 @@ static bool card_on_take(const struct stage *st, int slot, size_t *card)
     return true;
 }
 
-/* The cards that should have textures: those on screen, the next one, and those a scene being
- * uploaded starts with when it takes over (take_scene). None when text is written directly. */
-static size_t wanted_cards(const struct stage *st, struct card_ref out[MAX_WANTED])
+/* The cards whose text may be drawn soon: those on screen, the next one, and the one a scene
+ * being uploaded starts with when it takes over (take_scene). */
+static size_t needed_cards(const struct stage *st, struct card_ref out[MAX_WANTED])
 {
     size_t n = 0;
-    if (st->target)
-        return 0;
     if (st->card.slot >= 0) {
         out[n++] = st->card;
         if (st->prev_card.slot >= 0) {
@@ -260,6 +263,75 @@ static size_t wanted_cards(const struct stage *st, struct card_ref out[MAX_WANTE
     if (st->pending >= 0 && card_on_take(st, st->pending, &card))
         out[n++] = (struct card_ref){st->pending, card};
     return n;
+}
+
+/* The cards that should have textures: the needed ones. None when text is written directly. */
+static size_t wanted_cards(const struct stage *st, struct card_ref out[MAX_WANTED])
+{
+    return st->target ? 0 : needed_cards(st, out);
+}
+
+static bool card_needed(const struct card_ref *need, size_t n, int slot, size_t card)
+{
+    for (size_t i = 0; i < n; i++)
+        if (card_is(need[i], slot, card))
+            return true;
+    return false;
+}
+
+/* A lazy scene keeps the masks of the needed cards only: it asks for those it lacks (again
+ * after a second without an answer) and lets the others' go. */
+static void keep_needed_masks(struct stage *st)
+{
+    struct card_ref need[MAX_WANTED] = {{0}};
+    size_t n = needed_cards(st, need);
+    for (int slot = 0; slot < STAGE_MAX_SCENES; slot++) {
+        struct stage_scene *ss = &st->scenes[slot];
+        if (!ss->scene || !ss->scene->lazy)
+            continue;
+        struct scene *sc = ss->scene;
+        for (size_t c = 0; c < sc->card_count; c++) {
+            bool needed = card_needed(need, n, slot, c);
+            if (needed && !sc->cards[c].ready && st->want_card &&
+                (!ss->card_asked_ns[c] || st->time_ns - ss->card_asked_ns[c] > 1000000000)) {
+                st->want_card(st->want_ctx, sc->id, c);
+                ss->card_asked_ns[c] = st->time_ns ? st->time_ns : 1;
+            } else if (!needed && sc->cards[c].ready) {
+                if (ss->card_loaded[c])
+                    unload_card(st, ss, c);
+                for (uint32_t i = sc->cards[c].first; i < sc->cards[c].first + sc->cards[c].count;
+                     i++)
+                    scene_image_finish(&sc->images[sc->placed[i].image]);
+                sc->cards[c].ready = false;
+                ss->card_asked_ns[c] = 0;
+            }
+        }
+    }
+}
+
+void stage_attach_card(struct stage *st, struct scene_card_pack *pack)
+{
+    int slot = slot_of_id(st, pack->scene_id);
+    struct scene *sc = slot >= 0 ? st->scenes[slot].scene : NULL;
+    if (sc && pack->card < sc->card_count && !sc->cards[pack->card].ready) {
+        struct scene_card *card = &sc->cards[pack->card];
+        if (pack->count == card->count) {
+            for (uint32_t i = 0; i < card->count; i++) {
+                struct scene_image *img = &sc->images[sc->placed[card->first + i].image];
+                scene_image_finish(img);
+                img->mask = pack->images[i].mask;
+                img->w = pack->images[i].w;
+                img->h = pack->images[i].h;
+                pack->images[i].mask = NULL;
+            }
+        } else {
+            /* Cannot happen with the same fonts and layout; never hold the rotation on it. */
+            log_error("card %zu of scene %u came with %zu images, not %u: shown without text",
+                      pack->card, sc->id, pack->count, card->count);
+        }
+        card->ready = true;
+    }
+    scene_card_pack_finish(pack);
 }
 
 /* Lets the textures of every other card go. */
@@ -347,6 +419,7 @@ bool stage_upload(struct stage *st, int64_t budget_ns)
         if (budget_ns >= 0 && over_budget(start, budget_ns / 2))
             break;
     }
+    keep_needed_masks(st);
     struct card_ref want[MAX_WANTED] = {{0}};
     size_t n = wanted_cards(st, want);
     unload_unwanted(st, want, n);
@@ -361,12 +434,16 @@ bool stage_upload(struct stage *st, int64_t budget_ns)
             ss->uploaded++;
         }
         bool ready = ss->uploaded == ss->scene->image_count;
+        size_t card;
+        if (ready && card_on_take(st, st->pending, &card))
+            ready = ss->scene->cards[card].ready; /* its text comes first */
         for (size_t i = 0; i < n && ready; i++)
             if (want[i].slot == st->pending)
                 ready = load_card(st, want[i], start, budget_ns);
         if (ready) {
             take_scene(st, st->pending);
             taken = true;
+            keep_needed_masks(st);
             n = wanted_cards(st, want);
             unload_unwanted(st, want, n);
         }
@@ -429,12 +506,18 @@ int stage_advance(struct stage *st, int64_t periods, int64_t period_ns)
         st->card = (struct card_ref){st->newest, 0};
         st->card_start_ns = st->time_ns;
     }
-    /* Card rotation: a new scene's cards take over at the next card boundary. */
+    /* Card rotation: a new scene's cards take over at the next card boundary. The next card of
+     * a lazy scene waits until its text is there: the current one stays up a little longer,
+     * rather than an empty card. */
     while (st->time_ns - st->card_start_ns >= st->card_ns) {
         const struct scene *sc = st->scenes[st->newest].scene;
+        size_t next = (st->card.card + 1) % sc->card_count;
+        if (!sc->cards[next].ready) {
+            st->card_start_ns = st->time_ns - st->card_ns;
+            break;
+        }
         st->prev_card = st->card;
-        size_t next = st->card.card + 1;
-        st->card = (struct card_ref){st->newest, next % sc->card_count};
+        st->card = (struct card_ref){st->newest, next};
         st->card_start_ns += st->card_ns;
     }
     if (st->prev_card.slot >= 0 && st->time_ns - st->card_start_ns >= st->transition_ns)

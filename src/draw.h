@@ -19,6 +19,7 @@ struct stage_scene {
     SDL_Texture **textures; /* per image; NULL until made */
     size_t uploaded;        /* images outside cards uploaded so far, in order */
     bool *card_loaded;      /* per card: its textures are made (only a few cards at a time) */
+    int64_t *card_asked_ns; /* per card of a lazy scene: when its masks were asked for; 0: not */
     bool trimmed;           /* no longer the newest: only what is on screen is kept */
 };
 
@@ -65,6 +66,11 @@ struct stage {
     struct stage_view shown;
     SDL_Texture **doomed; /* of scenes no longer shown, freed a few per frame */
     size_t doomed_count, doomed_cap;
+    /* A lazy scene's cards have their masks only while they are on screen or next: the stage
+     * asks for them with this (the worker answers with stage_attach_card) and holds the
+     * rotation until the next card's are there. */
+    void (*want_card)(void *ctx, uint32_t scene_id, size_t card);
+    void *want_ctx;
 };
 
 /* background: 0xRRGGBB shown before the first scene arrives. */
@@ -77,6 +83,9 @@ void stage_finish(struct stage *st);
 void stage_set_target(struct stage *st, SDL_Surface *target);
 /* Takes ownership of a new scene. If one is still uploading, that one is dropped. */
 void stage_push(struct stage *st, struct scene *scene);
+/* The masks of a lazy scene's card, asked for through want_card; takes ownership of pack.
+ * Ignored (pack freed) when that scene is gone or the card has them already. */
+void stage_attach_card(struct stage *st, struct scene_card_pack *pack);
 /* A new status line (scene_build_status) for the scene with scene_id, in place of its own;
  * takes ownership of img. Ignored (img freed) when that scene is gone or has no status line. */
 void stage_set_status(struct stage *st, uint32_t scene_id, struct scene_image *img);

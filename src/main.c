@@ -14,6 +14,7 @@
 #include "feed.h"
 #include "headless.h"
 #include "log.h"
+#include "scene.h"
 #include "util.h"
 #include "version.h"
 
@@ -217,9 +218,23 @@ static int cmd_check_config(int argc, char **argv)
     struct config cfg;
     config_init(&cfg);
     bool ok = config_load(&cfg, argv[2]);
-    config_finish(&cfg);
-    if (ok)
+    if (ok) {
+        /* What a valid file asks for but the sign cannot hold: said, not refused. The screen is
+         * the configured mode (turned), else a common 1920x1080. */
+        int w = cfg.mode[0] ? cfg.mode[0] : 1920, h = cfg.mode[0] ? cfg.mode[1] : 1080;
+        if (cfg.rotate % 2) {
+            int t = w;
+            w = h;
+            h = t;
+        }
+        size_t fit = scene_crawl_fit(w, h);
+        if ((size_t)cfg.max_stories > fit)
+            log_warn("%s: max_stories = %d: at %dx%d about %zu headlines fit the crawl's %u MiB; "
+                     "the others show as cards only",
+                     argv[2], cfg.max_stories, w, h, fit, SCENE_CRAWL_BUDGET >> 20);
         printf("%s: ok\n", argv[2]);
+    }
+    config_finish(&cfg);
     return ok ? 0 : 1;
 }
 

@@ -199,15 +199,22 @@ static uint32_t render_line(struct scene *s, struct font *font, const char *text
     return img;
 }
 
+/* A card's lines: an image each, always (an empty one when there is nothing to draw, or the
+ * text is for later), so a card has the same images whether rasterised now or on request. */
 static void place_block(struct scene *s, struct font *font, const char *text,
-                        const struct text_block *b, struct rect box, SDL_Color color, SDL_Color bg)
+                        const struct text_block *b, struct rect box, SDL_Color color, SDL_Color bg,
+                        bool rasterise)
 {
-    for (size_t i = 0; i < b->line_count; i++)
-        place(s, render_line(s, font, text, b, i, color, bg), box.x,
-              box.y + (int)i * b->line_height);
+    for (size_t i = 0; i < b->line_count; i++) {
+        uint32_t img = rasterise ? render_line(s, font, text, b, i, color, bg) : SCENE_NO_IMAGE;
+        if (img == SCENE_NO_IMAGE)
+            img = add_mask(s, NULL, 0, 0, color, color, bg);
+        place(s, img, box.x, box.y + (int)i * b->line_height);
+    }
 }
 
-static void build_card(struct scene *s, struct scene_fonts *fonts, const struct story *story)
+static void build_card(struct scene *s, struct scene_fonts *fonts, const struct story *story,
+                       bool rasterise)
 {
     struct text_measure bold = font_measure(&fonts->bold);
     struct text_measure regular = font_measure(&fonts->regular);
@@ -216,21 +223,22 @@ static void build_card(struct scene *s, struct scene_fonts *fonts, const struct 
 
     struct scene_card *card = &s->cards[s->card_count++];
     card->first = (uint32_t)s->placed_count;
+    card->ready = rasterise;
     /* All text is opaque on the colour it stands on (the surface, a tile); the surface does
      * not fade, the rest fades over it (draw.c). */
     place_block(s, &fonts->bold, story->title, &cl.headline, cl.headline_box, s->colors.foreground,
-                s->colors.surface);
+                s->colors.surface, rasterise);
     place_block(s, &fonts->regular, story->summary, &cl.summary, cl.summary_box, s->colors.muted,
-                s->colors.surface);
+                s->colors.surface, rasterise);
     card->accent = (struct rect){s->layout.card.x + s->layout.padding, cl.text.y,
                                  s->layout.accent_w, cl.headline.height};
     card->tile_count = cl.tile_count;
     for (size_t i = 0; i < cl.tile_count; i++) {
         card->tiles[i] = cl.tiles[i];
         place_block(s, &fonts->bold, story->figures[i].value, &cl.value[i], cl.value_box[i],
-                    s->colors.accent, s->colors.tile);
+                    s->colors.accent, s->colors.tile, rasterise);
         place_block(s, &fonts->regular, story->figures[i].label, &cl.label[i], cl.label_box[i],
-                    s->colors.foreground, s->colors.tile);
+                    s->colors.foreground, s->colors.tile, rasterise);
     }
     card->count = (uint32_t)s->placed_count - card->first;
     for (uint32_t i = card->first; i < card->first + card->count; i++)
@@ -480,8 +488,8 @@ static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char
         s->clock_colon_w = s->images[s->clock_glyphs[10]].w;
 }
 
-struct scene *scene_build(const struct scene_params *p, struct scene_fonts *fonts,
-                          const struct story_list *stories)
+/* What every part of a scene needs from p: the screen's layout and the colours. */
+static struct scene *scene_begin(const struct scene_params *p)
 {
     struct scene *s = xcalloc(1, sizeof(*s));
     s->id = p->id;
@@ -489,6 +497,26 @@ struct scene *scene_build(const struct scene_params *p, struct scene_fonts *font
     s->height = p->height;
     layout_screen(p->width, p->height, &s->layout);
     make_colors(&p->config->theme, &s->colors);
+    return s;
+}
+
+/* The stories a scene shows: the fallback message as the one story when there are none. */
+static const struct story *scene_stories(const struct scene_params *p,
+                                         const struct story_list *stories, struct story *fallback,
+                                         size_t *n)
+{
+    *n = stories->count;
+    if (*n > 0)
+        return stories->items;
+    *fallback = (struct story){.title = p->config->fallback_message, .summary = (char *)""};
+    *n = 1;
+    return fallback;
+}
+
+struct scene *scene_build(const struct scene_params *p, struct scene_fonts *fonts,
+                          const struct story_list *stories)
+{
+    struct scene *s = scene_begin(p);
     s->crawl_step_px_s = layout_scale_1080(&s->layout, p->config->crawl_speed);
     s->card_ns = (int64_t)p->config->card_seconds * 1000000000;
     s->transition_ns = (int64_t)p->config->transition_ms * 1000000;
@@ -500,29 +528,79 @@ struct scene *scene_build(const struct scene_params *p, struct scene_fonts *font
     build_top_bar(s, fonts, title, p);
 
     /* Without stories the sign shows the fallback message as a card; never a blank screen. */
-    struct story fallback = {0};
-    const struct story *list = stories->items;
-    size_t n = stories->count;
-    if (n == 0) {
-        fallback.title = p->config->fallback_message;
-        fallback.summary = (char *)"";
-        list = &fallback;
-        n = 1;
-    }
+    struct story fallback;
+    size_t n;
+    const struct story *list = scene_stories(p, stories, &fallback, &n);
     s->story_count = (int)stories->count;
     s->preview = p->preview;
+    s->lazy = p->lazy_cards;
     s->cards = xcalloc(n, sizeof(*s->cards));
     s->segments = xcalloc(n, sizeof(*s->segments));
     for (size_t i = 0; i < (p->preview ? 1 : n); i++)
-        build_card(s, fonts, &list[i]);
+        build_card(s, fonts, &list[i], !p->lazy_cards || i < SCENE_EAGER_CARDS);
+    /* The crawl's masks stay for the scene's life (and are textures four times their size on a
+     * GPU): headlines join it until SCENE_CRAWL_BUDGET is spent; the rest have their cards. */
     int crawl_w = 0;
+    size_t crawl_bytes = 0;
     if (stories->count > 0)
         for (size_t i = 0; i < n && (!p->preview || crawl_w < 2 * p->width); i++) {
+            if (crawl_bytes >= SCENE_CRAWL_BUDGET) {
+                /* Said again only when it changes, not at every update. */
+                static size_t said;
+                if (said != i)
+                    log_warn("the crawl holds the first %zu of %zu headlines: at %dx%d the rest "
+                             "would pass its %u MiB (see max_stories)",
+                             i, n, p->width, p->height, SCENE_CRAWL_BUDGET >> 20);
+                said = i;
+                break;
+            }
             build_segment(s, fonts, &list[i], max_tile_w);
             crawl_w += s->segments[s->segment_count - 1].width;
+            crawl_bytes +=
+                (size_t)s->segments[s->segment_count - 1].width * (size_t)s->layout.band.h;
         }
     crop_crawl(s);
     return s;
+}
+
+size_t scene_crawl_fit(int width, int height)
+{
+    struct screen_layout sl;
+    layout_screen(width, height, &sl);
+    /* A headline of about 80 characters, each about half the type size wide. */
+    size_t per_story = (size_t)(80 * sl.crawl_px / 2) * (size_t)sl.band.h;
+    return per_story ? SCENE_CRAWL_BUDGET / per_story : SIZE_MAX;
+}
+
+bool scene_build_card(const struct scene_params *p, struct scene_fonts *fonts,
+                      const struct story_list *stories, size_t card, struct scene_card_pack *out)
+{
+    struct story fallback;
+    size_t n;
+    const struct story *list = scene_stories(p, stories, &fallback, &n);
+    if (card >= n)
+        return false;
+    struct scene *s = scene_begin(p);
+    s->cards = xcalloc(1, sizeof(*s->cards));
+    build_card(s, fonts, &list[card], true);
+    /* The images in the order the card places them: the order of the scene's own. */
+    *out = (struct scene_card_pack){
+        .scene_id = p->id, .card = card, .count = s->placed_count, .images = NULL};
+    out->images = xcalloc(s->placed_count ? s->placed_count : 1, sizeof(*out->images));
+    for (size_t i = 0; i < s->placed_count; i++) {
+        out->images[i] = s->images[s->placed[i].image];
+        s->images[s->placed[i].image].mask = NULL; /* moved */
+    }
+    scene_destroy(s);
+    return true;
+}
+
+void scene_card_pack_finish(struct scene_card_pack *pack)
+{
+    for (size_t i = 0; i < pack->count; i++)
+        scene_image_finish(&pack->images[i]);
+    free(pack->images);
+    memset(pack, 0, sizeof(*pack));
 }
 
 void scene_image_finish(struct scene_image *img)

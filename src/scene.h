@@ -44,6 +44,7 @@ struct scene_placed {
 
 struct scene_card {
     uint32_t first, count; /* range in scene.placed */
+    bool ready;            /* its images have their masks (a lazy scene's come on request) */
     struct rect accent;    /* the rule left of the text */
     size_t tile_count;
     struct rect tiles[STORY_MAX_FIGURES];
@@ -85,6 +86,27 @@ struct scene {
     bool clock_12h;
     int story_count;
     bool preview; /* built with scene_params.preview: the next scene is the same, complete */
+    bool lazy;    /* built with scene_params.lazy_cards */
+};
+
+/* Bytes of crawl masks a scene holds at most (at the band's full height, before the rows
+ * without text are cut). */
+#define SCENE_CRAWL_BUDGET (48u << 20)
+
+/* About how many headlines of a usual length fit the crawl's budget at width x height (for
+ * check-config to warn about max_stories). Pure. */
+size_t scene_crawl_fit(int width, int height);
+
+/* Cards a lazy scene rasterises when it is built: the first and the next. */
+#define SCENE_EAGER_CARDS 2
+
+/* The masks of one card of a lazy scene, made on request (scene_build_card): images in the
+ * order of the card's placed images. */
+struct scene_card_pack {
+    uint32_t scene_id;
+    size_t card;
+    size_t count;
+    struct scene_image *images; /* owned */
 };
 
 struct scene_params {
@@ -95,6 +117,9 @@ struct scene_params {
     int64_t updated_at; /* wall clock of the last good update, for "Updated HH:MM"; 0 = never */
     bool offline;       /* no success for a while: "Offline — news from HH:MM" instead */
     bool preview;       /* only the first card and crawl for two screen widths: quick to build */
+    /* Card text only for the first SCENE_EAGER_CARDS cards; the rest with scene_build_card
+     * when the render side asks, so a scene's memory does not grow with every card's pixels. */
+    bool lazy_cards;
 };
 
 struct scene_fonts {
@@ -107,6 +132,11 @@ void scene_fonts_finish(struct scene_fonts *f);
 /* Builds a scene for stories (may be empty: the fallback message shows). */
 struct scene *scene_build(const struct scene_params *p, struct scene_fonts *fonts,
                           const struct story_list *stories);
+/* Rasterises card `card` of the scene built with p for stories (the same params and stories
+ * as scene_build had: the layout comes out the same). False when there is no such card. */
+bool scene_build_card(const struct scene_params *p, struct scene_fonts *fonts,
+                      const struct story_list *stories, size_t card, struct scene_card_pack *out);
+void scene_card_pack_finish(struct scene_card_pack *pack);
 /* over at opacity alpha on under. */
 SDL_Color scene_blend(SDL_Color under, SDL_Color over, Uint8 alpha);
 /* The pixel of a mask image for every mask byte, in a 32-bit format. */

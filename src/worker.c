@@ -22,6 +22,8 @@
 #include "util.h"
 #include "version.h"
 
+#define CARD_QUEUE 8
+
 struct worker {
     pthread_t thread;
     int wake_fd; /* eventfd: other threads wake the worker by writing to it */
@@ -39,6 +41,14 @@ struct worker {
     struct scene *mailbox;
     struct scene_image status_mailbox; /* with status_for: a new status line for that scene */
     uint32_t status_for;               /* 0: none */
+    /* Cards of the newest scene the render side asked for, and those made for it. */
+    struct card_ask {
+        uint32_t scene_id;
+        size_t card;
+    } asks[CARD_QUEUE];
+    size_t ask_count;
+    struct scene_card_pack packs[CARD_QUEUE];
+    size_t pack_count;
     struct stats stats_copy;
     char *stats_path;
 
@@ -59,6 +69,10 @@ struct worker {
     struct story_list stories; /* merged from every source: what is shown */
     char *stories_hash;
     char *status_line; /* what the top bar says now, to rebuild when it changes */
+    /* What the newest full scene was built from, to rasterise its cards on request: its
+     * params (config: w->config) and a copy of its stories. card_params.id 0: none. */
+    struct scene_params card_params;
+    struct story_list card_stories;
     uint32_t next_scene_id;
     bool posted_status; /* the scene posted last has a status line to replace */
 };
@@ -172,11 +186,50 @@ static bool build_and_post(struct worker *w, int width, int height, int max_tile
         p.preview = false;
     }
     p.id = w->next_scene_id++;
+    p.lazy_cards = true;
     post_scene(w, &p);
     w->posted_status = p.updated_at > 0;
+    /* Its cards come on request: keep what they are made from. */
+    w->card_params = p;
+    story_list_finish(&w->card_stories);
+    story_list_init(&w->card_stories);
+    free(w->card_stories.title);
+    w->card_stories.title = xstrdup(w->stories.title);
+    for (size_t i = 0; i < w->stories.count; i++)
+        story_copy(story_list_add(&w->card_stories), &w->stories.items[i]);
     /* Layout and shaping leave freed memory in this thread's arena: give it back. */
     malloc_trim(0);
     return true;
+}
+
+/* Makes the cards the render side asked for, of the newest scene (asks for older ones are
+ * moot: that scene's next card comes from the newest). */
+static void make_cards(struct worker *w)
+{
+    for (;;) {
+        pthread_mutex_lock(&w->lock);
+        bool any = w->ask_count > 0;
+        struct card_ask ask = any ? w->asks[0] : (struct card_ask){0};
+        if (any)
+            memmove(w->asks, w->asks + 1, --w->ask_count * sizeof(*w->asks));
+        pthread_mutex_unlock(&w->lock);
+        if (!any)
+            return;
+        struct scene_card_pack pack;
+        if (!w->fonts_ok || ask.scene_id != w->card_params.id || w->card_params.id == 0 ||
+            !scene_build_card(&w->card_params, &w->fonts, &w->card_stories, ask.card, &pack))
+            continue;
+        pthread_mutex_lock(&w->lock);
+        struct scene_card_pack dropped = {0};
+        if (w->pack_count == CARD_QUEUE) {
+            dropped = w->packs[0]; /* the render side asks again */
+            memmove(w->packs, w->packs + 1, --w->pack_count * sizeof(*w->packs));
+        }
+        w->packs[w->pack_count++] = pack;
+        pthread_mutex_unlock(&w->lock);
+        scene_card_pack_finish(&dropped);
+        wake_render_thread(w);
+    }
 }
 
 /* Only the status line changed ("Updated" after a poll, "Offline"): a new one for the scene
@@ -432,6 +485,7 @@ static bool reload_config(struct worker *w)
             config_finish(&fresh);
             return false;
         }
+        w->card_params.id = 0; /* its config goes; the new one brings a new scene */
         config_finish(&w->config);
         w->config = fresh;
         log_info("%s: configuration reloaded", w->config_path);
@@ -510,6 +564,7 @@ static void *worker_main(void *arg)
             dirty = true;
         if ((dirty || resized) && build_and_post(w, width, height, max_tile_w))
             dirty = false;
+        make_cards(w);
         if (w->status_dirty || util_now_ns() >= w->next_status_ns)
             write_status(w);
         sleep_until_woken(w, wait_ms(w));
@@ -555,6 +610,7 @@ struct worker *worker_create(const char *config_path, const char *const *cli_fee
         w->cli_feeds[i] = xstrdup(cli_feeds[i]);
     w->cli_feed_count = cli_feed_count;
     story_list_init(&w->stories);
+    story_list_init(&w->card_stories);
     w->next_scene_id = 1;
     if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
         log_error("cannot start the worker thread");
@@ -593,6 +649,9 @@ void worker_destroy(struct worker *w)
         free(w->cli_feeds[i]);
     free(w->cli_feeds);
     story_list_finish(&w->stories);
+    story_list_finish(&w->card_stories);
+    for (size_t i = 0; i < w->pack_count; i++)
+        scene_card_pack_finish(&w->packs[i]);
     free(w->stories_hash);
     free(w->status_line);
     free(w->stats_path);
@@ -629,6 +688,33 @@ bool worker_take_status(struct worker *w, uint32_t *scene_id, struct scene_image
         *scene_id = w->status_for;
         *img = w->status_mailbox;
         w->status_for = 0;
+    }
+    pthread_mutex_unlock(&w->lock);
+    return any;
+}
+
+void worker_want_card(struct worker *w, uint32_t scene_id, size_t card)
+{
+    pthread_mutex_lock(&w->lock);
+    bool known = false;
+    for (size_t i = 0; i < w->ask_count && !known; i++)
+        known = w->asks[i].scene_id == scene_id && w->asks[i].card == card;
+    if (!known) {
+        if (w->ask_count == CARD_QUEUE) /* the oldest ask goes; it is asked again if needed */
+            memmove(w->asks, w->asks + 1, --w->ask_count * sizeof(*w->asks));
+        w->asks[w->ask_count++] = (struct card_ask){scene_id, card};
+    }
+    pthread_mutex_unlock(&w->lock);
+    wake(w);
+}
+
+bool worker_take_card(struct worker *w, struct scene_card_pack *pack)
+{
+    pthread_mutex_lock(&w->lock);
+    bool any = w->pack_count > 0;
+    if (any) {
+        *pack = w->packs[0];
+        memmove(w->packs, w->packs + 1, --w->pack_count * sizeof(*w->packs));
     }
     pthread_mutex_unlock(&w->lock);
     return any;

@@ -24,6 +24,11 @@ struct scene *worker_take_scene(struct worker *w);
 /* A new status line for the scene with *scene_id (only the "Updated" time changed): true with
  * the image in *img (the caller owns it), false when there is none. Take the scene first. */
 bool worker_take_status(struct worker *w, uint32_t *scene_id, struct scene_image *img);
+/* The render side needs the text of card `card` of the scene with scene_id (a lazy scene's,
+ * stage.want_card): the worker rasterises it and wakes the render thread. */
+void worker_want_card(struct worker *w, uint32_t scene_id, size_t card);
+/* A card asked for, ready: true and *pack (the caller owns it) while there are any. */
+bool worker_take_card(struct worker *w, struct scene_card_pack *pack);
 /* Re-reads the config file and every source (SIGHUP). */
 void worker_request_reload(struct worker *w);
 /* When the worker last went round its loop (monotonic ns). It goes round at least once a

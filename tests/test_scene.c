@@ -493,6 +493,193 @@ static void test_direct_damage_matches_full_redraw(void **state)
     damage_matches_full_redraw(*state, true);
 }
 
+/* The worker's side of a lazy scene, in the test: the asks the stage made, answered with
+ * scene_build_card after `delay` frames. */
+struct card_worker {
+    struct fixture *f;
+    const struct story_list *stories;
+    struct scene_params params; /* of the newest scene pushed */
+    struct card_ask {
+        uint32_t scene_id;
+        size_t card;
+        int due;
+    } asks[64];
+    size_t count, answered;
+    int frame, delay;
+};
+
+static void record_ask(void *ctx, uint32_t scene_id, size_t card)
+{
+    struct card_worker *w = ctx;
+    assert_true(w->count < 64);
+    w->asks[w->count++] = (struct card_ask){scene_id, card, w->frame + w->delay};
+}
+
+static void answer_asks(struct card_worker *w, struct stage *st)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < w->count; i++) {
+        if (w->asks[i].due > w->frame) {
+            w->asks[kept++] = w->asks[i];
+            continue;
+        }
+        struct scene_card_pack pack;
+        if (w->asks[i].scene_id == w->params.id &&
+            scene_build_card(&w->params, &w->f->fonts, w->stories, w->asks[i].card, &pack)) {
+            stage_attach_card(st, &pack);
+            w->answered++;
+        }
+    }
+    w->count = kept;
+}
+
+static size_t ready_cards(const struct stage *st)
+{
+    size_t n = 0;
+    for (int i = 0; i < STAGE_MAX_SCENES; i++)
+        for (size_t c = 0; st->scenes[i].scene && c < st->scenes[i].scene->card_count; c++)
+            n += st->scenes[i].scene->lazy && st->scenes[i].scene->cards[c].ready;
+    return n;
+}
+
+/* A lazy scene (card text made on request) shows what an eager one shows, frame for frame,
+ * when the worker answers at once; it keeps the text of three cards at most; and when the
+ * answer is late, the card on screen stays up longer instead of an empty card coming up. */
+static void lazy_cards(struct fixture *f, bool direct, int delay)
+{
+    struct story_list stories;
+    load_feed(TICKER_SOURCE_DIR "/assets/feeds/default.json", &stories);
+    struct config cfg = f->cfg;
+    cfg.card_seconds = 3;
+    cfg.transition_ms = 700;
+    SDL_Surface *img[2];
+    SDL_Renderer *r[2];
+    struct stage st[2];
+    for (int k = 0; k < 2; k++)
+        screen_open(&img[k], &r[k], &st[k], SDL_PIXELFORMAT_RGB888, direct);
+    struct card_worker w = {.f = f, .stories = &stories, .delay = delay};
+    st[1].want_card = record_ask;
+    st[1].want_ctx = &w;
+    size_t shown = 0, last_card = SIZE_MAX;
+    for (w.frame = 0; w.frame < 1500; w.frame++) {
+        if (w.frame == 0 || w.frame == 500) {
+            for (int k = 0; k < 2; k++) {
+                struct scene_params p = {.width = 800,
+                                         .height = 480,
+                                         .max_tile_w = 2048,
+                                         .config = &cfg,
+                                         .id = (uint32_t)w.frame + 1,
+                                         .updated_at = 1741078800,
+                                         .lazy_cards = k == 1};
+                if (k == 1)
+                    w.params = p;
+                stage_push(&st[k], scene_build(&p, &f->fonts, &stories));
+            }
+        }
+        for (int k = 0; k < 2; k++) {
+            stage_upload(&st[k], -1);
+            if (k == 1)
+                answer_asks(&w, &st[1]);
+            stage_advance(&st[k], 1, 16666667);
+        }
+        if (ready_cards(&st[1]) > 3)
+            fail_msg("frame %d: %zu lazy cards with text", w.frame, ready_cards(&st[1]));
+        const struct scene *sc = st[1].scenes[st[1].card.slot].scene;
+        if (!sc->cards[st[1].card.card].ready)
+            fail_msg("frame %d: card %zu is on screen without its text", w.frame, st[1].card.card);
+        if (st[1].card.card != last_card) {
+            shown++;
+            last_card = st[1].card.card;
+        }
+        if (delay)
+            continue;
+        for (int k = 0; k < 2; k++) {
+            stage_draw(&st[k], 1741078800);
+            SDL_RenderPresent(r[k]);
+        }
+        int at = first_difference(img[0], img[1]);
+        if (at >= 0)
+            fail_msg("frame %d: pixel (%d, %d) differs from the eager scene's", w.frame, at % 800,
+                     at / 800);
+    }
+    /* 25 s of 3 s cards: 9 cards shown when answered at once; fewer when each answer takes
+     * longer than a card (the rotation waited), but never none. */
+    assert_true(w.answered >= (delay ? 2u : 7u)); /* the cards did come on request */
+    if (delay == 0)
+        assert_int_equal(shown, 9);
+    else
+        assert_true(shown >= 3 && shown < 9);
+    for (int k = 0; k < 2; k++)
+        screen_close(img[k], r[k], &st[k]);
+    story_list_finish(&stories);
+}
+
+/* The largest scene a valid config asks for, 200 stories at 3840x2160, stays small: the
+ * text of two cards and a crawl within its budget (it was 589 MiB, every card rasterised). */
+static void test_scene_memory_bounded(void **state)
+{
+    struct fixture *f = *state;
+    struct story_list stories;
+    story_list_init(&stories);
+    for (int i = 0; i < 200; i++) {
+        struct story *s = story_list_add(&stories);
+        s->title = xasprintf("Story %d: council approves a 20%% budget rise for schools, transit "
+                             "and the harbour bridge",
+                             i);
+        s->summary = xasprintf("The vote followed a long debate. %s",
+                               "Officials said the money comes from higher taxes on energy, "
+                               "and the ministry expects growth to return next year after "
+                               "the storm damage to the harbour is repaired.");
+        story_fill_defaults(s);
+    }
+    struct config cfg = f->cfg;
+    cfg.max_stories = 200;
+    struct scene_params p = {.width = 3840,
+                             .height = 2160,
+                             .max_tile_w = 2048,
+                             .config = &cfg,
+                             .id = 1,
+                             .lazy_cards = true};
+    struct scene *sc = scene_build(&p, &f->fonts, &stories);
+    assert_int_equal(sc->card_count, 200);
+    size_t card_bytes = 0, crawl_bytes = 0, ready = 0;
+    for (size_t i = 0; i < sc->image_count; i++) {
+        size_t b = (size_t)sc->images[i].w * (size_t)sc->images[i].h;
+        if (sc->images[i].card >= 0)
+            card_bytes += sc->images[i].mask ? b : 0;
+        else if (sc->images[i].crawl)
+            crawl_bytes += b;
+    }
+    for (size_t c = 0; c < sc->card_count; c++)
+        ready += sc->cards[c].ready;
+    assert_int_equal(ready, SCENE_EAGER_CARDS);
+    print_message("200 stories at 3840x2160: cards %.1f MiB, crawl %.1f MiB (%zu headlines)\n",
+                  (double)card_bytes / 1048576.0, (double)crawl_bytes / 1048576.0,
+                  sc->segment_count);
+    assert_true(card_bytes < 8u << 20);
+    assert_true(crawl_bytes <= SCENE_CRAWL_BUDGET);
+    assert_true(sc->segment_count > 20 && sc->segment_count < 200);
+    /* Any card can still be made on request, the same images as the scene expects. */
+    struct scene_card_pack pack;
+    assert_true(scene_build_card(&p, &f->fonts, &stories, 150, &pack));
+    assert_int_equal(pack.count, sc->cards[150].count);
+    assert_non_null(pack.images[0].mask);
+    scene_card_pack_finish(&pack);
+    scene_destroy(sc);
+    story_list_finish(&stories);
+}
+
+static void test_lazy_cards_match_eager(void **state)
+{
+    lazy_cards(*state, true, 0);
+    lazy_cards(*state, false, 0);
+}
+
+static void test_lazy_cards_wait_for_text(void **state)
+{
+    lazy_cards(*state, true, 240); /* 4 s per answer: longer than a card */
+}
+
 /* A font file that cannot be opened (gone since the config was checked, or not a font): the
  * sign draws with a fallback and its text is still there. */
 static void test_unusable_font_falls_back(void **state)
@@ -550,6 +737,9 @@ int main(void)
         cmocka_unit_test(test_direct_damage_matches_full_redraw),
         cmocka_unit_test(test_preview_hands_over),
         cmocka_unit_test(test_status_line_replaced),
+        cmocka_unit_test(test_lazy_cards_match_eager),
+        cmocka_unit_test(test_scene_memory_bounded),
+        cmocka_unit_test(test_lazy_cards_wait_for_text),
         cmocka_unit_test(test_unusable_font_falls_back),
         cmocka_unit_test(test_fallback_queries_bounded),
     };
