@@ -227,6 +227,20 @@ static int cmd_check_config(int argc, char **argv)
             w = h;
             h = t;
         }
+        const struct config_theme *t = &cfg.theme;
+        const struct {
+            const char *text, *on;
+            uint32_t a, b;
+        } pairs[] = {
+            {"foreground", "surface", t->foreground, t->surface},
+            {"muted", "surface", t->muted, t->surface},
+            {"band_foreground", "band_background", t->band_foreground, t->band_background}};
+        for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+            if (scene_contrast(pairs[i].a, pairs[i].b) < 3.0)
+                log_warn("%s: [theme] %s #%06x on %s #%06x reads at %.1f:1; the sign shifts it "
+                         "until it reads at 3:1",
+                         argv[2], pairs[i].text, pairs[i].a, pairs[i].on, pairs[i].b,
+                         scene_contrast(pairs[i].a, pairs[i].b));
         size_t fit = scene_crawl_fit(w, h);
         if ((size_t)cfg.max_stories > fit)
             log_warn("%s: max_stories = %d: at %dx%d about %zu headlines fit the crawl's %u MiB; "

@@ -77,16 +77,30 @@ static SDL_Color readable_accent(SDL_Color accent, SDL_Color bg, SDL_Color text)
     return c;
 }
 
+/* Text as it must look on bg: shifted towards black or white (whichever bg is further from)
+ * until it reads at 3:1. A theme whose text matches its background must not blank the sign. */
+static SDL_Color readable_text(SDL_Color text, SDL_Color bg)
+{
+    SDL_Color far =
+        luminance(bg) > 0.18 ? (SDL_Color){0, 0, 0, 255} : (SDL_Color){255, 255, 255, 255};
+    return readable_accent(text, bg, far);
+}
+
+double scene_contrast(uint32_t a, uint32_t b)
+{
+    return contrast(rgb(a), rgb(b));
+}
+
 static void make_colors(const struct config_theme *t, struct scene_colors *c)
 {
     c->background = rgb(t->background);
     c->surface = rgb(t->surface);
-    c->foreground = rgb(t->foreground);
+    c->foreground = readable_text(rgb(t->foreground), c->surface);
     c->tile = mix(c->surface, c->foreground, 6);
-    c->muted = rgb(t->muted);
+    c->muted = readable_text(rgb(t->muted), c->surface);
     c->accent = readable_accent(rgb(t->accent), c->tile, c->foreground);
     c->band = rgb(t->band_background);
-    c->band_text = rgb(t->band_foreground);
+    c->band_text = readable_text(rgb(t->band_foreground), c->band);
     c->band_accent = readable_accent(rgb(t->accent), c->band, c->band_text);
 }
 

@@ -93,6 +93,10 @@ struct scene {
  * without text are cut). */
 #define SCENE_CRAWL_BUDGET (48u << 20)
 
+/* The WCAG contrast ratio of two 0xRRGGBB colours (1 to 21). The sign shifts text that reads
+ * below 3:1 on its background; check-config says so. Pure. */
+double scene_contrast(uint32_t a, uint32_t b);
+
 /* About how many headlines of a usual length fit the crawl's budget at width x height (for
  * check-config to warn about max_stories). Pure. */
 size_t scene_crawl_fit(int width, int height);

@@ -669,6 +669,33 @@ static void test_scene_memory_bounded(void **state)
     story_list_finish(&stories);
 }
 
+/* A theme whose text matches its background would blank the sign: the scene's text colours
+ * read at 3:1 at least, whatever the file says. */
+static void test_theme_text_readable(void **state)
+{
+    struct fixture *f = *state;
+    struct config cfg = f->cfg;
+    static const uint32_t rows[][2] = {
+        {0x151f33, 0x151f33}, {0xffffff, 0xffffff}, {0x777777, 0x808080}, {0x000000, 0x050505}};
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        cfg.theme.foreground = cfg.theme.muted = cfg.theme.band_foreground = rows[i][0];
+        cfg.theme.surface = cfg.theme.band_background = rows[i][1];
+        struct story_list none;
+        story_list_init(&none);
+        struct scene_params p = {
+            .width = 800, .height = 480, .max_tile_w = 2048, .config = &cfg, .id = 1};
+        struct scene *sc = scene_build(&p, &f->fonts, &none);
+        const struct scene_colors *c = &sc->colors;
+#define RGB(x) ((uint32_t)(x).r << 16 | (uint32_t)(x).g << 8 | (x).b)
+        assert_true(scene_contrast(RGB(c->foreground), RGB(c->surface)) >= 3.0);
+        assert_true(scene_contrast(RGB(c->muted), RGB(c->surface)) >= 3.0);
+        assert_true(scene_contrast(RGB(c->band_text), RGB(c->band)) >= 3.0);
+#undef RGB
+        scene_destroy(sc);
+        story_list_finish(&none);
+    }
+}
+
 static void test_lazy_cards_match_eager(void **state)
 {
     lazy_cards(*state, true, 0);
@@ -739,6 +766,7 @@ int main(void)
         cmocka_unit_test(test_status_line_replaced),
         cmocka_unit_test(test_lazy_cards_match_eager),
         cmocka_unit_test(test_scene_memory_bounded),
+        cmocka_unit_test(test_theme_text_readable),
         cmocka_unit_test(test_lazy_cards_wait_for_text),
         cmocka_unit_test(test_unusable_font_falls_back),
         cmocka_unit_test(test_fallback_queries_bounded),
