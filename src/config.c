@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "minisign.h"
 #include "util.h"
 
 /* Past this many, errors are counted but not printed: a binary file given by mistake would
@@ -504,10 +505,14 @@ static bool check_font(const char *value, char *err, size_t err_len)
 
 static bool check_public_key(const char *value, char *err, size_t err_len)
 {
-    /* Ed25519 algorithm id (2 bytes) + key id (8) + key (32) = 42 bytes = 56 base64 chars. */
+    /* Ed25519 algorithm id (2 bytes) + key id (8) + key (32) = 42 bytes = 56 base64 chars, and
+     * the sign must be able to use it: a key it cannot parse would check nothing. */
     static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     size_t n = strlen(value);
-    if (n == 0 || (n == 56 && strspn(value, b64) == 56))
+    struct minisign_key key;
+    char why[160];
+    if (n == 0 ||
+        (n == 56 && strspn(value, b64) == 56 && minisign_parse_key(value, &key, why, sizeof(why))))
         return true;
     snprintf(err, err_len,
              "'%.64s' is not a minisign public key (expected the 56-character "

@@ -152,16 +152,18 @@ static bool cached_signature_good(const struct source *s, struct cache_entry *e)
 {
     int64_t timestamp = -1, now = wall_now();
     char err[200] = "";
-    bool good = e->signature[0] &&
-                minisign_check(&s->key, e->signature, strlen(e->signature),
-                               (const uint8_t *)e->body, e->len, &timestamp, err, sizeof(err));
-    if (!e->signature[0])
+    if (!s->key_ok)
+        snprintf(err, sizeof(err), "the configured public_key cannot be used");
+    else if (!e->signature[0])
         snprintf(err, sizeof(err), "no signature kept with it");
-    else if (good && timestamp < 0)
+    else if (!minisign_check(&s->key, e->signature, strlen(e->signature), (const uint8_t *)e->body,
+                             e->len, &timestamp, err, sizeof(err)))
+        ; /* err says why */
+    else if (timestamp < 0)
         snprintf(err, sizeof(err), "no timestamp in its signature");
-    else if (good && too_far_ahead(timestamp, now))
+    else if (too_far_ahead(timestamp, now))
         snprintf(err, sizeof(err), "signed at %lld, ahead of the clock", (long long)timestamp);
-    else if (good) {
+    else {
         /* The floor kept in the file is never above the signature's own time. */
         int64_t floor = e->sig_timestamp < timestamp ? e->sig_timestamp : timestamp;
         e->sig_timestamp = floor_checked(s->name, floor, now);
@@ -192,10 +194,11 @@ void source_init(struct source *s, const struct config_source *cfg, const char *
     s->next_poll_ns = now_ns;
     if (cfg->public_key && cfg->public_key[0]) {
         char err[256];
-        if (minisign_parse_key(cfg->public_key, &s->key, err, sizeof(err)))
-            s->has_key = true;
-        else
-            /* A key that does not parse must not mean "unsigned is fine": nothing is accepted. */
+        /* A key that does not parse must not mean "unsigned is fine": the source is signed,
+         * with no key that can verify anything, so nothing is accepted. */
+        s->has_key = true;
+        s->key_ok = minisign_parse_key(cfg->public_key, &s->key, err, sizeof(err));
+        if (!s->key_ok)
             log_error("source %s: public_key: %s; no feed will be accepted", s->name, err);
     }
     if (!s->cache_dir || !fetch_is_url(s->url))
@@ -328,9 +331,9 @@ static void settle(struct source *s, bool ok, long retry_after_s, long max_age_s
 static bool check_signature(struct source *s, const char *sig, size_t sig_len, const char *body,
                             size_t len, int64_t *timestamp)
 {
-    char err[200];
-    if (!minisign_check(&s->key, sig, sig_len, (const uint8_t *)body, len, timestamp, err,
-                        sizeof(err))) {
+    char err[200] = "the configured public_key cannot be used";
+    if (!s->key_ok || !minisign_check(&s->key, sig, sig_len, (const uint8_t *)body, len, timestamp,
+                                      err, sizeof(err))) {
         util_set_error(s->last_error, sizeof(s->last_error), "%s: signature rejected: %s",
                        s->shown_url, err);
         return false;

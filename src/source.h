@@ -19,7 +19,8 @@ struct source {
     char *cache_dir;         /* owned; NULL: no cache */
     char *ca_file, *ca_path; /* owned; "" = the system's trust store */
     int refresh_s;
-    bool has_key;
+    bool has_key; /* a public_key is configured: only signed feeds */
+    bool key_ok;  /* ... and it parses (else nothing is accepted) */
     struct minisign_key key;
 
     struct story_list stories; /* the last good stories; empty before the first success */

@@ -266,6 +266,10 @@ static const struct row rows[] = {
          "https:// URL)"),
     FAIL("[source a]\nurl = /a\npublic_key = RWQshort\n",
          "t.conf:3: public_key: 'RWQshort' is not a minisign public key"),
+    /* Right length and alphabet, but not a key: the sign could verify nothing with it. */
+    FAIL("[source a]\nurl = /a\npublic_key = "
+         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
+         "t.conf:3: public_key: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' is not"),
     FAIL("[source a]\nurl = /a\nrefresh = 29\n",
          "t.conf:3: refresh: 29 is out of range (30..86400)"),
     FAIL("[sign]\ncard_seconds = 2\n", "t.conf:2: card_seconds: 2 is out of range (3..3600)"),

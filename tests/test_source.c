@@ -329,6 +329,22 @@ static void test_signed_feeds(void **state)
     assert_int_equal(s.stories.count, 0);
     assert_non_null(strstr(s.last_error, "signature rejected"));
 
+    /* A key that does not parse (right length and alphabet, not a minisign key) is not
+     * "unsigned is fine": nothing is accepted, signed or not. */
+    struct config_source bad_cfg = {
+        (char *)"badkey", url, 300,
+        (char *)"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"};
+    struct source unusable;
+    source_init(&unusable, &bad_cfg, NULL, NULL, NULL, util_now_ns());
+    assert_false(poll_once(&unusable, multi));
+    put(sv, "feed.json.minisig", MINISIGN_DIR "/feed.json.prehashed.minisig");
+    assert_false(poll_once(&unusable, multi));
+    assert_int_equal(unusable.stories.count, 0);
+    if (!strstr(unusable.last_error, "public_key cannot be used"))
+        fail_msg("a key that does not parse: \"%s\"", unusable.last_error);
+    source_finish(&unusable, multi);
+    drop(sv, "feed.json.minisig");
+
     /* Good (prehashed, minisign's default): accepted with its timestamp. */
     put(sv, "feed.json.minisig", MINISIGN_DIR "/feed.json.prehashed.minisig");
     assert_true(poll_once(&s, multi));
