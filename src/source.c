@@ -280,8 +280,10 @@ void source_finish(struct source *s, CURLM *multi)
 
 void source_check_clock(struct source *s, int64_t now)
 {
-    /* A minute of slack: the clock may be stepped by NTP a little either way. */
-    if (s->last_success <= now + 60)
+    /* A minute of slack: the clock may be stepped by NTP a little either way. A board whose
+     * clock has not been set yet (1970, or its image's date) is not the case: its cached
+     * success is right and its clock wrong. */
+    if (s->last_success <= now + 60 || !clock_plausible(now))
         return;
     log_warn("source %s: last success at %lld is ahead of the clock (%lld), which was set back; "
              "counting from now",

@@ -60,8 +60,9 @@ bool source_matches(const struct source *s, const struct config_source *cfg, con
                     const char *ca_path);
 void source_keep(struct source *s, const struct config_source *cfg, int64_t now_ns);
 
-/* A success dated ahead of the wall clock (fetched while the clock ran ahead, then corrected
- * back) would keep "Offline" from ever showing: it becomes now, and ages from there. */
+/* A success dated ahead of a plausible wall clock (fetched while the clock ran ahead, then
+ * corrected back) would keep "Offline" from ever showing: it becomes now, and ages from there.
+ * A clock not set yet (before the build date) changes nothing. */
 void source_check_clock(struct source *s, int64_t now);
 bool source_due(const struct source *s, int64_t now_ns);
 bool source_busy(const struct source *s);

@@ -730,6 +730,10 @@ static void test_success_ahead_of_clock(void **state)
     s.last_success = now + 30;
     source_check_clock(&s, now);
     assert_int_equal(s.last_success, now + 30);
+    /* A board booted at 1970, before NTP: its clock is wrong, not the cached success. */
+    s.last_success = now;
+    source_check_clock(&s, 86400);
+    assert_int_equal(s.last_success, now);
     source_finish(&s, NULL);
 }
 
