@@ -128,19 +128,26 @@ static void send_head(int fd, int status, const char *extra, size_t len)
     send_all(fd, head, (size_t)n);
 }
 
+/* DOCROOT/name, or NULL once 404 is answered. */
+static char *doc_or_404(int fd, const char *docroot, const char *name, size_t *len)
+{
+    char *path = xasprintf("%s/%s", docroot, name);
+    char *body = util_read_file(path, 64u * 1024 * 1024, len);
+    free(path);
+    if (!body)
+        respond(fd, 404, NULL, "", 0);
+    return body;
+}
+
 static void fault(int fd, const char *docroot, const char *kind, const char *query)
 {
     if (strncmp(kind, "drip/", 5) == 0 || strncmp(kind, "cut/", 4) == 0 ||
         strncmp(kind, "delay/", 6) == 0) {
         bool drip = kind[1] == 'r', delay = kind[1] == 'e';
-        char *path = xasprintf("%s/%s", docroot, strchr(kind, '/') + 1);
         size_t len;
-        char *body = util_read_file(path, 64u * 1024 * 1024, &len);
-        free(path);
-        if (!body) {
-            respond(fd, 404, NULL, "", 0);
+        char *body = doc_or_404(fd, docroot, strchr(kind, '/') + 1, &len);
+        if (!body)
             return;
-        }
         if (delay)
             sleep(2);
         send_head(fd, 200, "Content-Type: application/feed+json\r\n", len);
@@ -201,14 +208,10 @@ static void fault(int fd, const char *docroot, const char *kind, const char *que
     } else if (strcmp(kind, "429") == 0) {
         send_head(fd, 429, "Retry-After: 120\r\n", 0);
     } else if (strncmp(kind, "long-etag/", 10) == 0) {
-        char *path = xasprintf("%s/%s", docroot, kind + 10);
         size_t len;
-        char *body = util_read_file(path, 64u * 1024 * 1024, &len);
-        free(path);
-        if (!body) {
-            respond(fd, 404, NULL, "", 0);
+        char *body = doc_or_404(fd, docroot, kind + 10, &len);
+        if (!body)
             return;
-        }
         char *head = xasprintf("HTTP/1.1 200 X\r\nContent-Length: %zu\r\nContent-Type: "
                                "application/feed+json\r\nETag: \"%09000d\"\r\nConnection: "
                                "close\r\n\r\n",

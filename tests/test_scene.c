@@ -415,22 +415,41 @@ static bool on_screen_kept(const struct stage *st)
     return true;
 }
 
+/* Two stages, each drawing into its own 800x480 image, for frame-by-frame comparisons: the
+ * default feed, 3 s cards that fade in 0.7 s. */
+struct twin {
+    struct story_list stories;
+    struct config cfg;
+    SDL_Surface *img[2];
+    SDL_Renderer *r[2];
+    struct stage st[2];
+};
+
+static void twin_open(struct twin *t, const struct fixture *f, bool direct)
+{
+    load_feed(TICKER_SOURCE_DIR "/assets/feeds/default.json", &t->stories);
+    t->cfg = f->cfg;
+    t->cfg.card_seconds = 3;
+    t->cfg.transition_ms = 700;
+    for (int k = 0; k < 2; k++)
+        screen_open(&t->img[k], &t->r[k], &t->st[k], SDL_PIXELFORMAT_RGB888, direct);
+}
+
+static void twin_close(struct twin *t)
+{
+    for (int k = 0; k < 2; k++)
+        screen_close(t->img[k], t->r[k], &t->st[k]);
+    story_list_finish(&t->stories);
+}
+
 /* Drawing only the damaged regions into an image that keeps the last frame (the software
  * path) must give exactly the frame a full redraw gives: through card fades, the clock's
  * minute changing and a new scene arriving. direct: card text written into the image from its
  * masks (the sign without a GPU), else drawn from textures. */
 static void damage_matches_full_redraw(struct fixture *f, bool direct)
 {
-    struct story_list stories;
-    load_feed(TICKER_SOURCE_DIR "/assets/feeds/default.json", &stories);
-    struct config cfg = f->cfg;
-    cfg.card_seconds = 3;
-    cfg.transition_ms = 700;
-    SDL_Surface *img[2];
-    SDL_Renderer *r[2];
-    struct stage st[2];
-    for (int k = 0; k < 2; k++)
-        screen_open(&img[k], &r[k], &st[k], SDL_PIXELFORMAT_RGB888, direct);
+    struct twin t;
+    twin_open(&t, f, direct);
     int64_t wall = 1741078800 + 50; /* the minute changes 10 s in */
     int partial_frames = 0;
     for (int frame = 0; frame < 1200; frame++) {
@@ -439,48 +458,47 @@ static void damage_matches_full_redraw(struct fixture *f, bool direct)
                 struct scene_params p = {.width = 800,
                                          .height = 480,
                                          .max_tile_w = 2048,
-                                         .config = &cfg,
+                                         .config = &t.cfg,
                                          .id = (uint32_t)frame + 1,
                                          .updated_at = 1741078800 + frame};
-                stage_push(&st[k], scene_build(&p, &f->fonts, &stories));
+                stage_push(&t.st[k], scene_build(&p, &f->fonts, &t.stories));
             }
         }
         int64_t now = wall + frame / 60;
         for (int k = 0; k < 2; k++) {
-            stage_upload(&st[k], -1);
-            stage_advance(&st[k], 1, 16666667);
+            stage_upload(&t.st[k], -1);
+            stage_advance(&t.st[k], 1, 16666667);
         }
         /* Only the cards on screen and the next have textures (none with direct text), and
          * the ones on screen were made ahead, not while drawing. */
         size_t loaded = 0;
         for (int i = 0; i < STAGE_MAX_SCENES; i++)
-            for (size_t c = 0; st[1].scenes[i].scene && c < st[1].scenes[i].scene->card_count; c++)
-                loaded += st[1].scenes[i].card_loaded[c];
+            for (size_t c = 0; t.st[1].scenes[i].scene && c < t.st[1].scenes[i].scene->card_count;
+                 c++)
+                loaded += t.st[1].scenes[i].card_loaded[c];
         if (loaded > (direct ? 0 : 2))
             fail_msg("frame %d: %zu cards loaded", frame, loaded);
-        assert_true(on_screen_kept(&st[1]));
+        assert_true(on_screen_kept(&t.st[1]));
         if (!direct) {
-            assert_true(st[1].scenes[st[1].card.slot].card_loaded[st[1].card.card]);
-            if (st[1].prev_card.slot >= 0)
-                assert_true(st[1].scenes[st[1].prev_card.slot].card_loaded[st[1].prev_card.card]);
+            assert_true(t.st[1].scenes[t.st[1].card.slot].card_loaded[t.st[1].card.card]);
+            if (t.st[1].prev_card.slot >= 0)
+                assert_true(
+                    t.st[1].scenes[t.st[1].prev_card.slot].card_loaded[t.st[1].prev_card.card]);
         }
-        stage_draw(&st[0], now);
+        stage_draw(&t.st[0], now);
         SDL_Rect damage[STAGE_MAX_DAMAGE];
-        if (stage_draw_changed(&st[1], now, damage) >= 0)
+        if (stage_draw_changed(&t.st[1], now, damage) >= 0)
             partial_frames++;
         for (int k = 0; k < 2; k++)
-            SDL_RenderPresent(r[k]);
-        int at = first_difference(img[0], img[1]);
+            SDL_RenderPresent(t.r[k]);
+        int at = first_difference(t.img[0], t.img[1]);
         if (at >= 0)
             fail_msg("frame %d: pixel (%d, %d) differs from a full redraw", frame, at % 800,
                      at / 800);
     }
     /* Almost every frame was partial: the test did test the damage path. */
     assert_true(partial_frames > 1190);
-    for (int k = 0; k < 2; k++) {
-        screen_close(img[k], r[k], &st[k]);
-    }
-    story_list_finish(&stories);
+    twin_close(&t);
 }
 
 static void test_damage_matches_full_redraw(void **state)
@@ -547,19 +565,11 @@ static size_t ready_cards(const struct stage *st)
  * answer is late, the card on screen stays up longer instead of an empty card coming up. */
 static void lazy_cards(struct fixture *f, bool direct, int delay)
 {
-    struct story_list stories;
-    load_feed(TICKER_SOURCE_DIR "/assets/feeds/default.json", &stories);
-    struct config cfg = f->cfg;
-    cfg.card_seconds = 3;
-    cfg.transition_ms = 700;
-    SDL_Surface *img[2];
-    SDL_Renderer *r[2];
-    struct stage st[2];
-    for (int k = 0; k < 2; k++)
-        screen_open(&img[k], &r[k], &st[k], SDL_PIXELFORMAT_RGB888, direct);
-    struct card_worker w = {.f = f, .stories = &stories, .delay = delay};
-    st[1].want_card = record_ask;
-    st[1].want_ctx = &w;
+    struct twin t;
+    twin_open(&t, f, direct);
+    struct card_worker w = {.f = f, .stories = &t.stories, .delay = delay};
+    t.st[1].want_card = record_ask;
+    t.st[1].want_ctx = &w;
     size_t shown = 0, last_card = SIZE_MAX;
     for (w.frame = 0; w.frame < 1500; w.frame++) {
         if (w.frame == 0 || w.frame == 500) {
@@ -567,37 +577,38 @@ static void lazy_cards(struct fixture *f, bool direct, int delay)
                 struct scene_params p = {.width = 800,
                                          .height = 480,
                                          .max_tile_w = 2048,
-                                         .config = &cfg,
+                                         .config = &t.cfg,
                                          .id = (uint32_t)w.frame + 1,
                                          .updated_at = 1741078800,
                                          .lazy_cards = k == 1};
                 if (k == 1)
                     w.params = p;
-                stage_push(&st[k], scene_build(&p, &f->fonts, &stories));
+                stage_push(&t.st[k], scene_build(&p, &f->fonts, &t.stories));
             }
         }
         for (int k = 0; k < 2; k++) {
-            stage_upload(&st[k], -1);
+            stage_upload(&t.st[k], -1);
             if (k == 1)
-                answer_asks(&w, &st[1]);
-            stage_advance(&st[k], 1, 16666667);
+                answer_asks(&w, &t.st[1]);
+            stage_advance(&t.st[k], 1, 16666667);
         }
-        if (ready_cards(&st[1]) > 3)
-            fail_msg("frame %d: %zu lazy cards with text", w.frame, ready_cards(&st[1]));
-        const struct scene *sc = st[1].scenes[st[1].card.slot].scene;
-        if (!sc->cards[st[1].card.card].ready)
-            fail_msg("frame %d: card %zu is on screen without its text", w.frame, st[1].card.card);
-        if (st[1].card.card != last_card) {
+        if (ready_cards(&t.st[1]) > 3)
+            fail_msg("frame %d: %zu lazy cards with text", w.frame, ready_cards(&t.st[1]));
+        const struct scene *sc = t.st[1].scenes[t.st[1].card.slot].scene;
+        if (!sc->cards[t.st[1].card.card].ready)
+            fail_msg("frame %d: card %zu is on screen without its text", w.frame,
+                     t.st[1].card.card);
+        if (t.st[1].card.card != last_card) {
             shown++;
-            last_card = st[1].card.card;
+            last_card = t.st[1].card.card;
         }
         if (delay)
             continue;
         for (int k = 0; k < 2; k++) {
-            stage_draw(&st[k], 1741078800);
-            SDL_RenderPresent(r[k]);
+            stage_draw(&t.st[k], 1741078800);
+            SDL_RenderPresent(t.r[k]);
         }
-        int at = first_difference(img[0], img[1]);
+        int at = first_difference(t.img[0], t.img[1]);
         if (at >= 0)
             fail_msg("frame %d: pixel (%d, %d) differs from the eager scene's", w.frame, at % 800,
                      at / 800);
@@ -609,9 +620,7 @@ static void lazy_cards(struct fixture *f, bool direct, int delay)
         assert_int_equal(shown, 9);
     else
         assert_true(shown >= 3 && shown < 9);
-    for (int k = 0; k < 2; k++)
-        screen_close(img[k], r[k], &st[k]);
-    story_list_finish(&stories);
+    twin_close(&t);
 }
 
 /* The largest scene a valid config asks for, 200 stories at 3840x2160, stays small: the
