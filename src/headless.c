@@ -10,7 +10,7 @@
 #include "draw.h"
 #include "log.h"
 #include "output.h"
-#include "png.h"
+#include "picture.h"
 #include "util.h"
 #include "worker.h"
 
@@ -23,8 +23,8 @@ static bool save_png(SDL_Surface *surface, const char *path)
         log_error("cannot convert the frame: %s", SDL_GetError());
         return false;
     }
-    struct png_image img = {(uint32_t)rgba->w, (uint32_t)rgba->h,
-                            xmalloc((size_t)rgba->w * (size_t)rgba->h * 4)};
+    struct picture img = {(uint32_t)rgba->w, (uint32_t)rgba->h,
+                          xmalloc((size_t)rgba->w * (size_t)rgba->h * 4)};
     for (int y = 0; y < rgba->h; y++)
         memcpy(img.rgba + (size_t)y * (size_t)rgba->w * 4,
                (const uint8_t *)rgba->pixels + (size_t)y * (size_t)rgba->pitch,
@@ -33,8 +33,8 @@ static bool save_png(SDL_Surface *surface, const char *path)
     for (size_t i = 3; i < (size_t)rgba->w * (size_t)rgba->h * 4; i += 4)
         img.rgba[i] = 255;
     SDL_FreeSurface(rgba);
-    bool ok = png_write(path, &img);
-    png_image_finish(&img);
+    bool ok = picture_write_png(path, &img);
+    picture_finish(&img);
     return ok;
 }
 

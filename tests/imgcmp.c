@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "png.h"
+#include "picture.h"
 #include "util.h"
 
 enum { EXIT_SAME = 0, EXIT_DIFFERENT = 1, EXIT_TROUBLE = 2 };
@@ -92,10 +92,10 @@ int main(int argc, char **argv)
         return EXIT_TROUBLE;
 
     int status = EXIT_TROUBLE;
-    struct png_image expected, actual;
-    if (!png_read(opts.expected_path, &expected))
+    struct picture expected, actual;
+    if (!picture_read_png(opts.expected_path, &expected))
         return EXIT_TROUBLE;
-    if (!png_read(opts.actual_path, &actual))
+    if (!picture_read_png(opts.actual_path, &actual))
         goto err_finish_expected;
     if (expected.width != actual.width || expected.height != actual.height) {
         fprintf(stderr, "imgcmp: %s is %" PRIu32 "x%" PRIu32 " but %s is %" PRIu32 "x%" PRIu32 "\n",
@@ -132,14 +132,14 @@ int main(int argc, char **argv)
     printf("imgcmp: %zu pixels differ by more than %ld levels (max difference %d) of %" PRIu32
            "*%" PRIu32 "\n",
            differing, opts.tolerance, max_difference, expected.width, expected.height);
-    if (diff && !png_write(opts.diff_path, &expected))
+    if (diff && !picture_write_png(opts.diff_path, &expected))
         goto err_finish_actual;
     status = (unsigned long long)differing <= (unsigned long long)opts.max_pixels ? EXIT_SAME
                                                                                   : EXIT_DIFFERENT;
 
 err_finish_actual:
-    png_image_finish(&actual);
+    picture_finish(&actual);
 err_finish_expected:
-    png_image_finish(&expected);
+    picture_finish(&expected);
     return status;
 }
