@@ -558,16 +558,8 @@ struct scene *scene_build(const struct scene_params *p, struct scene_fonts *font
     size_t crawl_bytes = 0;
     if (stories->count > 0)
         for (size_t i = 0; i < n && (!p->preview || crawl_w < 2 * p->width); i++) {
-            if (crawl_bytes >= SCENE_CRAWL_BUDGET) {
-                /* Said again only when it changes, not at every update. */
-                static size_t said;
-                if (said != i)
-                    log_warn("the crawl holds the first %zu of %zu headlines: at %dx%d the rest "
-                             "would pass its %u MiB (see max_stories)",
-                             i, n, p->width, p->height, SCENE_CRAWL_BUDGET >> 20);
-                said = i;
-                break;
-            }
+            if (crawl_bytes >= SCENE_CRAWL_BUDGET)
+                break; /* segment_count < story_count tells */
             build_segment(s, fonts, &list[i], max_tile_w);
             crawl_w += s->segments[s->segment_count - 1].width;
             crawl_bytes +=

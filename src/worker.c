@@ -73,6 +73,7 @@ struct worker {
      * params (config: w->config) and a copy of its stories. card_params.id 0: none. */
     struct scene_params card_params;
     struct story_list card_stories;
+    size_t crawl_cut_said; /* headlines in the crawl when it could not hold them all; 0: all */
     uint32_t next_scene_id;
     bool posted_status; /* the scene posted last has a status line to replace */
 };
@@ -162,6 +163,14 @@ static void post_scene(struct worker *w, const struct scene_params *p)
     log_debug("scene %u%s for %dx%d: %zu stories, %zu images (%.1f MiB) in %.1f ms", scene->id,
               p->preview ? " (preview)" : "", p->width, p->height, w->stories.count,
               scene->image_count, (double)bytes / 1048576.0, (double)(util_now_ns() - t0) / 1e6);
+    /* Said when it changes, not at every update. */
+    size_t cut = !p->preview && scene->segment_count < w->stories.count ? scene->segment_count : 0;
+    if (cut && cut != w->crawl_cut_said)
+        log_warn("the crawl holds the first %zu of %zu headlines: at %dx%d the rest would pass "
+                 "its %u MiB (see max_stories)",
+                 cut, w->stories.count, p->width, p->height, SCENE_CRAWL_BUDGET >> 20);
+    if (!p->preview)
+        w->crawl_cut_said = cut;
     pthread_mutex_lock(&w->lock);
     struct scene *stale = w->mailbox;
     w->mailbox = scene;
