@@ -14,14 +14,13 @@
 #include <string.h>
 
 #include "config.h"
-#include "draw.h"
 #include "feed.h"
 #include "fonts.h"
 #include "log.h"
+#include "painter.h"
 #include "scene.h"
 #include "story.h"
 #include "util.h"
-#include "worker.h"
 
 #define HZ 60
 #define PERIOD_NS ((1000000000 + HZ / 2) / HZ)
@@ -30,17 +29,14 @@
  * software renderer (no GPU, or headless) it draws only the regions that changed (partial);
  * GPU renderers, and the software one on a turned screen, draw the whole frame. The copy of
  * the drawn regions to the window is the display's part and not counted. */
-static void frame(struct stage *st, int64_t wall, bool partial)
+static void frame(struct stage *st, int64_t wall)
 {
     stage_upload(st, 2000000);
     stage_advance(st, 1, PERIOD_NS);
-    SDL_Rect damage[STAGE_MAX_DAMAGE];
-    if (partial)
-        stage_draw_changed(st, wall, damage);
-    else
-        stage_draw(st, wall);
-    SDL_RenderFlush(st->renderer);
-    SDL_RenderPresent(st->renderer);
+    struct stage_damage drawn;
+    painter_draw(st->painter, st, wall, &drawn);
+    SDL_RenderFlush(st->painter->renderer);
+    painter_present(st->painter, &drawn);
 }
 
 /* One name per kind of frame, so callgrind can tell them apart. */
@@ -51,34 +47,34 @@ __attribute__((noinline)) void bench_full_transition_frame(struct stage *st, int
 
 __attribute__((noinline)) void bench_crawl_frame(struct stage *st, int64_t wall)
 {
-    frame(st, wall, true);
+    frame(st, wall);
 }
 
 __attribute__((noinline)) void bench_transition_frame(struct stage *st, int64_t wall)
 {
-    frame(st, wall, true);
+    frame(st, wall);
 }
 
 __attribute__((noinline)) void bench_full_crawl_frame(struct stage *st, int64_t wall)
 {
-    frame(st, wall, false);
+    frame(st, wall);
 }
 
 __attribute__((noinline)) void bench_full_transition_frame(struct stage *st, int64_t wall)
 {
-    frame(st, wall, false);
+    frame(st, wall);
 }
 
 typedef void (*frame_fn)(struct stage *st, int64_t wall);
 
 /* Runs up to n frames of one kind, timing each; returns how many ran. Crawl frames stay
  * inside a card; transition frames start at the next card change and stay inside its fade. */
-static long run_frames(struct stage *st, frame_fn fn, bool partial, bool transition, long n,
-                       int64_t now, int64_t *frame_no, int64_t *ns)
+static long run_frames(struct stage *st, frame_fn fn, bool transition, long n, int64_t now,
+                       int64_t *frame_no, int64_t *ns)
 {
     if (transition)
         while (st->time_ns + PERIOD_NS < st->card_start_ns + st->card_ns)
-            frame(st, now + (*frame_no)++ / HZ, partial);
+            frame(st, now + (*frame_no)++ / HZ);
     long done = 0;
     while (done < n) {
         if (!transition && st->time_ns + 2 * PERIOD_NS >= st->card_start_ns + st->card_ns)
@@ -107,7 +103,7 @@ int main(int argc, char **argv)
 {
     int width = 1920, height = 1080;
     long frames = 40;
-    const char *feed = worker_default_feed();
+    const char *feed = config_default_feed();
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--size") == 0 && config_parse_size(argv[i + 1], &width, &height))
             continue;
@@ -170,21 +166,22 @@ int main(int argc, char **argv)
             fprintf(stderr, "frame-cost: no software renderer: %s\n", SDL_GetError());
             return 1;
         }
+        /* As the sign draws without a GPU, or with one. */
+        struct painter *painter =
+            partial ? painter_soft_create(renderer, NULL, target) : painter_gpu_create(renderer);
         struct stage stage;
-        stage_init(&stage, renderer, HZ, cfg.theme.background);
-        if (partial)
-            stage_set_target(&stage, target); /* as the sign draws without a GPU */
+        stage_init(&stage, painter, HZ, cfg.theme.background);
         stage_push(&stage, scene);
         stage_upload(&stage, -1);
         /* One second of frames first, so nothing is drawn for the first time while counted. */
         int64_t frame_no = 0;
         for (; frame_no < HZ; frame_no++)
-            frame(&stage, now + frame_no / HZ, partial);
+            frame(&stage, now + frame_no / HZ);
         for (size_t k = 0; k < ARRAY_LEN(kinds); k++) {
             if (kinds[k].partial != partial)
                 continue;
-            long done = run_frames(&stage, kinds[k].fn, partial, kinds[k].transition, frames, now,
-                                   &frame_no, ns);
+            long done =
+                run_frames(&stage, kinds[k].fn, kinds[k].transition, frames, now, &frame_no, ns);
             if (done < frames) {
                 fprintf(stderr, "frame-cost: only %ld %s frames fit in a card\n", done,
                         kinds[k].name);
@@ -195,6 +192,7 @@ int main(int argc, char **argv)
             printf(" %s=%ld/%.3fms", kinds[k].name, done, (double)ns[done / 2] / 1e6);
         }
         stage_finish(&stage);
+        painter_destroy(painter);
         SDL_DestroyRenderer(renderer);
         SDL_FreeSurface(target);
     }

@@ -30,7 +30,7 @@
 #include <time.h>
 
 #include "config.h"
-#include "draw.h"
+#include "painter.h"
 #include "fonts.h"
 #include "log.h"
 #include "scene.h"
@@ -438,10 +438,10 @@ static int cmp_long(const void *a, const void *b)
 /* As the sign draws without a GPU (app.c): only the regions that changed. */
 static void draw_frame(struct stage *st, int64_t wall)
 {
-    SDL_Rect damage[STAGE_MAX_DAMAGE];
-    stage_draw_changed(st, wall, damage);
-    SDL_RenderFlush(st->renderer);
-    SDL_RenderPresent(st->renderer);
+    struct stage_damage drawn;
+    painter_draw(st->painter, st, wall, &drawn);
+    SDL_RenderFlush(st->painter->renderer);
+    painter_present(st->painter, &drawn);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -579,9 +579,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "soak: no software renderer: %s\n", SDL_GetError());
         return 1;
     }
+    /* As the sign draws without a GPU. */
+    struct painter *painter = painter_soft_create(renderer, NULL, target);
     struct stage stage;
-    stage_init(&stage, renderer, HZ, w.config.theme.background);
-    stage_set_target(&stage, target); /* as the sign draws without a GPU */
+    stage_init(&stage, painter, HZ, w.config.theme.background);
 
     struct handoff h = {.w = &w};
     pthread_mutex_init(&h.lock, NULL);
@@ -719,6 +720,7 @@ int main(int argc, char **argv)
                 live_trend > (double)opt.live_tolerance_kib;
 
     stage_finish(&stage);
+    painter_destroy(painter);
     SDL_DestroyRenderer(renderer);
     SDL_FreeSurface(target);
     source_finish(&w.source, w.multi);

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "draw.h"
+#include "painter.h"
 #include "log.h"
 #include "notify.h"
 #include "output.h"
@@ -85,55 +85,10 @@ static bool gpu_present(void)
     return found;
 }
 
-/* Puts the frame on screen: everything, or with damage (n >= 0, picture coordinates) only
- * those regions of the window's image. */
-static void present(SDL_Window *win, SDL_Renderer *r, const struct output *out,
-                    const SDL_Rect *damage, int n)
-{
-    if (n < 0) {
-        SDL_RenderPresent(r);
-        return;
-    }
-    SDL_Rect rects[STAGE_MAX_DAMAGE];
-    for (int i = 0; i < n; i++)
-        rects[i] = (SDL_Rect){damage[i].x + out->viewport.x, damage[i].y + out->viewport.y,
-                              damage[i].w, damage[i].h};
-    if (n > 0)
-        SDL_UpdateWindowSurfaceRects(win, rects, n);
-}
-
 /* A lazy scene's card text, asked of the worker (stage.want_card). */
 static void want_card(void *ctx, uint32_t scene_id, size_t card)
 {
     worker_want_card(ctx, scene_id, card);
-}
-
-/* One event for the render loop; returns false on quit. */
-static bool handle_event(const SDL_Event *ev, uint32_t wake_event, struct worker *worker,
-                         struct stage *stage, struct output *out, int max_tile_w)
-{
-    if (ev->type == SDL_QUIT)
-        return false;
-    if (ev->type == wake_event) {
-        struct scene *scene = worker_take_scene(worker);
-        if (scene)
-            stage_push(stage, scene);
-        uint32_t scene_id;
-        struct scene_image status;
-        if (worker_take_status(worker, &scene_id, &status))
-            stage_set_status(stage, scene_id, &status);
-        struct scene_card_pack pack;
-        while (worker_take_card(worker, &pack))
-            stage_attach_card(stage, &pack);
-    } else if (ev->type == SDL_WINDOWEVENT && ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-        if (!output_resize(out))
-            log_error("cannot follow the new screen size: %s", SDL_GetError());
-        worker_set_screen(worker, out->width, out->height, max_tile_w);
-        stage_invalidate(stage);
-    } else if (ev->type == SDL_WINDOWEVENT && ev->window.event == SDL_WINDOWEVENT_EXPOSED) {
-        stage_invalidate(stage);
-    }
-    return true;
 }
 
 /* The display mode closest to [display] mode; false (logged) when there is none. */
@@ -192,38 +147,67 @@ static int64_t wall_clock(void)
     return (int64_t)time(NULL);
 }
 
-int app_run(const struct app_options *opt)
-{
-    int64_t start_ns = util_now_ns();
-    int status = 1;
+struct app {
+    const struct app_options *opt;
     struct config cfg;
-    if (!worker_load_config(&cfg, opt->config_path, opt->feeds, opt->feed_count))
-        goto err_config;
-    if (opt->window_w > 0) {
-        cfg.window_w = opt->window_w;
-        cfg.window_h = opt->window_h;
-    }
+    int64_t start_ns, end_ns; /* end_ns 0: run until stopped */
+    uint32_t wake_event;
+    struct worker *worker;
+    SDL_Window *win;
+    SDL_Renderer *renderer;
+    bool partial; /* SDL's software renderer, drawing only what changed */
+    bool vsync;
+    int max_tile_w;
+    struct output out;
+    bool out_ok;
+    struct painter *painter;
+    struct pacing pacing;
+    struct stage stage;
+    struct stats stats;
+    bool was_measured, was_timer, failed;
+    int64_t periods; /* refresh periods since the last frame */
+};
 
-    notify_init();
-    /* The worker starts first: reading the cache and the fonts overlaps with opening the
-     * display, and it lays out the first scene as soon as it knows the picture's size, while
-     * the renderer is still starting (a GL driver can take hundreds of ms). It wakes this
-     * thread only after that, so after SDL_Init. */
-    uint32_t wake_event = SDL_RegisterEvents(1);
-    struct worker *worker =
-        worker_create(opt->config_path, opt->feeds, opt->feed_count, wake_event);
-    if (!worker)
-        goto err_config;
+/* One event for the render loop; returns false on quit. */
+static bool handle_event(struct app *a, const SDL_Event *ev)
+{
+    if (ev->type == SDL_QUIT)
+        return false;
+    if (ev->type == a->wake_event) {
+        struct scene *scene = worker_take_scene(a->worker);
+        if (scene)
+            stage_push(&a->stage, scene);
+        uint32_t scene_id;
+        struct scene_image status;
+        if (worker_take_status(a->worker, &scene_id, &status))
+            stage_set_status(&a->stage, scene_id, &status);
+        struct scene_card_pack pack;
+        while (worker_take_card(a->worker, &pack))
+            stage_attach_card(&a->stage, &pack);
+    } else if (ev->type == SDL_WINDOWEVENT && ev->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+        if (!output_resize(&a->out))
+            log_error("cannot follow the new screen size: %s", SDL_GetError());
+        worker_set_screen(a->worker, a->out.width, a->out.height, a->max_tile_w);
+        stage_invalidate(&a->stage);
+    } else if (ev->type == SDL_WINDOWEVENT && ev->window.event == SDL_WINDOWEVENT_EXPOSED) {
+        stage_invalidate(&a->stage);
+    }
+    return true;
+}
+
+/* SDL, the window, and the picture's size told to the worker as early as possible. */
+static bool open_display(struct app *a)
+{
     SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
         log_error("cannot open a display: %s", SDL_GetError());
-        goto err_sdl;
+        return false;
     }
     if (!display_is_real()) {
         log_error("no display found (SDL picked the \"%s\" driver); set DISPLAY, "
                   "WAYLAND_DISPLAY or SDL_VIDEODRIVER=kmsdrm",
                   SDL_GetCurrentVideoDriver() ? SDL_GetCurrentVideoDriver() : "none");
-        goto err_sdl;
+        return false;
     }
     const char *driver = SDL_GetCurrentVideoDriver();
     bool headless = strcmp(driver, "offscreen") == 0 || strcmp(driver, "dummy") == 0;
@@ -231,19 +215,21 @@ int app_run(const struct app_options *opt)
      * Mesa's llvmpipe behind OpenGL, which rasterises every whole frame on the CPU. Both get
      * SDL's software renderer drawing only what changed (the crawl band, a card in
      * transition, the clock) into the window's image, paced by the timer. */
-    bool partial = !getenv("SDL_RENDER_DRIVER") &&
-                   (headless || (strcmp(driver, "x11") == 0 && !gpu_present()));
-    bool vsync = cfg.vsync && !partial;
-    if (partial) {
+    a->partial = !getenv("SDL_RENDER_DRIVER") &&
+                 (headless || (strcmp(driver, "x11") == 0 && !gpu_present()));
+    a->vsync = a->cfg.vsync && !a->partial;
+    if (a->partial) {
         SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
         SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     }
-    SDL_Rect bounds = {SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, cfg.window_w, cfg.window_h};
+    const struct config *cfg = &a->cfg;
+    SDL_Rect bounds = {SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, cfg->window_w,
+                       cfg->window_h};
     /* A GL renderer on a window made without SDL_WINDOW_OPENGL makes SDL create it again. */
-    Uint32 wflags = partial ? 0 : SDL_WINDOW_OPENGL;
+    Uint32 wflags = a->partial ? 0 : SDL_WINDOW_OPENGL;
     SDL_DisplayMode mode;
-    bool set_mode = cfg.window_w <= 0 && cfg.mode[0] > 0 && closest_mode(&cfg, &mode);
-    if (cfg.window_w <= 0) {
+    bool set_mode = cfg->window_w <= 0 && cfg->mode[0] > 0 && closest_mode(cfg, &mode);
+    if (cfg->window_w <= 0) {
         if (SDL_GetDisplayBounds(0, &bounds) != 0)
             bounds = (SDL_Rect){SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 1280, 720};
         if (set_mode) {
@@ -259,178 +245,248 @@ int app_run(const struct app_options *opt)
         else if (strcmp(driver, "x11") != 0 || getenv("XDG_CURRENT_DESKTOP"))
             wflags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
     }
-    SDL_Window *win = SDL_CreateWindow("ticker", bounds.x, bounds.y, bounds.w, bounds.h, wflags);
-    if (!win) {
+    a->win = SDL_CreateWindow("ticker", bounds.x, bounds.y, bounds.w, bounds.h, wflags);
+    if (!a->win) {
         log_error("cannot create the window: %s", SDL_GetError());
-        goto err_sdl;
+        return false;
     }
-    if (set_mode && SDL_SetWindowDisplayMode(win, &mode) != 0)
+    if (set_mode && SDL_SetWindowDisplayMode(a->win, &mode) != 0)
         log_warn("cannot set the video mode %dx%d@%d: %s; using the display's own", mode.w, mode.h,
                  mode.refresh_rate, SDL_GetError());
-    log_display(win);
-    int early_w, early_h;
-    SDL_GetWindowSizeInPixels(win, &early_w, &early_h);
-    output_picture_size(early_w, early_h, cfg.rotate, cfg.overscan, &early_w, &early_h);
-    worker_set_screen(worker, early_w, early_h, MAX_TILE_W);
+    log_display(a->win);
+    int w, h;
+    SDL_GetWindowSizeInPixels(a->win, &w, &h);
+    output_picture_size(w, h, cfg->rotate, cfg->overscan, &a->out.width, &a->out.height);
+    worker_set_screen(a->worker, a->out.width, a->out.height, MAX_TILE_W);
     SDL_ShowCursor(SDL_DISABLE);
-    SDL_Renderer *renderer = create_renderer(win, vsync, partial);
-    if (!renderer) {
+    return true;
+}
+
+/* The renderer, the picture on it (output.h) and the painter that draws it. */
+static bool open_renderer(struct app *a)
+{
+    int early_w = a->out.width, early_h = a->out.height;
+    a->renderer = create_renderer(a->win, a->vsync, a->partial);
+    if (!a->renderer) {
         log_error("cannot create a renderer: %s", SDL_GetError());
-        goto err_window;
+        return false;
     }
     SDL_RendererInfo info;
-    SDL_GetRendererInfo(renderer, &info);
-    int max_tile_w =
+    SDL_GetRendererInfo(a->renderer, &info);
+    a->max_tile_w =
         info.max_texture_width > 0 ? MIN(info.max_texture_width, MAX_TILE_W) : MAX_TILE_W;
-    struct output out;
-    if (!output_init(&out, renderer, cfg.rotate, cfg.overscan)) {
+    a->out_ok = output_init(&a->out, a->renderer, a->cfg.rotate, a->cfg.overscan);
+    if (!a->out_ok) {
         log_error("cannot make the picture's canvas: %s", SDL_GetError());
-        goto err_output;
+        return false;
     }
-    double nominal_hz = cfg.refresh_hz;
-    if (nominal_hz <= 0 && SDL_GetWindowDisplayMode(win, &mode) == 0)
+    /* Only what changed, into the window's image, where there is no GPU; on a turned screen
+     * the picture goes through a canvas texture, drawn whole. */
+    if (a->partial && !a->out.turns)
+        a->painter = painter_soft_create(a->renderer, a->win, NULL);
+    if (!a->painter)
+        a->painter = painter_gpu_create(a->renderer);
+    double nominal_hz = a->cfg.refresh_hz;
+    SDL_DisplayMode mode;
+    if (nominal_hz <= 0 && SDL_GetWindowDisplayMode(a->win, &mode) == 0)
         nominal_hz = mode.refresh_rate;
-    log_info("%s video, %s renderer, %dx%d at %.0f Hz%s; picture %dx%d%s",
-             SDL_GetCurrentVideoDriver(), info.name, out.viewport.w, out.viewport.h,
-             nominal_hz > 0 ? nominal_hz : 60.0, cfg.refresh_hz > 0 ? " (configured)" : "",
-             out.width, out.height, out.turns ? ", turned" : "");
+    log_info("%s video, %s renderer, %s painter, %dx%d at %.0f Hz%s; picture %dx%d%s",
+             SDL_GetCurrentVideoDriver(), info.name, a->painter->ops->name, a->out.viewport.w,
+             a->out.viewport.h, nominal_hz > 0 ? nominal_hz : 60.0,
+             a->cfg.refresh_hz > 0 ? " (configured)" : "", a->out.width, a->out.height,
+             a->out.turns ? ", turned" : "");
+    if (a->out.width != early_w || a->out.height != early_h || a->max_tile_w != MAX_TILE_W)
+        worker_set_screen(a->worker, a->out.width, a->out.height, a->max_tile_w);
+    pacing_init(&a->pacing, nominal_hz, a->vsync);
+    stage_init(&a->stage, a->painter, pacing_hz(&a->pacing), a->cfg.theme.background);
+    a->stage.want_card = want_card;
+    a->stage.want_ctx = a->worker;
+    a->was_timer = a->pacing.timer;
+    return true;
+}
 
-    if (out.width != early_w || out.height != early_h || max_tile_w != MAX_TILE_W)
-        worker_set_screen(worker, out.width, out.height, max_tile_w);
-    install_signals();
-
-    struct pacing pacing;
-    pacing_init(&pacing, nominal_hz, vsync);
-    struct stage stage;
-    stage_init(&stage, renderer, pacing_hz(&pacing), cfg.theme.background);
-    stage.want_card = want_card;
-    stage.want_ctx = worker;
-    /* Drawing only what changed, into the window's image: card text goes straight in. */
-    bool direct = partial && !out.turns;
-    if (direct)
-        stage_set_target(&stage, SDL_GetWindowSurface(win));
-    struct stats stats;
-    stats_init(&stats, start_ns);
-    bool was_measured = false, was_timer = pacing.timer, running = true, failed = false;
-    int64_t periods = 1;
-    int64_t end_ns = opt->duration_s > 0 ? start_ns + (int64_t)(opt->duration_s * 1e9) : 0;
-
-    /* The first frame shows content (the cached stories, or the fallback message) rather than
-     * an empty background: before any frame is on screen, waiting briefly for the worker's
-     * first scene costs nothing. */
-    int64_t first_deadline = util_now_ns() + 2000000000;
-    while (running && stage.newest < 0 && util_now_ns() < first_deadline) {
+/* The first frame shows content (the cached stories, or the fallback message) rather than an
+ * empty background: before any frame is on screen, waiting briefly for the worker's first
+ * scene costs nothing. Returns false on quit. */
+static bool wait_first_scene(struct app *a)
+{
+    int64_t deadline = util_now_ns() + 2000000000;
+    while (a->stage.newest < 0 && util_now_ns() < deadline) {
         SDL_Event ev;
-        int ms = (int)((first_deadline - util_now_ns()) / 1000000);
+        int ms = (int)((deadline - util_now_ns()) / 1000000);
         if (!SDL_WaitEventTimeout(&ev, ms > 0 ? ms : 1))
             continue;
-        running = handle_event(&ev, wake_event, worker, &stage, &out, max_tile_w);
-        if (stage_upload(&stage, -1))
-            stats.snapshots++;
+        if (!handle_event(a, &ev))
+            return false;
+        if (stage_upload(&a->stage, -1))
+            a->stats.snapshots++;
     }
-    while (running) {
-        pacing_wait(&pacing);
-        int64_t frame_start = util_now_ns();
-        SDL_Event ev;
-        while (SDL_PollEvent(&ev))
-            running &= handle_event(&ev, wake_event, worker, &stage, &out, max_tile_w);
-        if (reload_requested) {
-            reload_requested = 0;
-            worker_request_reload(worker);
-        }
-        if (stats_requested && opt->stats_path) {
-            stats_requested = 0;
-            stats.refresh_hz = pacing_hz(&pacing);
-            stats.timer_paced = pacing.timer;
-            worker_request_stats(worker, &stats, opt->stats_path);
-        }
-        if (direct)
-            stage_set_target(&stage, SDL_GetWindowSurface(win)); /* new after a resize */
-        /* Upload a new scene a little at a time so no frame runs long. */
-        if (stage_upload(&stage, 2000000))
-            stats.snapshots++;
-        int moved = stage_advance(&stage, periods, pacing.period_ns);
-        int64_t wall = wall_clock();
-        SDL_Rect damage[STAGE_MAX_DAMAGE];
-        int damaged = -1;
-        output_begin(&out);
-        if (direct)
-            damaged = stage_draw_changed(&stage, wall, damage);
-        else
-            stage_draw(&stage, wall);
-        output_end(&out);
-        /* Renderers batch draw calls until present; flush so the work measured is the real
-         * drawing (a software renderer rasterises here). */
-        SDL_RenderFlush(renderer);
-        int64_t work = util_now_ns() - frame_start;
-        present(win, renderer, &out, damage, damaged);
-        int64_t presented = util_now_ns();
-        periods = pacing_presented(&pacing, presented);
-        if (work > pacing.period_ns / 2)
-            log_debug("frame %llu: work %.2f ms (content %d)", (unsigned long long)stats.frames,
-                      (double)work / 1e6, stage_has_content(&stage));
-        if (periods > 1 && stats.frames > 0)
-            log_debug("frame %llu late by %lld periods (work %.2f ms, present %.2f ms)",
-                      (unsigned long long)stats.frames, (long long)(periods - 1),
-                      (double)work / 1e6, (double)(presented - frame_start - work) / 1e6);
-        stats_record_frame(&stats, moved, work, stats.frames ? periods : 1,
-                           stage_has_content(&stage));
-        if (!stats.first_frame_ns) {
-            stats.first_frame_ns = presented - start_ns;
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            stats.first_frame_unix_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-            log_info("first frame on screen %.1f ms after start%s",
-                     (double)stats.first_frame_ns / 1e6,
-                     stage_has_content(&stage) ? "" : " (no stories yet)");
-            notify_send("READY=1");
-        }
-        /* systemd restarts the sign when this stops: a stalled page flip stops the render loop,
-         * a hung worker stops its heartbeat. */
-        if (presented - worker_heartbeat_ns(worker) < WORKER_HANG_NS)
-            notify_watchdog(presented);
-        const char *failure = worker_failure(worker);
-        if (failure) {
-            log_error("%s", failure);
-            failed = true;
-            break;
-        }
-        if (!stats.first_content_ns && stage_has_content(&stage))
-            stats.first_content_ns = presented - start_ns;
-        if (pacing.timer && !was_timer) {
-            /* We pace now; a renderer that imitates vsync by sleeping in present (SDL's
-             * software renderer does) would sleep on top of our timer. */
-            was_timer = true;
-            SDL_RenderSetVSync(renderer, 0);
-        }
-        if (pacing.measured != was_measured) {
-            was_measured = true;
-            stage_set_refresh(&stage, pacing_hz(&pacing));
-            log_info("display refresh measured at %.3f Hz; crawl moves %d px per frame",
-                     pacing_hz(&pacing), stage.step_px);
-        }
-        if (stats.frames % 128 == 0)
-            worker_report_frames(worker, stats.frames, stats.missed_periods);
-        if (end_ns && presented >= end_ns)
-            running = false;
-    }
-    stats.refresh_hz = pacing_hz(&pacing);
-    stats.timer_paced = pacing.timer;
-    status = failed ? 1 : 0;
-    if (opt->stats_path && !stats_write(&stats, opt->stats_path))
-        status = 1;
+    return true;
+}
 
-    stage_finish(&stage);
-err_output:
-    output_finish(&out);
-    SDL_DestroyRenderer(renderer);
-err_window:
-    SDL_DestroyWindow(win);
-err_sdl:
-    worker_destroy(worker);
+/* Signals turned into requests to the worker, off the render thread. */
+static void handle_requests(struct app *a)
+{
+    if (reload_requested) {
+        reload_requested = 0;
+        worker_request_reload(a->worker);
+    }
+    if (stats_requested && a->opt->stats_path) {
+        stats_requested = 0;
+        a->stats.refresh_hz = pacing_hz(&a->pacing);
+        a->stats.timer_paced = a->pacing.timer;
+        worker_request_stats(a->worker, &a->stats, a->opt->stats_path);
+    }
+}
+
+struct frame {
+    int64_t start_ns, work_ns; /* work: up to the present */
+    int moved;                 /* crawl pixels */
+};
+
+/* One frame: events, the upload, the stage's step, drawing and present. Returns false on
+ * quit. */
+static bool frame(struct app *a, struct frame *f)
+{
+    pacing_wait(&a->pacing);
+    f->start_ns = util_now_ns();
+    bool running = true;
+    SDL_Event ev;
+    while (SDL_PollEvent(&ev))
+        running &= handle_event(a, &ev);
+    handle_requests(a);
+    /* Upload a new scene a little at a time so no frame runs long. */
+    if (stage_upload(&a->stage, 2000000))
+        a->stats.snapshots++;
+    f->moved = stage_advance(&a->stage, a->periods, a->pacing.period_ns);
+    struct stage_damage drawn;
+    output_begin(&a->out);
+    painter_draw(a->painter, &a->stage, wall_clock(), &drawn);
+    output_end(&a->out);
+    /* Renderers batch draw calls until present; flush so the work measured is the real
+     * drawing (a software renderer rasterises here). */
+    SDL_RenderFlush(a->renderer);
+    f->work_ns = util_now_ns() - f->start_ns;
+    painter_present(a->painter, &drawn);
+    return running;
+}
+
+static void log_late(const struct app *a, int64_t work, int64_t present_ns)
+{
+    if (work > a->pacing.period_ns / 2)
+        log_debug("frame %llu: work %.2f ms (content %d)", (unsigned long long)a->stats.frames,
+                  (double)work / 1e6, stage_has_content(&a->stage));
+    if (a->periods > 1 && a->stats.frames > 0)
+        log_debug("frame %llu late by %lld periods (work %.2f ms, present %.2f ms)",
+                  (unsigned long long)a->stats.frames, (long long)(a->periods - 1),
+                  (double)work / 1e6, (double)present_ns / 1e6);
+}
+
+static void first_frame(struct app *a, int64_t presented)
+{
+    a->stats.first_frame_ns = presented - a->start_ns;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    a->stats.first_frame_unix_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+    log_info("first frame on screen %.1f ms after start%s", (double)a->stats.first_frame_ns / 1e6,
+             stage_has_content(&a->stage) ? "" : " (no stories yet)");
+    notify_send("READY=1");
+}
+
+/* The bookkeeping after a frame is on screen: pacing, stats, watchdog, the worker's health.
+ * Returns false when the sign has to stop. */
+static bool after_present(struct app *a, const struct frame *f)
+{
+    int64_t presented = util_now_ns();
+    a->periods = pacing_presented(&a->pacing, presented);
+    log_late(a, f->work_ns, presented - f->start_ns - f->work_ns);
+    stats_record_frame(&a->stats, f->moved, f->work_ns, a->stats.frames ? a->periods : 1,
+                       stage_has_content(&a->stage));
+    if (!a->stats.first_frame_ns)
+        first_frame(a, presented);
+    /* systemd restarts the sign when this stops: a stalled page flip stops the render loop,
+     * a hung worker stops its heartbeat. */
+    if (presented - worker_heartbeat_ns(a->worker) < WORKER_HANG_NS)
+        notify_watchdog(presented);
+    const char *failure = worker_failure(a->worker);
+    if (failure) {
+        log_error("%s", failure);
+        a->failed = true;
+        return false;
+    }
+    if (!a->stats.first_content_ns && stage_has_content(&a->stage))
+        a->stats.first_content_ns = presented - a->start_ns;
+    if (a->pacing.timer && !a->was_timer) {
+        /* We pace now; a renderer that imitates vsync by sleeping in present (SDL's software
+         * renderer does) would sleep on top of our timer. */
+        a->was_timer = true;
+        SDL_RenderSetVSync(a->renderer, 0);
+    }
+    if (a->pacing.measured != a->was_measured) {
+        a->was_measured = true;
+        stage_set_refresh(&a->stage, pacing_hz(&a->pacing));
+        log_info("display refresh measured at %.3f Hz; crawl moves %d px per frame",
+                 pacing_hz(&a->pacing), a->stage.step_px);
+    }
+    if (a->stats.frames % 128 == 0)
+        worker_report_frames(a->worker, a->stats.frames, a->stats.missed_periods);
+    return !a->end_ns || presented < a->end_ns;
+}
+
+static void close_all(struct app *a)
+{
+    if (a->painter) {
+        stage_finish(&a->stage);
+        painter_destroy(a->painter);
+    }
+    if (a->out_ok)
+        output_finish(&a->out);
+    if (a->renderer)
+        SDL_DestroyRenderer(a->renderer);
+    if (a->win)
+        SDL_DestroyWindow(a->win);
+    worker_destroy(a->worker);
     SDL_Quit();
     notify_finish();
-err_config:
-    config_finish(&cfg);
+}
+
+int app_run(const struct app_options *opt)
+{
+    struct app a = {.opt = opt, .start_ns = util_now_ns(), .periods = 1};
+    if (opt->duration_s > 0)
+        a.end_ns = a.start_ns + (int64_t)(opt->duration_s * 1e9);
+    if (!config_read(&a.cfg, opt->config_path, opt->feeds, opt->feed_count)) {
+        config_finish(&a.cfg);
+        return 1;
+    }
+    if (opt->window_w > 0) {
+        a.cfg.window_w = opt->window_w;
+        a.cfg.window_h = opt->window_h;
+    }
+    notify_init();
+    /* The worker starts first: reading the cache and the fonts overlaps with opening the
+     * display, and it lays out the first scene as soon as it knows the picture's size, while
+     * the renderer is still starting (a GL driver can take hundreds of ms). It wakes this
+     * thread only after that, so after SDL_Init. */
+    a.wake_event = SDL_RegisterEvents(1);
+    a.worker = worker_create(&a.cfg, opt->config_path, opt->feeds, opt->feed_count, a.wake_event);
+    stats_init(&a.stats, a.start_ns);
+    bool ok = a.worker && open_display(&a) && open_renderer(&a);
+    if (ok) {
+        install_signals();
+        bool running = wait_first_scene(&a);
+        while (running) {
+            struct frame f;
+            running = frame(&a, &f);
+            running &= after_present(&a, &f);
+        }
+        a.stats.refresh_hz = pacing_hz(&a.pacing);
+        a.stats.timer_paced = a.pacing.timer;
+    }
+    int status = ok && !a.failed ? 0 : 1;
+    if (ok && opt->stats_path && !stats_write(&a.stats, opt->stats_path))
+        status = 1;
+    close_all(&a);
+    config_finish(&a.cfg);
     return status;
 }

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "minisign.h"
 #include "util.h"
+#include "version.h"
 
 /* Past this many, errors are counted but not printed: a binary file given by mistake would
  * otherwise fill the journal. */
@@ -705,6 +706,30 @@ void config_finish(struct config *cfg)
     memset(cfg, 0, sizeof(*cfg));
 }
 
+static void copy_strings(void *dst, const void *src, bool source)
+{
+    for (size_t i = 0; i < ARRAY_LEN(keys); i++) {
+        const struct key *k = &keys[i];
+        if (k->type != KEY_STRING || (strcmp(k->section, "source") == 0) != source)
+            continue;
+        char *const *from = (const void *)((const char *)src + k->offset);
+        char **to = (void *)((char *)dst + k->offset);
+        *to = *from ? xstrdup(*from) : NULL;
+    }
+}
+
+void config_copy(struct config *dst, const struct config *src)
+{
+    *dst = *src;
+    copy_strings(dst, src, false);
+    dst->sources = src->source_count ? xcalloc(src->source_count, sizeof(*dst->sources)) : NULL;
+    for (size_t i = 0; i < src->source_count; i++) {
+        dst->sources[i] = src->sources[i];
+        dst->sources[i].name = xstrdup(src->sources[i].name);
+        copy_strings(&dst->sources[i], &src->sources[i], true);
+    }
+}
+
 /* Appends a source with the given name and the defaults; url stays NULL until set. */
 static struct config_source *source_append(struct config *cfg, const char *name)
 {
@@ -1119,4 +1144,21 @@ void config_write_documented(FILE *out)
             if (strcmp(keys[i].section, sec->name) == 0)
                 write_key(out, &keys[i]);
     }
+}
+
+const char *config_default_feed(void)
+{
+    return TICKER_ASSET_DIR "/feeds/default.json";
+}
+
+bool config_read(struct config *cfg, const char *path, const char *const *feeds, size_t n)
+{
+    config_init(cfg);
+    if (path && !config_load(cfg, path))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        config_add_source(cfg, feeds[i]);
+    if (cfg->source_count == 0)
+        config_add_source(cfg, config_default_feed());
+    return true;
 }

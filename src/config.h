@@ -59,6 +59,14 @@ struct config {
 void config_init(struct config *cfg);
 /* Frees everything cfg owns and zeroes it; safe on an initialised or already finished struct. */
 void config_finish(struct config *cfg);
+/* A deep copy: dst owns its own strings. */
+void config_copy(struct config *dst, const struct config *src);
+/* The sign's configuration: defaults, then path when given (errors are logged), then the
+ * command line's feeds, then the built-in default feed when there is no source at all. On
+ * failure cfg holds the defaults (config_finish it either way). */
+bool config_read(struct config *cfg, const char *path, const char *const *feeds, size_t n);
+/* The built-in default feed. */
+const char *config_default_feed(void);
 
 /* Reads the file at path (at most CONFIG_MAX_FILE_BYTES). cfg must be initialised. On success
  * cfg's old contents are freed and it holds the defaults plus the file's settings, so a key

@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "feed_json.h"
 #include "feed_xml.h"
 #include "fetch.h"
+#include "log.h"
 #include "util.h"
 
 /* The first character that is not a byte-order mark or white space, in whatever encoding the
@@ -81,4 +83,28 @@ bool feed_load(const char *src, struct story_list *out, char *err, size_t err_si
     bool ok = feed_parse(data, len, src, NULL, out, err, err_size);
     free(data);
     return ok;
+}
+
+bool feed_load_sources(const struct config *cfg, struct story_list *out)
+{
+    bool any = false;
+    for (size_t i = 0; i < cfg->source_count; i++) {
+        struct story_list one;
+        story_list_init(&one);
+        char err[512];
+        if (feed_load(cfg->sources[i].url, &one, err, sizeof(err))) {
+            any = true;
+            if (!out->title[0] && one.title[0]) {
+                free(out->title);
+                out->title = xstrdup(one.title);
+            }
+            story_list_append(out, &one);
+        } else {
+            log_error("%s", err);
+        }
+        story_list_finish(&one);
+    }
+    story_list_prepare(out, (int64_t)time(NULL), (int64_t)cfg->max_age_hours * 3600,
+                       (size_t)cfg->max_stories);
+    return any;
 }

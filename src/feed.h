@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "config.h"
 #include "story.h"
 
 #define FEED_MAX_BYTES (8u * 1024 * 1024)
@@ -23,3 +24,7 @@ bool feed_parse(const char *data, size_t len, const char *name, const char *http
 /* Reads SRC, a file path or an http(s) URL (fetched here, blocking: for the command line),
  * and parses it. */
 bool feed_load(const char *src, struct story_list *out, char *err, size_t err_size);
+
+/* Loads every source of cfg into one story list, sorted; sources that fail are logged and
+ * skipped. Returns false when every source failed. For `ticker render`. */
+bool feed_load_sources(const struct config *cfg, struct story_list *out);

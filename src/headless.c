@@ -7,12 +7,12 @@
 #include <string.h>
 
 #include "config.h"
-#include "draw.h"
+#include "feed.h"
+#include "painter.h"
 #include "log.h"
 #include "output.h"
 #include "picture.h"
 #include "util.h"
-#include "worker.h"
 
 #define HEADLESS_HZ 60
 
@@ -42,12 +42,12 @@ int headless_render(const struct render_options *opt)
 {
     int status = 1;
     struct config cfg;
-    if (!worker_load_config(&cfg, opt->config_path, opt->feeds, opt->feed_count))
+    if (!config_read(&cfg, opt->config_path, opt->feeds, opt->feed_count))
         goto err_config;
 
     struct story_list stories;
     story_list_init(&stories);
-    if (!worker_load_sources(&cfg, &stories))
+    if (!feed_load_sources(&cfg, &stories))
         goto err_stories;
     int64_t base = opt->now != INT64_MIN ? opt->now : story_list_newest(&stories);
 
@@ -78,10 +78,15 @@ int headless_render(const struct render_options *opt)
                                   .id = 1,
                                   .updated_at = base};
     struct scene *scene = scene_build(&params, &fonts, &stories);
+    /* As the sign draws without a GPU. */
+    struct painter *painter =
+        out.turns ? painter_gpu_create(renderer) : painter_soft_create(renderer, NULL, target);
+    if (!painter) {
+        scene_destroy(scene);
+        goto err_output;
+    }
     struct stage stage;
-    stage_init(&stage, renderer, HEADLESS_HZ, cfg.theme.background);
-    if (!out.turns)
-        stage_set_target(&stage, target); /* as the sign draws without a GPU */
+    stage_init(&stage, painter, HEADLESS_HZ, cfg.theme.background);
     stage_push(&stage, scene);
     stage_upload(&stage, -1);
     /* The same clock as the live sign: whole refresh periods since start. */
@@ -90,12 +95,14 @@ int headless_render(const struct render_options *opt)
     if (frames > 0)
         stage_advance(&stage, frames, period_ns);
     output_begin(&out);
-    stage_draw(&stage, base + (int64_t)floor(opt->at_s));
+    struct stage_damage drawn;
+    painter_draw(painter, &stage, base + (int64_t)floor(opt->at_s), &drawn);
     output_end(&out);
     SDL_RenderPresent(renderer);
     if (save_png(target, opt->out))
         status = 0;
     stage_finish(&stage);
+    painter_destroy(painter);
 err_output:
     output_finish(&out);
     SDL_DestroyRenderer(renderer);

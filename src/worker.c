@@ -78,48 +78,6 @@ struct worker {
     bool posted_status; /* the scene posted last has a status line to replace */
 };
 
-const char *worker_default_feed(void)
-{
-    return TICKER_ASSET_DIR "/feeds/default.json";
-}
-
-bool worker_load_config(struct config *cfg, const char *config_path, const char *const *feeds,
-                        size_t n)
-{
-    config_init(cfg);
-    if (config_path && !config_load(cfg, config_path))
-        return false;
-    for (size_t i = 0; i < n; i++)
-        config_add_source(cfg, feeds[i]);
-    if (cfg->source_count == 0)
-        config_add_source(cfg, worker_default_feed());
-    return true;
-}
-
-bool worker_load_sources(const struct config *cfg, struct story_list *out)
-{
-    bool any = false;
-    for (size_t i = 0; i < cfg->source_count; i++) {
-        struct story_list one;
-        story_list_init(&one);
-        char err[512];
-        if (feed_load(cfg->sources[i].url, &one, err, sizeof(err))) {
-            any = true;
-            if (!out->title[0] && one.title[0]) {
-                free(out->title);
-                out->title = xstrdup(one.title);
-            }
-            story_list_append(out, &one);
-        } else {
-            log_error("%s", err);
-        }
-        story_list_finish(&one);
-    }
-    story_list_prepare(out, (int64_t)time(NULL), (int64_t)cfg->max_age_hours * 3600,
-                       (size_t)cfg->max_stories);
-    return any;
-}
-
 /* A cheap fingerprint of what is shown, to skip rebuilding when nothing changed. */
 static char *fingerprint(const struct story_list *l)
 {
@@ -488,8 +446,8 @@ static bool reload_config(struct worker *w)
 {
     if (w->config_path) {
         struct config fresh;
-        if (!worker_load_config(&fresh, w->config_path, (const char *const *)w->cli_feeds,
-                                w->cli_feed_count)) {
+        if (!config_read(&fresh, w->config_path, (const char *const *)w->cli_feeds,
+                         w->cli_feed_count)) {
             log_error("%s: keeping the running configuration", w->config_path);
             config_finish(&fresh);
             return false;
@@ -595,13 +553,12 @@ static void wake(struct worker *w)
     }
 }
 
-struct worker *worker_create(const char *config_path, const char *const *cli_feeds,
-                             size_t cli_feed_count, uint32_t wake_event)
+struct worker *worker_create(const struct config *cfg, const char *config_path,
+                             const char *const *cli_feeds, size_t cli_feed_count,
+                             uint32_t wake_event)
 {
     struct worker *w = xcalloc(1, sizeof(*w));
-    /* The worker keeps its own copy: read the same file again, as on SIGHUP. */
-    if (!worker_load_config(&w->config, config_path, cli_feeds, cli_feed_count))
-        goto err_free_config;
+    config_copy(&w->config, cfg);
     w->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (w->wake_fd < 0) {
         log_error("cannot create the worker's wake-up event: %s", strerror(errno));

@@ -11,10 +11,12 @@
 
 struct worker;
 
-/* Reads config_path (NULL: defaults) into the worker's own config, adds the command line's
- * feeds. wake_event is an SDL user event type pushed whenever a scene is ready. */
-struct worker *worker_create(const char *config_path, const char *const *cli_feeds,
-                             size_t cli_feed_count, uint32_t wake_event);
+/* Starts the worker on a copy of cfg (config_read from config_path and the command line's
+ * feeds, which a reload reads again). wake_event is an SDL user event type pushed whenever a
+ * scene is ready. */
+struct worker *worker_create(const struct config *cfg, const char *config_path,
+                             const char *const *cli_feeds, size_t cli_feed_count,
+                             uint32_t wake_event);
 void worker_destroy(struct worker *w);
 
 /* The render target's size and the widest texture the renderer takes. Triggers a rebuild. */
@@ -41,15 +43,3 @@ const char *worker_failure(struct worker *w);
 void worker_report_frames(struct worker *w, uint64_t shown, uint64_t dropped);
 /* Writes a copy of stats to path off the render thread (SIGUSR1). */
 void worker_request_stats(struct worker *w, const struct stats *stats, const char *path);
-/* The sign's configuration: defaults, then config_path when given (errors are logged), then
- * the command line's feeds, then the built-in default feed when there is no source at all.
- * On failure cfg holds the defaults. */
-bool worker_load_config(struct config *cfg, const char *config_path, const char *const *feeds,
-                        size_t n);
-
-/* The built-in default feed. */
-const char *worker_default_feed(void);
-
-/* Loads every source of cfg (and extra feeds) into one story list, sorted; sources that fail
- * are logged and skipped. Returns false when every source failed. Used by `ticker render`. */
-bool worker_load_sources(const struct config *cfg, struct story_list *out);
