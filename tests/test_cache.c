@@ -19,39 +19,17 @@
 #include "log.h"
 #include "util.h"
 
+#include "common.h"
+
 /* Passed to every test as its state: a fresh directory under $TMPDIR, removed at the end. */
 struct env {
     char *dir;
 };
 
-static void rm_rf(const char *path)
-{
-    DIR *d = opendir(path);
-    if (d) {
-        struct dirent *de;
-        while ((de = readdir(d))) {
-            if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-                continue;
-            char *child = xasprintf("%s/%s", path, de->d_name);
-            rm_rf(child);
-            free(child);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 static int env_setup(void **state)
 {
-    const char *tmp = getenv("TMPDIR");
     struct env *env = xcalloc(1, sizeof(*env));
-    env->dir = xasprintf("%s/test_cache.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(env->dir)) {
-        fprintf(stderr, "mkdtemp %s: %s\n", env->dir, strerror(errno));
-        return -1;
-    }
+    env->dir = test_make_dir("test_cache");
     *state = env;
     return 0;
 }
@@ -59,50 +37,10 @@ static int env_setup(void **state)
 static int env_teardown(void **state)
 {
     struct env *env = *state;
-    rm_rf(env->dir);
+    test_remove_tree(env->dir);
     free(env->dir);
     free(env);
     return 0;
-}
-
-/* Everything log lines write to stderr between begin and end, so a test can check that a refusal
- * is one line naming the file, and that a missing cache says nothing. */
-struct capture {
-    int saved_stderr;
-    char *path;
-};
-
-static void capture_begin(struct capture *c, const struct env *env)
-{
-    c->path = xasprintf("%s/stderr.txt", env->dir);
-    int fd = open(c->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    assert_true(fd >= 0);
-    fflush(stderr);
-    c->saved_stderr = dup(STDERR_FILENO);
-    assert_true(c->saved_stderr >= 0);
-    assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
-    close(fd);
-}
-
-/* Returns what was logged; caller frees. */
-static char *capture_end(struct capture *c)
-{
-    fflush(stderr);
-    dup2(c->saved_stderr, STDERR_FILENO);
-    close(c->saved_stderr);
-    char *text = util_read_file(c->path, 1 << 20, NULL);
-    assert_non_null(text);
-    unlink(c->path);
-    free(c->path);
-    return text;
-}
-
-static size_t count_lines(const char *text)
-{
-    size_t n = 0;
-    for (; *text; text++)
-        n += *text == '\n';
-    return n;
 }
 
 static void write_bytes(const char *path, const void *data, size_t len)
@@ -263,13 +201,13 @@ static void assert_refused(const struct env *env, const char *name, const void *
 {
     char *path = cache_path(env->dir, name);
     write_bytes(path, data, len);
-    struct capture cap;
+    struct test_capture cap;
     struct cache_entry e;
     memset(&e, 0xa5, sizeof(e));
-    capture_begin(&cap, env);
+    test_capture_begin(&cap);
     bool ok = cache_load(env->dir, name, &e);
-    char *logged = capture_end(&cap);
-    if (ok || count_lines(logged) != 1 || !strstr(logged, path) ||
+    char *logged = test_capture_end(&cap);
+    if (ok || test_count_lines(logged) != 1 || !strstr(logged, path) ||
         (reason && !strstr(logged, reason)))
         fail_msg("%zu-byte file: loaded=%d, logged \"%s\", want one line with %s and \"%s\"", len,
                  ok, logged, path, reason ? reason : "");
@@ -372,283 +310,95 @@ static void test_crafted_files(void **state)
     memset(long_signature, 's', CACHE_MAX_SIGNATURE + 1);
     static const struct {
         const char *what;
-        const char *magic;
+        const char *magic; /* NULL: "TICKCACH" */
         uint32_t version;
         struct raw_string strings[5]; /* the fifth (signature) from version 3 on */
-        int64_t fetched_at, sig_timestamp;
+        int64_t fetched_at;
+        int64_t sig_timestamp; /* 0: none (-1 in the file) */
         uint32_t body_declared, body_written, padding;
         int64_t total_delta;
         uint32_t crc_xor;
         const char *reason; /* NULL: loads */
     } rows[] = {
-        {"minimal", "TICKCACH", 2, {S(""), S(""), S(""), S("")}, 0, -1, 0, 0, 0, 0, 0, NULL},
-        {"fields", "TICKCACH", 2, {S("u"), S("e"), S("l"), S("c")}, 5, 6, 3, 3, 0, 0, 0, NULL},
-        {"minimal v3",
-         "TICKCACH",
-         3,
-         {S(""), S(""), S(""), S(""), S("")},
-         0,
-         -1,
-         0,
-         0,
-         0,
-         0,
-         0,
-         NULL},
-        {"fields v3",
-         "TICKCACH",
-         3,
-         {S("u"), S("e"), S("l"), S("c"), S("sig")},
-         5,
-         6,
-         3,
-         3,
-         0,
-         0,
-         0,
-         NULL},
-        {"max signature",
-         "TICKCACH",
-         3,
-         {S(""), S(""), S(""), S(""), {long_signature, CACHE_MAX_SIGNATURE}},
-         0,
-         -1,
-         0,
-         0,
-         0,
-         0,
-         0,
-         NULL},
-        {"signature over cap",
-         "TICKCACH",
-         3,
-         {S(""), S(""), S(""), S(""), {long_signature, CACHE_MAX_SIGNATURE + 1}},
-         0,
-         -1,
-         0,
-         0,
-         0,
-         0,
-         0,
-         "signature over"},
-        {"version 1",
-         "TICKCACH",
-         1,
-         {S(""), S(""), S(""), S("")},
-         0,
-         -1,
-         0,
-         0,
-         0,
-         0,
-         0,
-         "format version 1"},
-        {"max string",
-         "TICKCACH",
-         2,
-         {{long_string, CACHE_MAX_STRING}, S(""), S(""), S("")},
-         0,
-         -1,
-         0,
-         0,
-         0,
-         0,
-         0,
-         NULL},
-        {"wrong magic",
-         "TICKCACX",
-         1,
-         {S(""), S(""), S(""), S("")},
-         0,
-         -1,
-         0,
-         0,
-         0,
-         0,
-         0,
-         "bad magic"},
-        {"other magic",
-         "\x89PNG\r\n\x1a\n",
-         2,
-         {S(""), S(""), S(""), S("")},
-         0,
-         -1,
-         0,
-         0,
-         0,
-         0,
-         0,
-         "bad magic"},
-        {"future version",
-         "TICKCACH",
-         4,
-         {S(""), S(""), S(""), S("")},
-         0,
-         -1,
-         0,
-         0,
-         0,
-         0,
-         0,
-         "format version 4"},
-        {"version zero",
-         "TICKCACH",
-         0,
-         {S(""), S(""), S(""), S("")},
-         0,
-         -1,
-         0,
-         0,
-         0,
-         0,
-         0,
-         "format version 0"},
-        {"version max",
-         "TICKCACH",
-         UINT32_MAX,
-         {S(""), S(""), S(""), S("")},
-         0,
-         -1,
-         0,
-         0,
-         0,
-         0,
-         0,
-         "format version 4294967295"},
-        {"total too small",
-         "TICKCACH",
-         2,
-         {S(""), S(""), S(""), S("")},
-         0,
-         -1,
-         0,
-         0,
-         0,
-         -1,
-         0,
-         "trailer says"},
-        {"total too large",
-         "TICKCACH",
-         2,
-         {S(""), S(""), S(""), S("")},
-         0,
-         -1,
-         0,
-         0,
-         0,
-         1,
-         0,
-         "trailer says"},
-        {"bad crc", "TICKCACH", 2, {S(""), S(""), S(""), S("")}, 0, -1, 0, 0, 0, 0, 1, "checksum"},
-        {"string over cap",
-         "TICKCACH",
-         2,
-         {{long_string, CACHE_MAX_STRING + 1}, S(""), S("")},
-         0,
-         -1,
-         0,
-         0,
-         0,
-         0,
-         0,
-         "string over"},
-        {"NUL in string", "TICKCACH", 2, {S("a\0b"), S(""), S("")}, 0, -1, 0, 0, 0, 0, 0, "NUL"},
-        {"body declared longer",
-         "TICKCACH",
-         2,
-         {S(""), S(""), S(""), S("")},
-         0,
-         -1,
-         10,
-         5,
-         0,
-         0,
-         0,
-         "body runs past"},
-        {"body declared shorter",
-         "TICKCACH",
-         2,
-         {S(""), S(""), S(""), S("")},
-         0,
-         -1,
-         5,
-         10,
-         0,
-         0,
-         0,
-         "trailing bytes"},
-        {"padding after body",
-         "TICKCACH",
-         2,
-         {S(""), S(""), S(""), S("")},
-         0,
-         -1,
-         4,
-         4,
-         1,
-         0,
-         0,
-         "trailing bytes"},
-        {"body over cap",
-         "TICKCACH",
-         2,
-         {S(""), S(""), S(""), S("")},
-         0,
-         -1,
-         CACHE_MAX_BODY + 1,
-         0,
-         0,
-         0,
-         0,
-         "16 MiB"},
-        {"body length huge",
-         "TICKCACH",
-         2,
-         {S(""), S(""), S(""), S("")},
-         0,
-         -1,
-         UINT32_MAX,
-         0,
-         0,
-         0,
-         0,
-         "16 MiB"},
-        {"negative fetched_at",
-         "TICKCACH",
-         2,
-         {S(""), S(""), S(""), S("")},
-         -1,
-         -1,
-         0,
-         0,
-         0,
-         0,
-         0,
-         "fetched_at"},
-        {"sig_timestamp -2",
-         "TICKCACH",
-         2,
-         {S(""), S(""), S(""), S("")},
-         0,
-         -2,
-         0,
-         0,
-         0,
-         0,
-         0,
-         "sig_timestamp"},
+        {.what = "minimal", .version = 2},
+        {.what = "fields",
+         .version = 2,
+         .strings = {S("u"), S("e"), S("l"), S("c")},
+         .fetched_at = 5,
+         .body_declared = 3,
+         .body_written = 3,
+         .sig_timestamp = 6},
+        {.what = "minimal v3", .version = 3, .strings = {S(""), S(""), S(""), S(""), S("")}},
+        {.what = "fields v3",
+         .version = 3,
+         .strings = {S("u"), S("e"), S("l"), S("c"), S("sig")},
+         .fetched_at = 5,
+         .body_declared = 3,
+         .body_written = 3,
+         .sig_timestamp = 6},
+        {.what = "max signature",
+         .version = 3,
+         .strings = {S(""), S(""), S(""), S(""), {long_signature, CACHE_MAX_SIGNATURE}}},
+        {.what = "signature over cap",
+         .version = 3,
+         .strings = {S(""), S(""), S(""), S(""), {long_signature, CACHE_MAX_SIGNATURE + 1}},
+         .reason = "signature over"},
+        {.what = "version 1", .version = 1, .reason = "format version 1"},
+        {.what = "max string",
+         .version = 2,
+         .strings = {{long_string, CACHE_MAX_STRING}, S(""), S(""), S("")}},
+        {.what = "wrong magic", .magic = "TICKCACX", .version = 1, .reason = "bad magic"},
+        {.what = "other magic", .magic = "\x89PNG\r\n\x1a\n", .version = 2, .reason = "bad magic"},
+        {.what = "future version", .version = 4, .reason = "format version 4"},
+        {.what = "version zero", .version = 0, .reason = "format version 0"},
+        {.what = "version max", .version = UINT32_MAX, .reason = "format version 4294967295"},
+        {.what = "total too small", .version = 2, .total_delta = -1, .reason = "trailer says"},
+        {.what = "total too large", .version = 2, .total_delta = 1, .reason = "trailer says"},
+        {.what = "bad crc", .version = 2, .crc_xor = 1, .reason = "checksum"},
+        {.what = "string over cap",
+         .version = 2,
+         .strings = {{long_string, CACHE_MAX_STRING + 1}, S(""), S("")},
+         .reason = "string over"},
+        {.what = "NUL in string",
+         .version = 2,
+         .strings = {S("a\0b"), S(""), S("")},
+         .reason = "NUL"},
+        {.what = "body declared longer",
+         .version = 2,
+         .body_declared = 10,
+         .body_written = 5,
+         .reason = "body runs past"},
+        {.what = "body declared shorter",
+         .version = 2,
+         .body_declared = 5,
+         .body_written = 10,
+         .reason = "trailing bytes"},
+        {.what = "padding after body",
+         .version = 2,
+         .body_declared = 4,
+         .body_written = 4,
+         .padding = 1,
+         .reason = "trailing bytes"},
+        {.what = "body over cap",
+         .version = 2,
+         .body_declared = CACHE_MAX_BODY + 1,
+         .reason = "16 MiB"},
+        {.what = "body length huge", .version = 2, .body_declared = UINT32_MAX, .reason = "16 MiB"},
+        {.what = "negative fetched_at", .version = 2, .fetched_at = -1, .reason = "fetched_at"},
+        {.what = "sig_timestamp -2", .version = 2, .sig_timestamp = -2, .reason = "sig_timestamp"},
     };
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
         print_message("crafted: %s\n", rows[i].what);
         struct raw r = {0};
-        raw_put(&r, rows[i].magic, 8);
+        raw_put(&r, rows[i].magic ? rows[i].magic : "TICKCACH", 8);
+        int64_t sig_timestamp = rows[i].sig_timestamp ? rows[i].sig_timestamp : -1;
         raw_u32(&r, rows[i].version);
         for (size_t s = 0; s < (rows[i].version >= 3 ? 5u : 4u); s++) {
             raw_u32(&r, rows[i].strings[s].len);
             raw_put(&r, rows[i].strings[s].s, rows[i].strings[s].len);
         }
         raw_u64(&r, (uint64_t)rows[i].fetched_at);
-        raw_u64(&r, (uint64_t)rows[i].sig_timestamp);
+        raw_u64(&r, (uint64_t)sig_timestamp);
         raw_u32(&r, rows[i].body_declared);
         for (uint32_t b = 0; b < rows[i].body_written; b++)
             raw_put(&r, "b", 1);
@@ -670,7 +420,7 @@ static void test_crafted_files(void **state)
             assert_int_equal(strlen(e.signature),
                              rows[i].version >= 3 ? rows[i].strings[4].len : 0);
             assert_int_equal(e.fetched_at, rows[i].fetched_at);
-            assert_int_equal(e.sig_timestamp, rows[i].sig_timestamp);
+            assert_int_equal(e.sig_timestamp, sig_timestamp);
             cache_entry_finish(&e);
             free(path);
         }
@@ -706,13 +456,13 @@ static void test_odd_files_rejected(void **state)
             assert_int_equal(ftruncate(fd, rows[i].size), 0);
             close(fd);
         }
-        struct capture cap;
+        struct test_capture cap;
         struct cache_entry e;
-        capture_begin(&cap, env);
+        test_capture_begin(&cap);
         bool ok = cache_load(env->dir, "odd", &e);
-        char *logged = capture_end(&cap);
+        char *logged = test_capture_end(&cap);
         assert_false(ok);
-        assert_int_equal(count_lines(logged), 1);
+        assert_int_equal(test_count_lines(logged), 1);
         assert_non_null(strstr(logged, path));
         assert_non_null(strstr(logged, rows[i].reason));
         free(logged);
@@ -751,12 +501,12 @@ static void test_store_refuses_over_caps(void **state)
             rows[i].null_body ? NULL : big, rows[i].len, rows[i].long_url ? long_string : "",
             rows[i].long_etag ? long_string : "", rows[i].long_last_modified ? long_string : "",
             rows[i].fetched_at, rows[i].sig_timestamp);
-        struct capture cap;
-        capture_begin(&cap, env);
+        struct test_capture cap;
+        test_capture_begin(&cap);
         bool stored = cache_store(env->dir, "caps", &bad);
-        char *logged = capture_end(&cap);
+        char *logged = test_capture_end(&cap);
         assert_false(stored);
-        assert_int_equal(count_lines(logged), 1);
+        assert_int_equal(test_count_lines(logged), 1);
         assert_non_null(strstr(logged, "caps.cache"));
         free(logged);
         /* The refused store left the previous cache in place. */
@@ -811,12 +561,12 @@ static void test_source_names(void **state)
         free(path);
     }
     /* An invalid name logs why, once. */
-    struct capture cap;
-    capture_begin(&cap, env);
+    struct test_capture cap;
+    test_capture_begin(&cap);
     struct cache_entry got;
     assert_false(cache_load(env->dir, "../etc/passwd", &got));
-    char *logged = capture_end(&cap);
-    assert_int_equal(count_lines(logged), 1);
+    char *logged = test_capture_end(&cap);
+    assert_int_equal(test_count_lines(logged), 1);
     assert_non_null(strstr(logged, "invalid source name"));
     free(logged);
 }
@@ -824,13 +574,13 @@ static void test_source_names(void **state)
 static void test_missing_is_quiet(void **state)
 {
     const struct env *env = *state;
-    struct capture cap;
+    struct test_capture cap;
     struct cache_entry e;
     memset(&e, 0x5a, sizeof(e));
-    capture_begin(&cap, env);
+    test_capture_begin(&cap);
     bool loaded = cache_load(env->dir, "never-stored", &e);
     bool removed = cache_remove(env->dir, "never-stored");
-    char *logged = capture_end(&cap);
+    char *logged = test_capture_end(&cap);
     assert_false(loaded);
     assert_true(entry_zeroed(&e));
     assert_true(removed);

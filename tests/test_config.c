@@ -15,6 +15,8 @@
 #include "config.h"
 #include "util.h"
 
+#include "common.h"
+
 #ifndef TICKER_SOURCE_DIR
 #error "TICKER_SOURCE_DIR must name the source tree (it holds assets/ticker.conf)"
 #endif
@@ -61,44 +63,12 @@ static bool has_line(const char *text, const char *line)
     return found;
 }
 
-/* Everything written to stderr (fd 2, where log.c writes) between start and end. */
-struct capture {
-    FILE *file;
-    int saved_fd;
-};
-
-static void capture_start(struct capture *c)
-{
-    fflush(stderr);
-    c->file = tmpfile();
-    assert_non_null(c->file);
-    c->saved_fd = dup(STDERR_FILENO);
-    assert_true(c->saved_fd >= 0);
-    assert_true(dup2(fileno(c->file), STDERR_FILENO) >= 0);
-}
-
-static char *capture_end(struct capture *c)
-{
-    fflush(stderr);
-    assert_true(dup2(c->saved_fd, STDERR_FILENO) >= 0);
-    close(c->saved_fd);
-    assert_int_equal(fseek(c->file, 0, SEEK_END), 0);
-    long size = ftell(c->file);
-    assert_true(size >= 0);
-    rewind(c->file);
-    char *text = xmalloc((size_t)size + 1);
-    size_t n = fread(text, 1, (size_t)size, c->file);
-    text[n] = '\0';
-    fclose(c->file);
-    return text;
-}
-
 static bool parse_captured(struct config *cfg, const char *text, size_t len, char **errors)
 {
-    struct capture c;
-    capture_start(&c);
+    struct test_capture c;
+    test_capture_begin(&c);
     bool ok = config_parse(cfg, "t.conf", text, len);
-    *errors = capture_end(&c);
+    *errors = test_capture_end(&c);
     return ok;
 }
 
@@ -510,13 +480,13 @@ static void test_load(void **state)
     (void)state;
     struct config cfg;
     config_init(&cfg);
-    struct capture c;
+    struct test_capture c;
 
     static const char good[] = "[sign]\ncard_seconds = 12\n";
     char *path = write_temp(good, strlen(good));
-    capture_start(&c);
+    test_capture_begin(&c);
     assert_true(config_load(&cfg, path));
-    char *errors = capture_end(&c);
+    char *errors = test_capture_end(&c);
     assert_string_equal(errors, "");
     assert_int_equal(cfg.card_seconds, 12);
     free(errors);
@@ -526,9 +496,9 @@ static void test_load(void **state)
     static const char bad[] = "[sign]\ncard_seconds = 12\ncard_seconds = x\n";
     path = write_temp(bad, strlen(bad));
     cfg.card_seconds = 13;
-    capture_start(&c);
+    test_capture_begin(&c);
     assert_false(config_load(&cfg, path));
-    errors = capture_end(&c);
+    errors = test_capture_end(&c);
     char *want = xasprintf("ticker: %s:3: duplicate key 'card_seconds'", path);
     assert_non_null(strstr(errors, want));
     assert_int_equal(cfg.card_seconds, 13);
@@ -542,15 +512,15 @@ static void test_load(void **state)
     for (size_t i = 0; i < CONFIG_MAX_FILE_BYTES + 1; i++)
         big[i] = i % 64 == 63 ? '\n' : '#';
     path = write_temp(big, CONFIG_MAX_FILE_BYTES);
-    capture_start(&c);
+    test_capture_begin(&c);
     assert_true(config_load(&cfg, path));
-    free(capture_end(&c));
+    free(test_capture_end(&c));
     unlink(path);
     free(path);
     path = write_temp(big, CONFIG_MAX_FILE_BYTES + 1);
-    capture_start(&c);
+    test_capture_begin(&c);
     assert_false(config_load(&cfg, path));
-    errors = capture_end(&c);
+    errors = test_capture_end(&c);
     want = xasprintf("ticker: %s: file is larger than 256 KiB\n", path);
     assert_string_equal(errors, want);
     free(want);
@@ -559,9 +529,9 @@ static void test_load(void **state)
     free(path);
     free(big);
 
-    capture_start(&c);
+    test_capture_begin(&c);
     assert_false(config_load(&cfg, "/nonexistent/ticker.conf"));
-    errors = capture_end(&c);
+    errors = test_capture_end(&c);
     assert_string_equal(
         errors, "ticker: /nonexistent/ticker.conf: cannot read: No such file or directory\n");
     free(errors);

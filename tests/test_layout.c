@@ -10,22 +10,10 @@
 
 #include "layout.h"
 
-static int mono_width(void *ctx, int size, const char *s, size_t len)
-{
-    (void)ctx;
-    int n = 0;
-    for (size_t i = 0; i < len; i += text_utf8_len(s + i, len - i))
-        n++;
-    return n * size * 55 / 100;
-}
+#include "common.h"
 
-static int mono_line_height(void *ctx, int size)
-{
-    (void)ctx;
-    return size * 121 / 100;
-}
-
-static const struct text_measure mono = {NULL, mono_width, mono_line_height};
+static const struct test_mono mono_font = {.advance_pct = 55, .line_pct = 121};
+static const struct text_measure mono = TEST_MONO_MEASURE(&mono_font);
 
 static const int sizes[][2] = {
     {800, 480},   {1024, 600},  {1280, 720},  {1280, 800},  {1366, 768},  {1920, 1080},

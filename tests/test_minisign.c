@@ -18,6 +18,8 @@
 #include "minisign.h"
 #include "util.h"
 
+#include "common.h"
+
 #define FIXTURE_DIR TICKER_TEST_DATA "/minisign"
 
 /* test-only.pub and the lines of feed.json.prehashed.minisig, written out so rows can rebuild
@@ -592,9 +594,7 @@ static void test_fresh_signatures(void **state)
     };
     struct minisign_key key;
     load_key("test-only.pub", &key);
-    char dir[] = "/tmp/test_minisign.XXXXXX";
-    if (!mkdtemp(dir))
-        fail_msg("mkdtemp failed");
+    char *dir = test_make_dir("test_minisign");
     char *file = xasprintf("%s/feed.json", dir);
     char *sig_file = xasprintf("%s.minisig", file);
     char *secret = xstrdup(FIXTURE_DIR "/test-only.key");
@@ -634,7 +634,8 @@ static void test_fresh_signatures(void **state)
         unlink(sig_file);
     }
     unlink(file);
-    rmdir(dir);
+    test_remove_tree(dir);
+    free(dir);
     free(secret);
     free(sig_file);
     free(file);

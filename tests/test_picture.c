@@ -17,21 +17,23 @@
 #include "picture.h"
 #include "util.h"
 
-static char dir[] = "/tmp/test_picture.XXXXXX";
+#include "common.h"
+
+static char *dir;
 
 static int make_dir(void **state)
 {
     (void)state;
-    return mkdtemp(dir) ? 0 : -1;
+    dir = test_make_dir("test_picture");
+    return 0;
 }
 
 static int remove_dir(void **state)
 {
     (void)state;
-    char *cmd = xasprintf("rm -rf '%s'", dir);
-    int rc = system(cmd);
-    free(cmd);
-    return rc == 0 ? 0 : -1;
+    test_remove_tree(dir);
+    free(dir);
+    return 0;
 }
 
 /* A picture where a shifted row, a swapped channel or a lost alpha would not compare equal. */

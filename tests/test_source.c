@@ -20,12 +20,14 @@
 #include "status.h"
 #include "util.h"
 
+#include "common.h"
+
 #define MINISIGN_DIR TICKER_TEST_DATA "/minisign"
 
 struct server {
     pid_t pid;
     int port;
-    char root[256], docroot[300];
+    char *root, docroot[300];
 };
 
 static void put(const struct server *sv, const char *name, const char *from)
@@ -49,9 +51,7 @@ static void drop(const struct server *sv, const char *name)
 static int start_server(void **state)
 {
     static struct server sv;
-    snprintf(sv.root, sizeof(sv.root), "/tmp/ticker-test-source-XXXXXX");
-    if (!mkdtemp(sv.root))
-        return -1;
+    sv.root = test_make_dir("ticker-test-source");
     snprintf(sv.docroot, sizeof(sv.docroot), "%s/www", sv.root);
     mkdir(sv.docroot, 0755);
     char *portfile = xasprintf("%s/port", sv.root);
@@ -78,10 +78,9 @@ static int stop_server(void **state)
     struct server *sv = *state;
     kill(sv->pid, SIGTERM);
     waitpid(sv->pid, NULL, 0);
-    char *cmd = xasprintf("rm -rf '%s'", sv->root);
-    int rc = system(cmd);
-    free(cmd);
-    return rc == 0 ? 0 : -1;
+    test_remove_tree(sv->root);
+    free(sv->root);
+    return 0;
 }
 
 /* One poll, driven to completion on a private multi handle. Returns "changed". */

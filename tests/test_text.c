@@ -10,22 +10,10 @@
 
 #include "text.h"
 
-static int mono_width(void *ctx, int size, const char *s, size_t len)
-{
-    (void)ctx;
-    int n = 0;
-    for (size_t i = 0; i < len; i += text_utf8_len(s + i, len - i))
-        n++;
-    return n * size / 2;
-}
+#include "common.h"
 
-static int mono_line_height(void *ctx, int size)
-{
-    (void)ctx;
-    return size * 5 / 4;
-}
-
-static const struct text_measure mono = {NULL, mono_width, mono_line_height};
+static const struct test_mono mono_font = {.advance_pct = 50, .line_pct = 125};
+static const struct text_measure mono = TEST_MONO_MEASURE(&mono_font);
 
 static void line_text(const char *s, const struct text_line *l, char *out, size_t size)
 {
@@ -75,10 +63,12 @@ static void test_wrap_table(void **state)
             if (strcmp(got, wc->lines[i]) != 0)
                 fail_msg("case %zu line %zu: \"%s\", expected \"%s\"", c, i, got, wc->lines[i]);
             assert_true(b.lines[i].width <= wc->width);
-            assert_int_equal(b.lines[i].width, mono_width(NULL, wc->size, got, strlen(got)));
+            assert_int_equal(b.lines[i].width,
+                             test_mono_width((void *)&mono_font, wc->size, got, strlen(got)));
         }
         assert_int_equal(b.truncated, wc->truncated);
-        assert_int_equal(b.height, (int)expected * mono_line_height(NULL, wc->size));
+        assert_int_equal(b.height,
+                         (int)expected * test_mono_line_height((void *)&mono_font, wc->size));
     }
 }
 
