@@ -9,12 +9,13 @@
 #include <string.h>
 
 #include "layout.h"
+#include "unicode.h"
 
 static int mono_width(void *ctx, int size, const char *s, size_t len)
 {
     (void)ctx;
     int n = 0;
-    for (size_t i = 0; i < len; i += text_utf8_len(s + i, len - i))
+    for (size_t i = 0; i < len; i += unicode_utf8_len(s + i, len - i))
         n++;
     return n * size * 55 / 100;
 }

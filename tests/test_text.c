@@ -9,12 +9,13 @@
 #include <string.h>
 
 #include "text.h"
+#include "unicode.h"
 
 static int mono_width(void *ctx, int size, const char *s, size_t len)
 {
     (void)ctx;
     int n = 0;
-    for (size_t i = 0; i < len; i += text_utf8_len(s + i, len - i))
+    for (size_t i = 0; i < len; i += unicode_utf8_len(s + i, len - i))
         n++;
     return n * size / 2;
 }
@@ -118,26 +119,12 @@ static void test_fit_truncates_at_min_size(void **state)
         assert_true(b.lines[i].width <= 100);
 }
 
-static void test_utf8_decode(void **state)
-{
-    (void)state;
-    size_t n;
-    assert_int_equal(text_utf8_decode("\xe2\x80\x93", 3, &n), 0x2013);
-    assert_int_equal(n, 3);
-    assert_int_equal(text_utf8_decode("\xc3", 1, &n), 0xFFFD); /* truncated */
-    assert_int_equal(n, 1);
-    assert_int_equal(text_utf8_decode("\xc0\xaf", 2, &n), 0xFFFD);     /* overlong */
-    assert_int_equal(text_utf8_decode("\xed\xa0\x80", 3, &n), 0xFFFD); /* surrogate */
-    assert_int_equal(text_utf8_decode("\xf0\x9f\x93\xb0", 4, &n), 0x1F4F0);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wrap_table),
         cmocka_unit_test(test_fit_picks_largest_size),
         cmocka_unit_test(test_fit_truncates_at_min_size),
-        cmocka_unit_test(test_utf8_decode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
