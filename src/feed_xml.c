@@ -22,6 +22,7 @@
 #include "feed.h"
 #include "figures.h"
 #include "normalize.h"
+#include "unicode.h"
 #include "util.h"
 
 /* expat copies only the token that straddles a chunk boundary, so chunks keep its working set
@@ -371,29 +372,17 @@ static const char *iconv_name(const char *label)
     return label;
 }
 
-/* The length of the XML character at s, or 0 when it is not valid UTF-8 or not allowed in
- * XML 1.0 (C0 controls but tab and newlines, surrogates, U+FFFE, U+FFFF). */
-static size_t xml_char_len(const unsigned char *s, size_t n)
+/* Whether the character at s[0..n) is valid UTF-8 and allowed in XML 1.0 (not a C0 control
+ * but tab and newlines, not U+FFFE or U+FFFF); *len is its length, or for invalid UTF-8 that of
+ * its maximal subpart (unicode.h). */
+static bool xml_char(const unsigned char *s, size_t n, size_t *len)
 {
-    unsigned char c = s[0];
-    if (c < 0x80)
-        return c >= 0x20 || c == '\t' || c == '\n' || c == '\r' ? 1 : 0;
-    if (c < 0xC2 || c > 0xF4)
-        return 0;
-    if (c < 0xE0)
-        return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c < 0xF0) {
-        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0))
-            return 0;
-        return c == 0xEF && s[1] == 0xBF && s[2] >= 0xBE ? 0 : 3;
+    if (s[0] < 0x80) {
+        *len = 1;
+        return s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' || s[0] == '\r';
     }
-    if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
-        return 0;
-    if ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90))
-        return 0;
-    return 4;
+    uint32_t c;
+    return unicode_utf8_next((const char *)s, n, &c, len) && c != 0xFFFE && c != 0xFFFF;
 }
 
 /* Offset of the first byte expat would refuse as not well-formed, or len. Eight plain ASCII
@@ -412,8 +401,8 @@ static size_t first_bad_byte(const unsigned char *s, size_t len)
                 continue;
             }
         }
-        size_t n = xml_char_len(s + i, len - i);
-        if (n == 0)
+        size_t n;
+        if (!xml_char(s + i, len - i, &n))
             return i;
         i += n;
     }
@@ -433,19 +422,19 @@ static char *repair_utf8(const char *data, size_t len, size_t *out_len)
     memcpy(out, data, i);
     size_t o = i;
     while (i < len) {
-        size_t n = xml_char_len(s + i, len - i);
-        if (n > 0) {
+        size_t n;
+        if (xml_char(s + i, len - i, &n)) {
             memcpy(out + o, s + i, n);
-            o += n, i += n;
+            o += n;
         } else if (s[i] < 0x80) {
             out[o++] = ' ';
-            i++;
         } else {
+            /* One U+FFFD per maximal subpart, as normalize.c gives; U+FFFE and U+FFFF are
+             * well-formed, so each goes whole. */
             memcpy(out + o, "\xEF\xBF\xBD", 3);
             o += 3;
-            /* U+FFFE and U+FFFF are well-formed sequences: replace them whole. */
-            i += len - i >= 3 && s[i] == 0xEF && s[i + 1] == 0xBF && s[i + 2] >= 0xBE ? 3 : 1;
         }
+        i += n;
     }
     out[o] = '\0';
     *out_len = o;
