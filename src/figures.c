@@ -897,26 +897,28 @@ static bool glued_suffix(struct window *w, size_t i, size_t j, bool money, enum 
     return false;
 }
 
-/* Decides whether the number at token i is a figure and which tokens make up its value. */
-static bool parse_figure(struct window *w, size_t i, struct figure_span *f)
+/* What parse_figure has read about the number at token i, between its steps. */
+struct figure_parse {
+    size_t i;    /* the number */
+    size_t next; /* first token after what has been read */
+    bool money, sign, range;
+    enum fig_kind kind;
+};
+
+/* Before the number: a currency sign or code, a plus or minus sign, or punctuation glued to it
+ * that makes it part of something else. False when it is no figure. */
+static bool parse_prefix(struct window *w, struct figure_parse *st, struct figure_span *f)
 {
     const struct token *toks = w->toks;
-    const struct token *t = &toks[i];
-    memset(f, 0, sizeof(*f));
-    f->first = f->last = f->number_last = f->consumed = i;
-    f->rule = LABEL_AROUND;
-    if (t->form == NUM_BAD)
-        return false;
-
-    bool money = false, sign = false;
-    if (i > 0 && !t->space_before) {
+    size_t i = st->i;
+    if (i > 0 && !toks[i].space_before) {
         const struct token *p = &toks[i - 1];
         if (p->kind != TOK_PUNCT) {
             /* Glued to a word: only scripts without spaces do that to real figures. */
             if (p->kind == TOK_NUMBER || first_cp(w, i - 1) < 0x80)
                 return false;
         } else if (is_currency_symbol(p->cp)) {
-            money = true;
+            st->money = true;
             f->first = i - 1;
             if (p->cp == '$' && i >= 2 && !p->space_before &&
                 word_in(w, i - 2, dollar_prefixes, ARRAY_LEN(dollar_prefixes), true))
@@ -924,129 +926,175 @@ static bool parse_figure(struct window *w, size_t i, struct figure_span *f)
         } else if (is_minus(p->cp) || p->cp == '+') {
             if (!sign_position(w, i - 1))
                 return false; /* the tail of "2023-24" or "F-35" */
-            sign = true;
+            st->sign = true;
             f->first = i - 1;
         } else if (is_glue_before(p->cp)) {
             return false;
         }
     }
-    if (money && f->first > 0 && !toks[f->first].space_before) {
+    if (st->money && f->first > 0 && !toks[f->first].space_before) {
         size_t p = f->first - 1; /* "-$5bn" */
         if (toks[p].kind == TOK_PUNCT && (is_minus(toks[p].cp) || toks[p].cp == '+') &&
             sign_position(w, p))
-            f->first = p, sign = true;
+            f->first = p, st->sign = true;
     }
-    if (!money && i > 0 && t->space_before && is_currency_code(w, i - 1)) {
-        money = true;
+    if (!st->money && i > 0 && toks[i].space_before && is_currency_code(w, i - 1)) {
+        st->money = true;
         f->first = i - 1;
     }
+    return true;
+}
 
-    /* "20-25%": one figure. A third part makes it a phone number or a date. */
-    size_t j = i + 1;
-    bool range = false;
-    if (j + 1 < w->n && toks[j].kind == TOK_PUNCT && is_range_dash(toks[j].cp) &&
-        !toks[j].space_before && !toks[j + 1].space_before) {
-        if (toks[j + 1].kind == TOK_WORD)
-            return false; /* "20-year-old", "10-point plan" */
-        if (toks[j + 1].kind == TOK_NUMBER) {
-            size_t b = j + 1;
-            f->consumed = b;
-            if (b + 2 < w->n && toks[b + 1].kind == TOK_PUNCT && is_range_dash(toks[b + 1].cp) &&
-                !toks[b + 1].space_before && toks[b + 2].kind == TOK_NUMBER &&
-                !toks[b + 2].space_before) {
-                f->consumed = b + 2;
-                return false;
-            }
-            if (toks[b].form == NUM_BAD || toks[b].amount <= t->amount)
-                return false; /* "555-0100", "3-2", "2023-24" */
-            range = true;
-            f->number_last = f->last = f->consumed = b;
-            j = b + 1;
-        }
+/* "20-25%": one figure. A third part makes it a phone number or a date. False when it is no
+ * figure. */
+static bool parse_range(struct window *w, struct figure_parse *st, struct figure_span *f)
+{
+    const struct token *toks = w->toks;
+    size_t j = st->next;
+    if (!(j + 1 < w->n && toks[j].kind == TOK_PUNCT && is_range_dash(toks[j].cp) &&
+          !toks[j].space_before && !toks[j + 1].space_before))
+        return true;
+    if (toks[j + 1].kind == TOK_WORD)
+        return false; /* "20-year-old", "10-point plan" */
+    if (toks[j + 1].kind != TOK_NUMBER)
+        return true;
+    size_t b = j + 1;
+    f->consumed = b;
+    if (b + 2 < w->n && toks[b + 1].kind == TOK_PUNCT && is_range_dash(toks[b + 1].cp) &&
+        !toks[b + 1].space_before && toks[b + 2].kind == TOK_NUMBER && !toks[b + 2].space_before) {
+        f->consumed = b + 2;
+        return false;
     }
+    if (toks[b].form == NUM_BAD || toks[b].amount <= toks[st->i].amount)
+        return false; /* "555-0100", "3-2", "2023-24" */
+    st->range = true;
+    f->number_last = f->last = f->consumed = b;
+    st->next = b + 1;
+    return true;
+}
 
-    enum fig_kind kind = FIG_NONE;
-    if (j < w->n) {
-        const struct token *s = &toks[j];
-        unsigned sf = word_flags(w, j);
-        if (s->kind == TOK_PUNCT && (s->cp == '%' || s->cp == 0xFF05 || s->cp == 0x066A)) {
-            kind = FIG_PERCENT;
-            if (s->space_before)
-                f->suffix = "%"; /* "20 %" shows as "20%" */
-            f->last = j++;
-            /* "5.25%-5.5%" */
-            if (!range && !f->suffix && j + 2 < w->n && toks[j].kind == TOK_PUNCT &&
-                is_range_dash(toks[j].cp) && !toks[j].space_before &&
-                toks[j + 1].kind == TOK_NUMBER && !toks[j + 1].space_before &&
-                toks[j + 1].form != NUM_BAD && toks[j + 1].amount > t->amount &&
-                is_punct(w, j + 2, '%') && !toks[j + 2].space_before) {
-                f->last = j + 2;
-                j += 3;
-            }
-        } else if (s->kind == TOK_PUNCT && s->cp == 0xD7 && !s->space_before) {
-            kind = FIG_MULTIPLIER;
-            f->last = j++;
-        } else if (s->kind == TOK_PUNCT && is_currency_symbol(s->cp) && !money) {
-            money = true; /* "20 €" */
-            f->last = j++;
-        } else if (s->kind == TOK_PUNCT && s->cp == 0xB0) {
-            kind = FIG_UNIT; /* "40°C" */
-            f->last = j++;
-            if (j < w->n && !toks[j].space_before &&
-                (word_equals(w, j, "c") || word_equals(w, j, "f")))
-                f->last = j++;
-        } else if (s->kind == TOK_WORD && !s->space_before && first_cp(w, j) < 0x80) {
-            if (!glued_suffix(w, i, j, money, &kind))
-                return false;
-            f->last = j++;
-        } else if (s->kind == TOK_WORD) {
-            if (sf & W_PERCENT) {
-                kind = FIG_PERCENT;
-                f->suffix = "%";
-                f->last = j++;
-            } else if (word_equals(w, j, "per") && j + 1 < w->n && word_equals(w, j + 1, "cent")) {
-                kind = FIG_PERCENT;
-                f->suffix = "%";
-                f->last = j + 1;
-                j += 2;
-            } else if (word_equals(w, j, "percentage") && j + 1 < w->n &&
-                       (word_equals(w, j + 1, "point") || word_equals(w, j + 1, "points"))) {
-                kind = FIG_PERCENT;
-                f->suffix = word_equals(w, j + 1, "point") ? " point" : " points";
-                f->last = j + 1;
-                j += 2;
-            } else if (sf & W_SCALE) {
-                kind = FIG_SCALED;
-                f->last = j++;
-                if (j < w->n && toks[j].space_before && (word_flags(w, j) & W_SCALE))
-                    f->last = j++; /* "20 lakh crore" */
-            } else if ((sf & W_CURRENCY) || is_currency_code(w, j)) {
-                money = true;
-                f->last = j++;
-            } else if (sf & W_UNIT) {
-                kind = FIG_UNIT;
-                f->last = j++;
-            } else if (sf & W_CLOCK) {
-                return false;
-            }
+/* A symbol after the number: "%", "×", "€", "°C". */
+static void parse_symbol_suffix(struct window *w, struct figure_parse *st, struct figure_span *f)
+{
+    const struct token *toks = w->toks;
+    size_t j = st->next;
+    const struct token *s = &toks[j];
+    if (s->cp == '%' || s->cp == 0xFF05 || s->cp == 0x066A) {
+        st->kind = FIG_PERCENT;
+        if (s->space_before)
+            f->suffix = "%"; /* "20 %" shows as "20%" */
+        f->last = j++;
+        /* "5.25%-5.5%" */
+        if (!st->range && !f->suffix && j + 2 < w->n && toks[j].kind == TOK_PUNCT &&
+            is_range_dash(toks[j].cp) && !toks[j].space_before && toks[j + 1].kind == TOK_NUMBER &&
+            !toks[j + 1].space_before && toks[j + 1].form != NUM_BAD &&
+            toks[j + 1].amount > toks[st->i].amount && is_punct(w, j + 2, '%') &&
+            !toks[j + 2].space_before) {
+            f->last = j + 2;
+            j += 3;
         }
+    } else if (s->cp == 0xD7 && !s->space_before) {
+        st->kind = FIG_MULTIPLIER;
+        f->last = j++;
+    } else if (is_currency_symbol(s->cp) && !st->money) {
+        st->money = true; /* "20 €" */
+        f->last = j++;
+    } else if (s->cp == 0xB0) {
+        st->kind = FIG_UNIT; /* "40°C" */
+        f->last = j++;
+        if (j < w->n && !toks[j].space_before && (word_equals(w, j, "c") || word_equals(w, j, "f")))
+            f->last = j++;
     }
+    st->next = j;
+}
+
+/* A word after the number, apart from it: "percent", "per cent", "percentage points",
+ * "billion", "dollars", "km". False when it is no figure ("5 pm"). */
+static bool parse_word_suffix(struct window *w, struct figure_parse *st, struct figure_span *f)
+{
+    size_t j = st->next;
+    unsigned sf = word_flags(w, j);
+    if (sf & W_PERCENT) {
+        st->kind = FIG_PERCENT;
+        f->suffix = "%";
+        f->last = j++;
+    } else if (word_equals(w, j, "per") && j + 1 < w->n && word_equals(w, j + 1, "cent")) {
+        st->kind = FIG_PERCENT;
+        f->suffix = "%";
+        f->last = j + 1;
+        j += 2;
+    } else if (word_equals(w, j, "percentage") && j + 1 < w->n &&
+               (word_equals(w, j + 1, "point") || word_equals(w, j + 1, "points"))) {
+        st->kind = FIG_PERCENT;
+        f->suffix = word_equals(w, j + 1, "point") ? " point" : " points";
+        f->last = j + 1;
+        j += 2;
+    } else if (sf & W_SCALE) {
+        st->kind = FIG_SCALED;
+        f->last = j++;
+        if (j < w->n && w->toks[j].space_before && (word_flags(w, j) & W_SCALE))
+            f->last = j++; /* "20 lakh crore" */
+    } else if ((sf & W_CURRENCY) || is_currency_code(w, j)) {
+        st->money = true;
+        f->last = j++;
+    } else if (sf & W_UNIT) {
+        st->kind = FIG_UNIT;
+        f->last = j++;
+    } else if (sf & W_CLOCK) {
+        return false;
+    }
+    st->next = j;
+    return true;
+}
+
+/* What follows the number (or range): a symbol, a suffix glued to it ("3bn", "5km"), or a word.
+ * False when it is no figure. */
+static bool parse_suffix(struct window *w, struct figure_parse *st, struct figure_span *f)
+{
+    if (st->next >= w->n)
+        return true;
+    const struct token *s = &w->toks[st->next];
+    if (s->kind == TOK_PUNCT) {
+        parse_symbol_suffix(w, st, f);
+    } else if (s->kind == TOK_WORD && !s->space_before && first_cp(w, st->next) < 0x80) {
+        if (!glued_suffix(w, st->i, st->next, st->money, &st->kind))
+            return false;
+        f->last = st->next++;
+    } else if (s->kind == TOK_WORD) {
+        return parse_word_suffix(w, st, f);
+    }
+    return true;
+}
+
+/* Decides whether the number at token i is a figure and which tokens make up its value. */
+static bool parse_figure(struct window *w, size_t i, struct figure_span *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->first = f->last = f->number_last = f->consumed = i;
+    f->rule = LABEL_AROUND;
+    if (w->toks[i].form == NUM_BAD)
+        return false;
+    struct figure_parse st = {.i = i, .next = i + 1, .kind = FIG_NONE};
+    if (!parse_prefix(w, &st, f) || !parse_range(w, &st, f) || !parse_suffix(w, &st, f))
+        return false;
     /* "5 million dollars", "2 billion pounds", "3bn USD" */
-    if (kind == FIG_SCALED && j < w->n && toks[j].kind == TOK_WORD && toks[j].space_before &&
+    size_t j = st.next;
+    if (st.kind == FIG_SCALED && j < w->n && w->toks[j].kind == TOK_WORD &&
+        w->toks[j].space_before &&
         ((word_flags(w, j) & (W_CURRENCY | W_CURRENCY_SCALED)) || is_currency_code(w, j))) {
-        money = true;
+        st.money = true;
         f->last = j++;
     }
     if (f->last > f->consumed)
         f->consumed = f->last;
 
-    if (money)
-        kind = FIG_MONEY;
-    if (kind != FIG_NONE) {
-        f->kind = kind;
+    if (st.money)
+        st.kind = FIG_MONEY;
+    if (st.kind != FIG_NONE) {
+        f->kind = st.kind;
         return true;
     }
-    if (range || sign)
+    if (st.range || st.sign)
         return false;
     if (ratio_figure(w, i, j, f))
         return true;
