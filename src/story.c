@@ -157,10 +157,8 @@ struct key_set {
 static uint64_t key_hash(const char *key, enum story_key kind)
 {
     uint64_t h = 1469598103934665603ull ^ (uint64_t)kind;
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
-        unsigned char c = *p;
-        if (kind == KEY_TITLE)
-            c = (unsigned char)ascii_to_lower((char)c);
+    for (const char *p = key; *p; p++) {
+        unsigned char c = (unsigned char)(kind == KEY_TITLE ? ascii_to_lower(*p) : *p);
         h = (h ^ c) * 1099511628211ull;
     }
     return h;
