@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ascii.h"
 #include "log.h"
 #include "minisign.h"
 #include "util.h"
@@ -298,49 +299,12 @@ static const struct key keys[] = {
      .doc = "minisign public key (base64 line of the .pub file); empty accepts unsigned feeds."},
 };
 
-static bool is_blank(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-static char ascii_lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-static bool ascii_ieq(const char *a, const char *b)
-{
-    while (*a && ascii_lower(*a) == ascii_lower(*b)) {
-        a++;
-        b++;
-    }
-    return *a == '\0' && *b == '\0';
-}
-
-static bool ascii_istarts(const char *s, const char *prefix)
-{
-    for (; *prefix; s++, prefix++)
-        if (ascii_lower(*s) != ascii_lower(*prefix))
-            return false;
-    return true;
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = ascii_lower(c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 static char *trim(char *s)
 {
-    while (is_blank(*s))
+    while (ascii_is_blank(*s))
         s++;
     size_t n = strlen(s);
-    while (n > 0 && is_blank(s[n - 1]))
+    while (n > 0 && ascii_is_blank(s[n - 1]))
         n--;
     s[n] = '\0';
     return s;
@@ -351,7 +315,7 @@ static char *trim(char *s)
 static bool parse_long(const char *s, long *out)
 {
     const char *digits = (*s == '+' || *s == '-') ? s + 1 : s;
-    if (*digits < '0' || *digits > '9')
+    if (!ascii_is_digit(*digits))
         return false;
     char *end;
     long v = strtol(s, &end, 10);
@@ -368,7 +332,7 @@ static bool parse_size_long(const char *s, long *w, long *h)
     if (!x || x == s || x[1] == '\0')
         return false;
     for (const char *c = s; *c; c++)
-        if (c != x && (*c < '0' || *c > '9'))
+        if (c != x && !ascii_is_digit(*c))
             return false;
     *w = strtol(s, NULL, 10);
     *h = strtol(x + 1, NULL, 10);
@@ -390,15 +354,15 @@ bool config_parse_margins(const char *s, int out[4], int max)
     long v[4];
     int n = 0;
     for (;;) {
-        while (is_blank(*s))
+        while (ascii_is_blank(*s))
             s++;
         if (!*s)
             break;
-        if (n == 4 || *s < '0' || *s > '9')
+        if (n == 4 || !ascii_is_digit(*s))
             return false;
         char *end;
         v[n] = strtol(s, &end, 10);
-        if (v[n] > max || (*end && !is_blank(*end)))
+        if (v[n] > max || (*end && !ascii_is_blank(*end)))
             return false;
         n++;
         s = end;
@@ -417,7 +381,7 @@ bool config_parse_margins(const char *s, int out[4], int max)
 
 bool config_parse_mode(const char *s, int out[3])
 {
-    if (ascii_ieq(s, "auto")) {
+    if (ascii_casecmp(s, "auto") == 0) {
         out[0] = out[1] = out[2] = 0;
         return true;
     }
@@ -446,7 +410,7 @@ bool config_parse_color(const char *s, uint32_t *rgb)
         return false;
     uint32_t v = 0;
     for (size_t i = 1; i <= 6; i++) {
-        int d = hex_digit(s[i]);
+        int d = ascii_hex_value(s[i]);
         if (d < 0)
             return false;
         v = v << 4 | (uint32_t)d;
@@ -466,10 +430,10 @@ static bool check_url(const char *value, char *err, size_t err_len)
     }
     /* Only a real scheme counts: letters first, then letters, digits, '+', '-' or '.'. */
     size_t n = 0;
-    if ((ascii_lower(value[0]) >= 'a' && ascii_lower(value[0]) <= 'z'))
+    if (ascii_is_alpha(value[0]))
         n = strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
-    if (n > 0 && strncmp(value + n, "://", 3) == 0 && !ascii_istarts(value, "http://") &&
-        !ascii_istarts(value, "https://")) {
+    if (n > 0 && strncmp(value + n, "://", 3) == 0 && ascii_ncasecmp(value, "http://", 7) != 0 &&
+        ascii_ncasecmp(value, "https://", 8) != 0) {
         snprintf(err, err_len, "scheme '%.*s' is not supported (%s)", (int)n, value, expected);
         return false;
     }
@@ -575,13 +539,13 @@ static bool key_store(const struct key *k, void *base, const char *text, char *e
     }
     case KEY_BOOL: {
         bool *p = field;
-        if (ascii_ieq(text, "true") || ascii_ieq(text, "yes") || ascii_ieq(text, "on") ||
-            strcmp(text, "1") == 0) {
+        if (ascii_casecmp(text, "true") == 0 || ascii_casecmp(text, "yes") == 0 ||
+            ascii_casecmp(text, "on") == 0 || strcmp(text, "1") == 0) {
             *p = true;
             return true;
         }
-        if (ascii_ieq(text, "false") || ascii_ieq(text, "no") || ascii_ieq(text, "off") ||
-            strcmp(text, "0") == 0) {
+        if (ascii_casecmp(text, "false") == 0 || ascii_casecmp(text, "no") == 0 ||
+            ascii_casecmp(text, "off") == 0 || strcmp(text, "0") == 0) {
             *p = false;
             return true;
         }
@@ -593,7 +557,7 @@ static bool key_store(const struct key *k, void *base, const char *text, char *e
     }
     case KEY_ENUM: {
         for (int i = 0; k->choices[i]; i++) {
-            if (ascii_ieq(text, k->choices[i])) {
+            if (ascii_casecmp(text, k->choices[i]) == 0) {
                 int *p = field;
                 *p = i;
                 return true;
@@ -633,7 +597,7 @@ static bool key_store(const struct key *k, void *base, const char *text, char *e
         int *w = field;
         int *h = (void *)((char *)base + k->offset_h);
         long lw, lh;
-        if (ascii_ieq(text, "fullscreen")) {
+        if (ascii_casecmp(text, "fullscreen") == 0) {
             *w = 0;
             *h = 0;
             return true;
@@ -864,7 +828,7 @@ static void parse_header(struct parser *p, char *s)
         return;
     }
     char *rest = close + 1;
-    while (is_blank(*rest))
+    while (ascii_is_blank(*rest))
         rest++;
     if (*rest != '\0' && *rest != '#' && *rest != ';') {
         parse_error(p, p->line, "unexpected text after ']'");
@@ -873,7 +837,7 @@ static void parse_header(struct parser *p, char *s)
     }
     *close = '\0';
     char *inner = trim(s + 1);
-    if (strncmp(inner, "source", 6) == 0 && (inner[6] == '\0' || is_blank(inner[6]))) {
+    if (strncmp(inner, "source", 6) == 0 && (inner[6] == '\0' || ascii_is_blank(inner[6]))) {
         open_source(p, inner + 6);
         return;
     }
@@ -892,7 +856,7 @@ static void parse_header(struct parser *p, char *s)
  * belongs to it: that is how colours are written. */
 static bool extract_value(struct parser *p, char *s, char **value)
 {
-    while (is_blank(*s))
+    while (ascii_is_blank(*s))
         s++;
     if (*s == '"') {
         char *close = strchr(s + 1, '"');
@@ -901,7 +865,7 @@ static bool extract_value(struct parser *p, char *s, char **value)
             return false;
         }
         char *rest = close + 1;
-        while (is_blank(*rest))
+        while (ascii_is_blank(*rest))
             rest++;
         if (*rest != '\0' && *rest != '#') {
             parse_error(p, p->line, "unexpected text after the closing '\"'");
@@ -912,7 +876,7 @@ static bool extract_value(struct parser *p, char *s, char **value)
         return true;
     }
     for (char *c = s; *c; c++) {
-        if (c > s && *c == '#' && is_blank(c[-1])) {
+        if (c > s && *c == '#' && ascii_is_blank(c[-1])) {
             *c = '\0';
             break;
         }
@@ -1070,8 +1034,8 @@ static void write_comment(FILE *out, const char *text)
 static bool needs_quotes(const char *v)
 {
     size_t n = strlen(v);
-    return n == 0 || is_blank(v[0]) || is_blank(v[n - 1]) || v[0] == '"' || strstr(v, " #") ||
-           strstr(v, "\t#");
+    return n == 0 || ascii_is_blank(v[0]) || ascii_is_blank(v[n - 1]) || v[0] == '"' ||
+           strstr(v, " #") || strstr(v, "\t#");
 }
 
 static void write_key(FILE *out, const struct key *k)

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ascii.h"
+
 /* A date as written, before any check; offset_s is the zone's offset east of UTC. */
 struct date_fields {
     int year, mon, day, hour, min, sec, offset_s;
@@ -71,31 +73,9 @@ int64_t date_days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + doe - 719468;
 }
 
-/* ASCII classes by hand: <ctype.h> follows the locale, and a date in a feed is ASCII whatever
- * LC_ALL says. */
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool is_alpha(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-static char to_lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
 static const char *skip_space(const char *p)
 {
-    while (is_space(*p))
+    while (ascii_is_space(*p))
         p++;
     return p;
 }
@@ -103,7 +83,7 @@ static const char *skip_space(const char *p)
 static size_t digit_run(const char *p)
 {
     size_t n = 0;
-    while (is_digit(p[n]))
+    while (ascii_is_digit(p[n]))
         n++;
     return n;
 }
@@ -111,7 +91,7 @@ static size_t digit_run(const char *p)
 static size_t alpha_run(const char *p)
 {
     size_t n = 0;
-    while (is_alpha(p[n]))
+    while (ascii_is_alpha(p[n]))
         n++;
     return n;
 }
@@ -121,7 +101,7 @@ static bool digits(const char **p, size_t n, int *out)
 {
     int v = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!is_digit((*p)[i]))
+        if (!ascii_is_digit((*p)[i]))
             return false;
         v = v * 10 + ((*p)[i] - '0');
     }
@@ -179,7 +159,7 @@ static bool parse_iso_zone(const char **pp, int *offset_s)
     if (expect(&p, ':')) {
         if (!digits(&p, 2, &m))
             return false;
-    } else if (is_digit(*p) && !digits(&p, 2, &m)) {
+    } else if (ascii_is_digit(*p) && !digits(&p, 2, &m)) {
         return false;
     }
     if (h > 23 || m > 59)
@@ -195,9 +175,9 @@ static bool skip_fraction(const char **pp)
     if (**pp != '.' && **pp != ',')
         return true;
     const char *p = *pp + 1;
-    if (!is_digit(*p))
+    if (!ascii_is_digit(*p))
         return false;
-    while (is_digit(*p))
+    while (ascii_is_digit(*p))
         p++;
     *pp = p;
     return true;
@@ -225,7 +205,7 @@ static bool parse_iso_basic(const char **pp, struct date_fields *f)
         !(expect(&p, 'T') || expect(&p, 't')) || !digits(&p, 2, &f->hour) ||
         !digits(&p, 2, &f->min))
         return false;
-    if (is_digit(*p) && (!digits(&p, 2, &f->sec) || !skip_fraction(&p)))
+    if (ascii_is_digit(*p) && (!digits(&p, 2, &f->sec) || !skip_fraction(&p)))
         return false;
     if (!parse_iso_zone(&p, &f->offset_s))
         return false;
@@ -241,7 +221,7 @@ static bool parse_iso(const char *s, bool reduced, int64_t *out)
     const char *p = skip_space(s);
     if (!digits(&p, 4, &f.year))
         return false;
-    if (reduced && is_digit(*p)) {
+    if (reduced && ascii_is_digit(*p)) {
         if (!parse_iso_basic(&p, &f))
             return false;
     } else if (expect(&p, '-')) {
@@ -252,7 +232,7 @@ static bool parse_iso(const char *s, bool reduced, int64_t *out)
                 return false;
             /* A space for the 'T' (RFC 3339 5.6 allows it) only when a time follows, so that
              * trailing white space after a date alone still reads as a date. */
-            if (*p == 'T' || *p == 't' || (*p == ' ' && is_digit(p[1]))) {
+            if (*p == 'T' || *p == 't' || (*p == ' ' && ascii_is_digit(p[1]))) {
                 p++;
                 if (!parse_iso_time(&p, &f))
                     return false;
@@ -287,7 +267,7 @@ static int match_name(const char *word, size_t len, const char *const *names, si
         if (len > strlen(names[i]))
             continue;
         size_t j = 0;
-        while (j < len && to_lower(word[j]) == names[i][j])
+        while (j < len && ascii_to_lower(word[j]) == names[i][j])
             j++;
         if (j == len)
             return (int)i;
@@ -300,7 +280,7 @@ static const struct date_zone *find_zone(const char *word, size_t len)
     for (size_t i = 0; i < sizeof(date_zones) / sizeof(date_zones[0]); i++) {
         const char *name = date_zones[i].name;
         size_t j = 0;
-        while (j < len && to_lower(word[j]) == name[j])
+        while (j < len && ascii_to_lower(word[j]) == name[j])
             j++;
         if (j == len && name[j] == '\0')
             return &date_zones[i];
@@ -343,7 +323,7 @@ static bool parse_rfc822_zone(const char **pp, int *offset_s)
         p += len;
         if (zone->takes_offset && (*p == '+' || *p == '-') && !parse_numeric_zone(&p, offset_s))
             return false;
-    } else if (len == 1 && to_lower(*p) != 'j') {
+    } else if (len == 1 && ascii_to_lower(*p) != 'j') {
         /* RFC 2822 4.3: RFC 822 gave military zones the wrong sign, so their meaning is lost
          * and they count as "-0000", an unknown zone, which is UTC to us. 'J' was never one. */
         *offset_s = 0;
@@ -409,17 +389,17 @@ bool date_parse_rfc822(const char *s, int64_t *out)
             p = skip_space(p + 1);
     }
     n = digit_run(p);
-    if (n < 1 || n > 2 || !digits(&p, n, &f.day) || !is_space(*p))
+    if (n < 1 || n > 2 || !digits(&p, n, &f.day) || !ascii_is_space(*p))
         return false;
     p = skip_space(p);
     n = alpha_run(p);
     int month = match_name(p, n, date_months, 12);
-    if (month < 0 || !is_space(p[n]))
+    if (month < 0 || !ascii_is_space(p[n]))
         return false;
     f.mon = month + 1;
     p = skip_space(p + n);
     n = digit_run(p);
-    if (n < 2 || n > 4 || !digits(&p, n, &f.year) || (*p != '\0' && !is_space(*p)))
+    if (n < 2 || n > 4 || !digits(&p, n, &f.year) || (*p != '\0' && !ascii_is_space(*p)))
         return false;
     /* RFC 2822 4.3: two-digit years below 50 are 20xx; other two- and three-digit years count
      * from 1900 (a three-digit one is what tm_year + 1900 forgotten gives). */
@@ -428,7 +408,7 @@ bool date_parse_rfc822(const char *s, int64_t *out)
     else if (n == 3)
         f.year += 1900;
     p = skip_space(p);
-    if (is_digit(*p) && !parse_rfc822_time(&p, &f))
+    if (ascii_is_digit(*p) && !parse_rfc822_time(&p, &f))
         return false;
     p = skip_space(p);
     if (*p != '\0' && *p != '(' && !parse_rfc822_zone(&p, &f.offset_s))

@@ -16,12 +16,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "ascii.h"
 #include "date.h"
 #include "feed.h"
 #include "figures.h"
 #include "normalize.h"
+#include "unicode.h"
 #include "util.h"
 
 /* expat copies only the token that straddles a chunk boundary, so chunks keep its working set
@@ -264,15 +265,10 @@ static void set_err(char *err, size_t size, const char *fmt, ...)
     va_end(ap);
 }
 
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
 static bool is_label_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_' || c == '.' || c == ':' || c == '(' || c == ')' || c == '+';
+    return ascii_is_alnum(c) || c == '-' || c == '_' || c == '.' || c == ':' || c == '(' ||
+           c == ')' || c == '+';
 }
 
 /* Copies a charset label without surrounding spaces and quotes into buf (at least
@@ -280,9 +276,9 @@ static bool is_label_char(char c)
  * into an error message; returns false when there were any, or the label is too long. */
 static bool clean_label(const char *s, size_t len, char *buf)
 {
-    while (len > 0 && (is_space(*s) || *s == '"' || *s == '\''))
+    while (len > 0 && (ascii_is_space(*s) || *s == '"' || *s == '\''))
         s++, len--;
-    while (len > 0 && (is_space(s[len - 1]) || s[len - 1] == '"' || s[len - 1] == '\''))
+    while (len > 0 && (ascii_is_space(s[len - 1]) || s[len - 1] == '"' || s[len - 1] == '\''))
         len--;
     bool ok = len > 0 && len <= ENCODING_LABEL_MAX;
     size_t n = MIN(len, (size_t)ENCODING_LABEL_MAX);
@@ -299,21 +295,21 @@ static bool declared_encoding(const char *d, size_t len, char *buf, bool *valid)
 {
     if (len >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)
         d += 3, len -= 3;
-    if (len < 6 || memcmp(d, "<?xml", 5) != 0 || !is_space(d[5]))
+    if (len < 6 || memcmp(d, "<?xml", 5) != 0 || !ascii_is_space(d[5]))
         return false;
     size_t end = 5, limit = MIN(len, (size_t)512);
     while (end + 1 < limit && !(d[end] == '?' && d[end + 1] == '>'))
         end++;
     static const char key[] = "encoding";
     for (size_t i = 5; i + sizeof(key) - 1 < end; i++) {
-        if (memcmp(d + i, key, sizeof(key) - 1) != 0 || !is_space(d[i - 1]))
+        if (memcmp(d + i, key, sizeof(key) - 1) != 0 || !ascii_is_space(d[i - 1]))
             continue;
         size_t j = i + sizeof(key) - 1;
-        while (j < end && is_space(d[j]))
+        while (j < end && ascii_is_space(d[j]))
             j++;
         if (j == end || d[j++] != '=')
             return false;
-        while (j < end && is_space(d[j]))
+        while (j < end && ascii_is_space(d[j]))
             j++;
         if (j == end || (d[j] != '"' && d[j] != '\''))
             return false;
@@ -332,7 +328,7 @@ static bool declared_encoding(const char *d, size_t len, char *buf, bool *valid)
 static bool label_is(const char *label, const char *const *names, size_t count)
 {
     for (size_t i = 0; i < count; i++)
-        if (strcasecmp(label, names[i]) == 0)
+        if (ascii_casecmp(label, names[i]) == 0)
             return true;
     return false;
 }
@@ -349,9 +345,9 @@ static bool is_utf8_label(const char *label)
 
 static bool is_utf16_or_32_label(const char *label)
 {
-    return strncasecmp(label, "UTF-16", 6) == 0 || strncasecmp(label, "UTF-32", 6) == 0 ||
-           strncasecmp(label, "UTF16", 5) == 0 || strncasecmp(label, "UTF32", 5) == 0 ||
-           strncasecmp(label, "UCS-2", 5) == 0 || strncasecmp(label, "UCS-4", 5) == 0;
+    return ascii_ncasecmp(label, "UTF-16", 6) == 0 || ascii_ncasecmp(label, "UTF-32", 6) == 0 ||
+           ascii_ncasecmp(label, "UTF16", 5) == 0 || ascii_ncasecmp(label, "UTF32", 5) == 0 ||
+           ascii_ncasecmp(label, "UCS-2", 5) == 0 || ascii_ncasecmp(label, "UCS-4", 5) == 0;
 }
 
 /* The charset iconv should decode: labels are mapped to the superset every browser uses for
@@ -376,29 +372,17 @@ static const char *iconv_name(const char *label)
     return label;
 }
 
-/* The length of the XML character at s, or 0 when it is not valid UTF-8 or not allowed in
- * XML 1.0 (C0 controls but tab and newlines, surrogates, U+FFFE, U+FFFF). */
-static size_t xml_char_len(const unsigned char *s, size_t n)
+/* Whether the character at s[0..n) is valid UTF-8 and allowed in XML 1.0 (not a C0 control
+ * but tab and newlines, not U+FFFE or U+FFFF); *len is its length, or for invalid UTF-8 that of
+ * its maximal subpart (unicode.h). */
+static bool xml_char(const unsigned char *s, size_t n, size_t *len)
 {
-    unsigned char c = s[0];
-    if (c < 0x80)
-        return c >= 0x20 || c == '\t' || c == '\n' || c == '\r' ? 1 : 0;
-    if (c < 0xC2 || c > 0xF4)
-        return 0;
-    if (c < 0xE0)
-        return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c < 0xF0) {
-        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0))
-            return 0;
-        return c == 0xEF && s[1] == 0xBF && s[2] >= 0xBE ? 0 : 3;
+    if (s[0] < 0x80) {
+        *len = 1;
+        return s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' || s[0] == '\r';
     }
-    if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
-        return 0;
-    if ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90))
-        return 0;
-    return 4;
+    uint32_t c;
+    return unicode_utf8_next((const char *)s, n, &c, len) && c != 0xFFFE && c != 0xFFFF;
 }
 
 /* Offset of the first byte expat would refuse as not well-formed, or len. Eight plain ASCII
@@ -417,8 +401,8 @@ static size_t first_bad_byte(const unsigned char *s, size_t len)
                 continue;
             }
         }
-        size_t n = xml_char_len(s + i, len - i);
-        if (n == 0)
+        size_t n;
+        if (!xml_char(s + i, len - i, &n))
             return i;
         i += n;
     }
@@ -438,19 +422,19 @@ static char *repair_utf8(const char *data, size_t len, size_t *out_len)
     memcpy(out, data, i);
     size_t o = i;
     while (i < len) {
-        size_t n = xml_char_len(s + i, len - i);
-        if (n > 0) {
+        size_t n;
+        if (xml_char(s + i, len - i, &n)) {
             memcpy(out + o, s + i, n);
-            o += n, i += n;
+            o += n;
         } else if (s[i] < 0x80) {
             out[o++] = ' ';
-            i++;
         } else {
+            /* One U+FFFD per maximal subpart, as normalize.c gives; U+FFFE and U+FFFF are
+             * well-formed, so each goes whole. */
             memcpy(out + o, "\xEF\xBF\xBD", 3);
             o += 3;
-            /* U+FFFE and U+FFFF are well-formed sequences: replace them whole. */
-            i += len - i >= 3 && s[i] == 0xEF && s[i + 1] == 0xBF && s[i + 2] >= 0xBE ? 3 : 1;
         }
+        i += n;
     }
     out[o] = '\0';
     *out_len = o;
@@ -577,9 +561,9 @@ static bool to_utf8(const char *data, size_t len, const char *name, const char *
         return false;
     }
     size_t converted_len;
-    size_t unit = strncasecmp(encoding, "UTF-16", 6) == 0   ? 2
-                  : strncasecmp(encoding, "UTF-32", 6) == 0 ? 4
-                                                            : 1;
+    size_t unit = ascii_ncasecmp(encoding, "UTF-16", 6) == 0   ? 2
+                  : ascii_ncasecmp(encoding, "UTF-32", 6) == 0 ? 4
+                                                               : 1;
     char *converted = transcode(cd, data + skip, len - skip, unit, &converted_len);
     iconv_close(cd);
     if (!converted) {
@@ -630,9 +614,9 @@ static void buf_append(struct text_buf *b, const char *s, size_t n)
 static const char *buf_trimmed(struct text_buf *b, size_t *len)
 {
     size_t start = 0, end = b->len;
-    while (start < end && is_space(b->data[start]))
+    while (start < end && ascii_is_space(b->data[start]))
         start++;
-    while (end > start && is_space(b->data[end - 1]))
+    while (end > start && ascii_is_space(b->data[end - 1]))
         end--;
     b->data[end] = '\0';
     *len = end - start;
@@ -652,7 +636,7 @@ static size_t cut_len(const char *s, size_t len, size_t max)
 static bool buf_has_text(const struct text_buf *b)
 {
     for (size_t i = 0; i < b->len; i++)
-        if (!is_space(b->data[i]))
+        if (!ascii_is_space(b->data[i]))
             return true;
     return false;
 }
@@ -712,7 +696,7 @@ static const char *attribute(const XML_Char **atts, const char *name)
 static bool ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+    return n >= m && ascii_casecmp(s + n - m, suffix) == 0;
 }
 
 /* Atom text constructs (RFC 4287 3.1) and atom:content (4.1.3). */
@@ -721,17 +705,17 @@ static enum text_kind atom_text_kind(const XML_Char **atts, bool content)
     const char *type = attribute(atts, "type");
     if (content && attribute(atts, "src"))
         return TEXT_SKIP;
-    if (!type || strcasecmp(type, "text") == 0)
+    if (!type || ascii_casecmp(type, "text") == 0)
         return TEXT_PLAIN;
-    if (strcasecmp(type, "html") == 0)
+    if (ascii_casecmp(type, "html") == 0)
         return TEXT_HTML;
-    if (strcasecmp(type, "xhtml") == 0)
+    if (ascii_casecmp(type, "xhtml") == 0)
         return TEXT_XHTML;
     if (!content)
         return TEXT_PLAIN;
-    if (strcasecmp(type, "text/html") == 0)
+    if (ascii_casecmp(type, "text/html") == 0)
         return TEXT_HTML;
-    if (strncasecmp(type, "text/", 5) == 0)
+    if (ascii_ncasecmp(type, "text/", 5) == 0)
         return TEXT_PLAIN;
     if (ends_with(type, "/xml") || ends_with(type, "+xml"))
         return TEXT_XHTML;
@@ -741,7 +725,7 @@ static enum text_kind atom_text_kind(const XML_Char **atts, bool content)
 static enum text_kind media_text_kind(const XML_Char **atts)
 {
     const char *type = attribute(atts, "type");
-    return type && strcasecmp(type, "html") == 0 ? TEXT_HTML : TEXT_PLAIN;
+    return type && ascii_casecmp(type, "html") == 0 ? TEXT_HTML : TEXT_PLAIN;
 }
 
 static unsigned normalize_flags(enum text_kind kind)
@@ -752,9 +736,8 @@ static unsigned normalize_flags(enum text_kind kind)
 static bool has_scheme(const char *s, size_t len)
 {
     size_t i = 0;
-    while (i < len &&
-           ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-            (i > 0 && ((s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '-' || s[i] == '.'))))
+    while (i < len && (ascii_is_alpha(s[i]) || (i > 0 && (ascii_is_digit(s[i]) || s[i] == '+' ||
+                                                          s[i] == '-' || s[i] == '.'))))
         i++;
     return i > 0 && i < len && s[i] == ':';
 }
@@ -796,8 +779,8 @@ static void offer(char **slot, int *slot_rank, char *value, int rank)
 
 static bool looks_like_url(const char *s, size_t len)
 {
-    return (len > 7 && strncasecmp(s, "http://", 7) == 0) ||
-           (len > 8 && strncasecmp(s, "https://", 8) == 0);
+    return (len > 7 && ascii_ncasecmp(s, "http://", 7) == 0) ||
+           (len > 8 && ascii_ncasecmp(s, "https://", 8) == 0);
 }
 
 static void fail_at(struct parser *p, const char *what)
@@ -1020,16 +1003,16 @@ static void item_child(struct parser *p, enum element el, const XML_Char **atts)
         href = attribute(atts, "href");
         if (href && is_alternate(atts)) {
             size_t len = strlen(href);
-            while (len > 0 && is_space(*href))
+            while (len > 0 && ascii_is_space(*href))
                 href++, len--;
-            while (len > 0 && is_space(href[len - 1]))
+            while (len > 0 && ascii_is_space(href[len - 1]))
                 len--;
             offer(&it->link, &it->link_rank, make_link(p, href, len), RANK_ATOM_LINK);
         }
         break;
     case EL_GUID: {
         const char *permalink = attribute(atts, "isPermaLink");
-        bool is_link = !permalink || strcasecmp(permalink, "false") != 0;
+        bool is_link = !permalink || ascii_casecmp(permalink, "false") != 0;
         begin_capture(p, is_link ? FIELD_GUID : FIELD_ID, RANK_ID, TEXT_PLAIN, &p->small_buf);
         break;
     }

@@ -1,12 +1,11 @@
 #include "fetch.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
+#include "ascii.h"
 #include "date.h"
 #include "util.h"
 #include "version.h"
@@ -27,7 +26,7 @@ struct fetch_transfer {
 
 bool fetch_is_url(const char *src)
 {
-    return strncasecmp(src, "http://", 7) == 0 || strncasecmp(src, "https://", 8) == 0;
+    return ascii_ncasecmp(src, "http://", 7) == 0 || ascii_ncasecmp(src, "https://", 8) == 0;
 }
 
 /* curl hands over decompressed data: the cap here bounds what a gzip bomb can cost. */
@@ -56,12 +55,12 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
 static char *header_value(const char *line, size_t len, const char *name)
 {
     size_t nl = strlen(name);
-    if (len <= nl || strncasecmp(line, name, nl) != 0 || line[nl] != ':')
+    if (len <= nl || ascii_ncasecmp(line, name, nl) != 0 || line[nl] != ':')
         return NULL;
     const char *v = line + nl + 1, *end = line + len;
-    while (v < end && (*v == ' ' || *v == '\t'))
+    while (v < end && ascii_is_blank(*v))
         v++;
-    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
+    while (end > v && ascii_is_space(end[-1]))
         end--;
     return xstrndup(v, (size_t)(end - v));
 }
@@ -84,9 +83,9 @@ static long parse_retry_after(const char *v)
 static long parse_max_age(const char *v)
 {
     for (const char *p = v; *p;) {
-        while (*p == ' ' || *p == '\t' || *p == ',')
+        while (ascii_is_blank(*p) || *p == ',')
             p++;
-        if (strncasecmp(p, "max-age=", 8) == 0) {
+        if (ascii_ncasecmp(p, "max-age=", 8) == 0) {
             char *end;
             long s = strtol(p + 8, &end, 10);
             return end != p + 8 && s >= 0 ? s : -1;
@@ -297,15 +296,15 @@ char *fetch_charset_of(const char *content_type)
     const char *p = content_type;
     while ((p = strchr(p, ';'))) {
         p++;
-        while (*p == ' ' || *p == '\t')
+        while (ascii_is_blank(*p))
             p++;
-        if (strncasecmp(p, "charset=", 8) != 0)
+        if (ascii_ncasecmp(p, "charset=", 8) != 0)
             continue;
         p += 8;
         if (*p == '"')
             p++;
         size_t n = 0;
-        while (p[n] && (isalnum((unsigned char)p[n]) || strchr("-_.:", p[n])))
+        while (p[n] && (ascii_is_alnum(p[n]) || strchr("-_.:", p[n])))
             n++;
         return n ? xstrndup(p, n) : NULL;
     }

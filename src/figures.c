@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text.h"
+#include "ascii.h"
+#include "unicode.h"
 #include "util.h"
 
 /* How it works: one linear pass turns the text into words, numbers and punctuation (byte
@@ -28,8 +29,9 @@
 /* Candidates kept while scanning; more than ever reach a card, so the ranking can choose. */
 #define POOL_SIZE 16
 #define PHRASE_MAX 16
-/* A label cut from text without spaces (CJK) takes this many characters after the number. */
-#define CJK_LABEL_CHARS 6
+/* A label cut from text without spaces (Chinese, Japanese, Thai) takes this many characters after
+ * the number. */
+#define UNSPACED_LABEL_CHARS 6
 
 enum word_flag {
     W_ARTICLE = 1u << 0,
@@ -250,38 +252,12 @@ struct pool {
     unsigned next_seq;
 };
 
-static bool is_ascii_digit(unsigned c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool is_ascii_alpha(unsigned c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_ascii_upper(unsigned c)
-{
-    return c >= 'A' && c <= 'Z';
-}
-
-static unsigned char ascii_lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + ('a' - 'A')) : c;
-}
-
-static bool is_space_cp(unsigned c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0xA0 ||
-           (c >= 0x2000 && c <= 0x200B) || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
-}
-
 /* Anything that can be part of a word in some script. Punctuation, symbols, controls and
  * invalid bytes are not, so they never end up inside a label. */
 static bool is_letter(unsigned c)
 {
     if (c < 0x80)
-        return is_ascii_alpha(c);
+        return ascii_is_alpha(c);
     if (c == 0xFFFD || c <= 0xBF || c == 0xD7 || c == 0xF7 || c == 0x0E3F)
         return false;
     if (c == 0x200C || c == 0x200D) /* joiners inside Persian, Indic and emoji words */
@@ -291,15 +267,6 @@ static bool is_letter(unsigned c)
              (c >= 0xFF00 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
              (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) ||
              (c >= 0xFFE0 && c <= 0xFFFF) || (c >= 0x1F000 && c <= 0x1FAFF) || c >= 0xE0000);
-}
-
-/* Scripts written without spaces: a "word" there is a whole clause, so labels take only the
- * first few characters after the number. */
-static bool is_cjk(unsigned c)
-{
-    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
-           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF66 && c <= 0xFFDC) ||
-           (c >= 0x20000 && c <= 0x3FFFF) || (c >= 0x0E00 && c <= 0x0EFF);
 }
 
 static bool is_currency_symbol(unsigned c)
@@ -352,13 +319,13 @@ struct scanner {
 
 static unsigned decode_at(const char *s, size_t len, size_t pos, size_t *n)
 {
-    return text_utf8_decode(s + pos, len - pos, n);
+    return unicode_utf8_decode(s + pos, len - pos, n);
 }
 
 static size_t count_digits(const char *s, size_t len, size_t pos)
 {
     size_t i = pos;
-    while (i < len && is_ascii_digit((unsigned char)s[i]))
+    while (i < len && ascii_is_digit(s[i]))
         i++;
     return i - pos;
 }
@@ -411,7 +378,7 @@ static void scan_number(const char *s, size_t len, size_t pos, struct token *t)
         size_t skip;
         char c = s[i];
         if ((c == ',' || c == '.' || c == ':' || c == '/') && i + 1 < len &&
-            is_ascii_digit((unsigned char)s[i + 1])) {
+            ascii_is_digit(s[i + 1])) {
             sep = c, skip = 1;
         } else if ((skip = group_space_len(s, len, i)) != 0 &&
                    count_digits(s, len, i + skip) == 3) {
@@ -501,8 +468,8 @@ static size_t scan_word(const char *s, size_t len, size_t pos)
     while (i < len) {
         unsigned c = decode_at(s, len, i, &n);
         bool after_latin =
-            is_ascii_alpha(prev) || is_ascii_digit(prev) || prev == '-' || prev == 0x2010;
-        if (is_letter(c) || (is_ascii_digit(c) && after_latin)) {
+            ascii_is_alpha(prev) || ascii_is_digit(prev) || prev == '-' || prev == 0x2010;
+        if (is_letter(c) || (ascii_is_digit(c) && after_latin)) {
             i += n, prev = c;
             continue;
         }
@@ -512,7 +479,7 @@ static size_t scan_word(const char *s, size_t len, size_t pos)
                 break;
             unsigned next = decode_at(s, len, i + n, &n2);
             bool ok = is_letter(next) ||
-                      ((c == '-' || c == 0x2010) && is_ascii_digit(next) && prev < 0x80);
+                      ((c == '-' || c == 0x2010) && ascii_is_digit(next) && prev < 0x80);
             if (!ok)
                 break;
             if (c == '.')
@@ -534,7 +501,7 @@ static bool next_token(struct scanner *sc, struct token *t)
     size_t n;
     while (sc->pos < sc->len) {
         unsigned c = decode_at(sc->s, sc->len, sc->pos, &n);
-        if (!is_space_cp(c))
+        if (!unicode_is_space(c))
             break;
         space = true;
         sc->pos += n;
@@ -545,7 +512,7 @@ static bool next_token(struct scanner *sc, struct token *t)
     t->start = sc->pos;
     t->space_before = space;
     unsigned c = decode_at(sc->s, sc->len, sc->pos, &n);
-    if (is_ascii_digit(c)) {
+    if (ascii_is_digit(c)) {
         scan_number(sc->s, sc->len, sc->pos, t);
     } else if (is_letter(c)) {
         t->kind = TOK_WORD;
@@ -569,14 +536,14 @@ static size_t tok_len(const struct token *t)
 static bool word_equals(const struct window *w, size_t i, const char *word)
 {
     const struct token *t = &w->toks[i];
-    const unsigned char *p = (const unsigned char *)w->s + t->start;
-    if (t->kind != TOK_WORD || ascii_lower(p[0]) != (unsigned char)word[0])
+    const char *p = w->s + t->start;
+    if (t->kind != TOK_WORD || ascii_to_lower(p[0]) != word[0])
         return false;
     size_t len = strlen(word);
     if (tok_len(t) != len)
         return false;
     for (size_t k = 1; k < len; k++)
-        if (ascii_lower(p[k]) != (unsigned char)word[k])
+        if (ascii_to_lower(p[k]) != word[k])
             return false;
     return true;
 }
@@ -615,14 +582,14 @@ static size_t hash_lower(const char *s, size_t len)
 {
     uint32_t h = 2166136261u; /* FNV-1a */
     for (size_t k = 0; k < len; k++)
-        h = (h ^ ascii_lower((unsigned char)s[k])) * 16777619u;
+        h = (h ^ (unsigned char)ascii_to_lower(s[k])) * 16777619u;
     return h & (INDEX_SLOTS - 1);
 }
 
 static bool same_lower(const char *text, const char *word, size_t len)
 {
     for (size_t k = 0; k < len; k++)
-        if (ascii_lower((unsigned char)text[k]) != (unsigned char)word[k])
+        if (ascii_to_lower(text[k]) != word[k])
             return false;
     return true;
 }
@@ -686,17 +653,19 @@ static unsigned first_cp(const struct window *w, size_t i)
 {
     size_t n;
     const struct token *t = &w->toks[i];
-    return text_utf8_decode(w->s + t->start, tok_len(t), &n);
+    return unicode_utf8_decode(w->s + t->start, tok_len(t), &n);
 }
 
-static bool is_cjk_word(const struct window *w, size_t i)
+/* A word of a script written without spaces: there a "word" is a whole clause, so labels take
+ * only the first few characters after the number. */
+static bool is_unspaced_word(const struct window *w, size_t i)
 {
-    return w->toks[i].kind == TOK_WORD && is_cjk(first_cp(w, i));
+    return w->toks[i].kind == TOK_WORD && unicode_no_word_spaces(first_cp(w, i));
 }
 
 static bool is_capitalised(const struct window *w, size_t i)
 {
-    return w->toks[i].kind == TOK_WORD && is_ascii_upper(first_cp(w, i));
+    return w->toks[i].kind == TOK_WORD && ascii_is_upper(first_cp(w, i));
 }
 
 /* A lowercase past tense or participle ("imposed", "killed"): ends a noun phrase once the
@@ -706,7 +675,7 @@ static bool is_ed_verb(const struct window *w, size_t i)
     const struct token *t = &w->toks[i];
     size_t len = tok_len(t);
     const char *p = w->s + t->start;
-    if (t->kind != TOK_WORD || len < 5 || !(p[0] >= 'a' && p[0] <= 'z'))
+    if (t->kind != TOK_WORD || len < 5 || !ascii_is_lower(p[0]))
         return false;
     if (p[len - 2] != 'e' || p[len - 1] != 'd' || (len == 5 && p[len - 3] == 'e'))
         return false; /* "speed", "breed"; but "agreed", "exceeded" */
@@ -749,9 +718,9 @@ static bool title_case(struct window *w)
             if (t->kind != TOK_WORD || tok_len(t) < 4)
                 continue;
             unsigned c = first_cp(w, i);
-            if (is_ascii_upper(c))
+            if (ascii_is_upper(c))
                 upper++;
-            else if (c >= 'a' && c <= 'z')
+            else if (ascii_is_lower(c))
                 lower++;
         }
         w->title_case = upper >= 3 && lower * 4 <= upper;
@@ -928,26 +897,28 @@ static bool glued_suffix(struct window *w, size_t i, size_t j, bool money, enum 
     return false;
 }
 
-/* Decides whether the number at token i is a figure and which tokens make up its value. */
-static bool parse_figure(struct window *w, size_t i, struct figure_span *f)
+/* What parse_figure has read about the number at token i, between its steps. */
+struct figure_parse {
+    size_t i;    /* the number */
+    size_t next; /* first token after what has been read */
+    bool money, sign, range;
+    enum fig_kind kind;
+};
+
+/* Before the number: a currency sign or code, a plus or minus sign, or punctuation glued to it
+ * that makes it part of something else. False when it is no figure. */
+static bool parse_prefix(struct window *w, struct figure_parse *st, struct figure_span *f)
 {
     const struct token *toks = w->toks;
-    const struct token *t = &toks[i];
-    memset(f, 0, sizeof(*f));
-    f->first = f->last = f->number_last = f->consumed = i;
-    f->rule = LABEL_AROUND;
-    if (t->form == NUM_BAD)
-        return false;
-
-    bool money = false, sign = false;
-    if (i > 0 && !t->space_before) {
+    size_t i = st->i;
+    if (i > 0 && !toks[i].space_before) {
         const struct token *p = &toks[i - 1];
         if (p->kind != TOK_PUNCT) {
             /* Glued to a word: only scripts without spaces do that to real figures. */
             if (p->kind == TOK_NUMBER || first_cp(w, i - 1) < 0x80)
                 return false;
         } else if (is_currency_symbol(p->cp)) {
-            money = true;
+            st->money = true;
             f->first = i - 1;
             if (p->cp == '$' && i >= 2 && !p->space_before &&
                 word_in(w, i - 2, dollar_prefixes, ARRAY_LEN(dollar_prefixes), true))
@@ -955,129 +926,175 @@ static bool parse_figure(struct window *w, size_t i, struct figure_span *f)
         } else if (is_minus(p->cp) || p->cp == '+') {
             if (!sign_position(w, i - 1))
                 return false; /* the tail of "2023-24" or "F-35" */
-            sign = true;
+            st->sign = true;
             f->first = i - 1;
         } else if (is_glue_before(p->cp)) {
             return false;
         }
     }
-    if (money && f->first > 0 && !toks[f->first].space_before) {
+    if (st->money && f->first > 0 && !toks[f->first].space_before) {
         size_t p = f->first - 1; /* "-$5bn" */
         if (toks[p].kind == TOK_PUNCT && (is_minus(toks[p].cp) || toks[p].cp == '+') &&
             sign_position(w, p))
-            f->first = p, sign = true;
+            f->first = p, st->sign = true;
     }
-    if (!money && i > 0 && t->space_before && is_currency_code(w, i - 1)) {
-        money = true;
+    if (!st->money && i > 0 && toks[i].space_before && is_currency_code(w, i - 1)) {
+        st->money = true;
         f->first = i - 1;
     }
+    return true;
+}
 
-    /* "20-25%": one figure. A third part makes it a phone number or a date. */
-    size_t j = i + 1;
-    bool range = false;
-    if (j + 1 < w->n && toks[j].kind == TOK_PUNCT && is_range_dash(toks[j].cp) &&
-        !toks[j].space_before && !toks[j + 1].space_before) {
-        if (toks[j + 1].kind == TOK_WORD)
-            return false; /* "20-year-old", "10-point plan" */
-        if (toks[j + 1].kind == TOK_NUMBER) {
-            size_t b = j + 1;
-            f->consumed = b;
-            if (b + 2 < w->n && toks[b + 1].kind == TOK_PUNCT && is_range_dash(toks[b + 1].cp) &&
-                !toks[b + 1].space_before && toks[b + 2].kind == TOK_NUMBER &&
-                !toks[b + 2].space_before) {
-                f->consumed = b + 2;
-                return false;
-            }
-            if (toks[b].form == NUM_BAD || toks[b].amount <= t->amount)
-                return false; /* "555-0100", "3-2", "2023-24" */
-            range = true;
-            f->number_last = f->last = f->consumed = b;
-            j = b + 1;
-        }
+/* "20-25%": one figure. A third part makes it a phone number or a date. False when it is no
+ * figure. */
+static bool parse_range(struct window *w, struct figure_parse *st, struct figure_span *f)
+{
+    const struct token *toks = w->toks;
+    size_t j = st->next;
+    if (!(j + 1 < w->n && toks[j].kind == TOK_PUNCT && is_range_dash(toks[j].cp) &&
+          !toks[j].space_before && !toks[j + 1].space_before))
+        return true;
+    if (toks[j + 1].kind == TOK_WORD)
+        return false; /* "20-year-old", "10-point plan" */
+    if (toks[j + 1].kind != TOK_NUMBER)
+        return true;
+    size_t b = j + 1;
+    f->consumed = b;
+    if (b + 2 < w->n && toks[b + 1].kind == TOK_PUNCT && is_range_dash(toks[b + 1].cp) &&
+        !toks[b + 1].space_before && toks[b + 2].kind == TOK_NUMBER && !toks[b + 2].space_before) {
+        f->consumed = b + 2;
+        return false;
     }
+    if (toks[b].form == NUM_BAD || toks[b].amount <= toks[st->i].amount)
+        return false; /* "555-0100", "3-2", "2023-24" */
+    st->range = true;
+    f->number_last = f->last = f->consumed = b;
+    st->next = b + 1;
+    return true;
+}
 
-    enum fig_kind kind = FIG_NONE;
-    if (j < w->n) {
-        const struct token *s = &toks[j];
-        unsigned sf = word_flags(w, j);
-        if (s->kind == TOK_PUNCT && (s->cp == '%' || s->cp == 0xFF05 || s->cp == 0x066A)) {
-            kind = FIG_PERCENT;
-            if (s->space_before)
-                f->suffix = "%"; /* "20 %" shows as "20%" */
-            f->last = j++;
-            /* "5.25%-5.5%" */
-            if (!range && !f->suffix && j + 2 < w->n && toks[j].kind == TOK_PUNCT &&
-                is_range_dash(toks[j].cp) && !toks[j].space_before &&
-                toks[j + 1].kind == TOK_NUMBER && !toks[j + 1].space_before &&
-                toks[j + 1].form != NUM_BAD && toks[j + 1].amount > t->amount &&
-                is_punct(w, j + 2, '%') && !toks[j + 2].space_before) {
-                f->last = j + 2;
-                j += 3;
-            }
-        } else if (s->kind == TOK_PUNCT && s->cp == 0xD7 && !s->space_before) {
-            kind = FIG_MULTIPLIER;
-            f->last = j++;
-        } else if (s->kind == TOK_PUNCT && is_currency_symbol(s->cp) && !money) {
-            money = true; /* "20 €" */
-            f->last = j++;
-        } else if (s->kind == TOK_PUNCT && s->cp == 0xB0) {
-            kind = FIG_UNIT; /* "40°C" */
-            f->last = j++;
-            if (j < w->n && !toks[j].space_before &&
-                (word_equals(w, j, "c") || word_equals(w, j, "f")))
-                f->last = j++;
-        } else if (s->kind == TOK_WORD && !s->space_before && first_cp(w, j) < 0x80) {
-            if (!glued_suffix(w, i, j, money, &kind))
-                return false;
-            f->last = j++;
-        } else if (s->kind == TOK_WORD) {
-            if (sf & W_PERCENT) {
-                kind = FIG_PERCENT;
-                f->suffix = "%";
-                f->last = j++;
-            } else if (word_equals(w, j, "per") && j + 1 < w->n && word_equals(w, j + 1, "cent")) {
-                kind = FIG_PERCENT;
-                f->suffix = "%";
-                f->last = j + 1;
-                j += 2;
-            } else if (word_equals(w, j, "percentage") && j + 1 < w->n &&
-                       (word_equals(w, j + 1, "point") || word_equals(w, j + 1, "points"))) {
-                kind = FIG_PERCENT;
-                f->suffix = word_equals(w, j + 1, "point") ? " point" : " points";
-                f->last = j + 1;
-                j += 2;
-            } else if (sf & W_SCALE) {
-                kind = FIG_SCALED;
-                f->last = j++;
-                if (j < w->n && toks[j].space_before && (word_flags(w, j) & W_SCALE))
-                    f->last = j++; /* "20 lakh crore" */
-            } else if ((sf & W_CURRENCY) || is_currency_code(w, j)) {
-                money = true;
-                f->last = j++;
-            } else if (sf & W_UNIT) {
-                kind = FIG_UNIT;
-                f->last = j++;
-            } else if (sf & W_CLOCK) {
-                return false;
-            }
+/* A symbol after the number: "%", "×", "€", "°C". */
+static void parse_symbol_suffix(struct window *w, struct figure_parse *st, struct figure_span *f)
+{
+    const struct token *toks = w->toks;
+    size_t j = st->next;
+    const struct token *s = &toks[j];
+    if (s->cp == '%' || s->cp == 0xFF05 || s->cp == 0x066A) {
+        st->kind = FIG_PERCENT;
+        if (s->space_before)
+            f->suffix = "%"; /* "20 %" shows as "20%" */
+        f->last = j++;
+        /* "5.25%-5.5%" */
+        if (!st->range && !f->suffix && j + 2 < w->n && toks[j].kind == TOK_PUNCT &&
+            is_range_dash(toks[j].cp) && !toks[j].space_before && toks[j + 1].kind == TOK_NUMBER &&
+            !toks[j + 1].space_before && toks[j + 1].form != NUM_BAD &&
+            toks[j + 1].amount > toks[st->i].amount && is_punct(w, j + 2, '%') &&
+            !toks[j + 2].space_before) {
+            f->last = j + 2;
+            j += 3;
         }
+    } else if (s->cp == 0xD7 && !s->space_before) {
+        st->kind = FIG_MULTIPLIER;
+        f->last = j++;
+    } else if (is_currency_symbol(s->cp) && !st->money) {
+        st->money = true; /* "20 €" */
+        f->last = j++;
+    } else if (s->cp == 0xB0) {
+        st->kind = FIG_UNIT; /* "40°C" */
+        f->last = j++;
+        if (j < w->n && !toks[j].space_before && (word_equals(w, j, "c") || word_equals(w, j, "f")))
+            f->last = j++;
     }
+    st->next = j;
+}
+
+/* A word after the number, apart from it: "percent", "per cent", "percentage points",
+ * "billion", "dollars", "km". False when it is no figure ("5 pm"). */
+static bool parse_word_suffix(struct window *w, struct figure_parse *st, struct figure_span *f)
+{
+    size_t j = st->next;
+    unsigned sf = word_flags(w, j);
+    if (sf & W_PERCENT) {
+        st->kind = FIG_PERCENT;
+        f->suffix = "%";
+        f->last = j++;
+    } else if (word_equals(w, j, "per") && j + 1 < w->n && word_equals(w, j + 1, "cent")) {
+        st->kind = FIG_PERCENT;
+        f->suffix = "%";
+        f->last = j + 1;
+        j += 2;
+    } else if (word_equals(w, j, "percentage") && j + 1 < w->n &&
+               (word_equals(w, j + 1, "point") || word_equals(w, j + 1, "points"))) {
+        st->kind = FIG_PERCENT;
+        f->suffix = word_equals(w, j + 1, "point") ? " point" : " points";
+        f->last = j + 1;
+        j += 2;
+    } else if (sf & W_SCALE) {
+        st->kind = FIG_SCALED;
+        f->last = j++;
+        if (j < w->n && w->toks[j].space_before && (word_flags(w, j) & W_SCALE))
+            f->last = j++; /* "20 lakh crore" */
+    } else if ((sf & W_CURRENCY) || is_currency_code(w, j)) {
+        st->money = true;
+        f->last = j++;
+    } else if (sf & W_UNIT) {
+        st->kind = FIG_UNIT;
+        f->last = j++;
+    } else if (sf & W_CLOCK) {
+        return false;
+    }
+    st->next = j;
+    return true;
+}
+
+/* What follows the number (or range): a symbol, a suffix glued to it ("3bn", "5km"), or a word.
+ * False when it is no figure. */
+static bool parse_suffix(struct window *w, struct figure_parse *st, struct figure_span *f)
+{
+    if (st->next >= w->n)
+        return true;
+    const struct token *s = &w->toks[st->next];
+    if (s->kind == TOK_PUNCT) {
+        parse_symbol_suffix(w, st, f);
+    } else if (s->kind == TOK_WORD && !s->space_before && first_cp(w, st->next) < 0x80) {
+        if (!glued_suffix(w, st->i, st->next, st->money, &st->kind))
+            return false;
+        f->last = st->next++;
+    } else if (s->kind == TOK_WORD) {
+        return parse_word_suffix(w, st, f);
+    }
+    return true;
+}
+
+/* Decides whether the number at token i is a figure and which tokens make up its value. */
+static bool parse_figure(struct window *w, size_t i, struct figure_span *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->first = f->last = f->number_last = f->consumed = i;
+    f->rule = LABEL_AROUND;
+    if (w->toks[i].form == NUM_BAD)
+        return false;
+    struct figure_parse st = {.i = i, .next = i + 1, .kind = FIG_NONE};
+    if (!parse_prefix(w, &st, f) || !parse_range(w, &st, f) || !parse_suffix(w, &st, f))
+        return false;
     /* "5 million dollars", "2 billion pounds", "3bn USD" */
-    if (kind == FIG_SCALED && j < w->n && toks[j].kind == TOK_WORD && toks[j].space_before &&
+    size_t j = st.next;
+    if (st.kind == FIG_SCALED && j < w->n && w->toks[j].kind == TOK_WORD &&
+        w->toks[j].space_before &&
         ((word_flags(w, j) & (W_CURRENCY | W_CURRENCY_SCALED)) || is_currency_code(w, j))) {
-        money = true;
+        st.money = true;
         f->last = j++;
     }
     if (f->last > f->consumed)
         f->consumed = f->last;
 
-    if (money)
-        kind = FIG_MONEY;
-    if (kind != FIG_NONE) {
-        f->kind = kind;
+    if (st.money)
+        st.kind = FIG_MONEY;
+    if (st.kind != FIG_NONE) {
+        f->kind = st.kind;
         return true;
     }
-    if (range || sign)
+    if (st.range || st.sign)
         return false;
     if (ratio_figure(w, i, j, f))
         return true;
@@ -1107,7 +1124,7 @@ static bool is_plural_lowercase(const struct window *w, size_t i)
     const struct token *t = &w->toks[i];
     size_t len = tok_len(t);
     const char *p = w->s + t->start;
-    return len >= 3 && p[0] >= 'a' && p[0] <= 'z' && p[len - 1] == 's' && p[len - 2] != 's' &&
+    return len >= 3 && ascii_is_lower(p[0]) && p[len - 1] == 's' && p[len - 2] != 's' &&
            !is_possessive(w, i);
 }
 
@@ -1124,7 +1141,7 @@ static bool is_unknown_lowercase(const struct window *w, size_t i)
     const struct token *t = &w->toks[i];
     size_t len = tok_len(t);
     const char *p = w->s + t->start;
-    return p[0] >= 'a' && p[0] <= 'z' && !(len > 2 && p[len - 2] == 'l' && p[len - 1] == 'y');
+    return ascii_is_lower(p[0]) && !(len > 2 && p[len - 2] == 'l' && p[len - 1] == 'y');
 }
 
 /* The noun phrase starting at token k: "American deaths a year" before "to fentanyl". It runs
@@ -1137,7 +1154,7 @@ static void collect_after(struct window *w, size_t k, struct phrase *ph)
     for (size_t j = k; j < w->n && ph->count < 10; j++) {
         if (w->toks[j].kind != TOK_WORD)
             break;
-        if (is_cjk_word(w, j)) {
+        if (is_unspaced_word(w, j)) {
             if (ph->count == 0)
                 phrase_add(ph, j);
             break;
@@ -1163,7 +1180,7 @@ static bool usable_word(const struct window *w, size_t i)
     const struct token *t = &w->toks[i];
     if (i > 0 && !t->space_before && w->toks[i - 1].kind == TOK_NUMBER)
         return false; /* the "K" of "4K", the "nd" of "2nd" */
-    return t->kind == TOK_WORD && !t->in_figure && !is_cjk_word(w, i);
+    return t->kind == TOK_WORD && !t->in_figure && !is_unspaced_word(w, i);
 }
 
 /* What a figure with nothing after it measures, read backwards over its lead-in: "tariffs" in
@@ -1239,12 +1256,12 @@ static void collect_clause_before(struct window *w, size_t at, struct phrase *ph
 static void phrase_trim(struct window *w, struct phrase *ph)
 {
     size_t lead = 0;
-    while (lead < ph->count && !is_cjk_word(w, ph->words[lead]) &&
+    while (lead < ph->count && !is_unspaced_word(w, ph->words[lead]) &&
            (word_flags(w, ph->words[lead]) & W_EDGE))
         lead++;
     memmove(ph->words, ph->words + lead, (ph->count - lead) * sizeof(ph->words[0]));
     ph->count -= lead;
-    while (ph->count > 0 && !is_cjk_word(w, ph->words[ph->count - 1]) &&
+    while (ph->count > 0 && !is_unspaced_word(w, ph->words[ph->count - 1]) &&
            (word_flags(w, ph->words[ph->count - 1]) & W_EDGE))
         ph->count--;
 }
@@ -1255,7 +1272,7 @@ static void phrase_trim(struct window *w, struct phrase *ph)
  * leaves "tariffs on" behind. */
 static void phrase_fit(struct window *w, struct phrase *ph)
 {
-    if (ph->count == 1 && is_cjk_word(w, ph->words[0]))
+    if (ph->count == 1 && is_unspaced_word(w, ph->words[0]))
         return; /* write_label cuts it by characters */
     size_t bytes = 0, keep = 0;
     while (keep < ph->count && keep < LABEL_WORDS) {
@@ -1280,12 +1297,12 @@ static void write_label(const struct window *w, const struct phrase *ph, char *o
 {
     size_t used = 0;
     out[0] = '\0';
-    if (ph->count == 1 && is_cjk_word(w, ph->words[0])) {
+    if (ph->count == 1 && is_unspaced_word(w, ph->words[0])) {
         /* No spaces to cut at: take the first few characters after the number. */
         const struct token *t = &w->toks[ph->words[0]];
         size_t pos = t->start, chars = 0, n;
-        while (pos < t->end && chars < CJK_LABEL_CHARS) {
-            text_utf8_decode(w->s + pos, t->end - pos, &n);
+        while (pos < t->end && chars < UNSPACED_LABEL_CHARS) {
+            unicode_utf8_decode(w->s + pos, t->end - pos, &n);
             if (used + n > LABEL_MAX)
                 break;
             memcpy(out + used, w->s + pos, n);
@@ -1320,7 +1337,7 @@ static void make_label(struct window *w, const struct figure_span *f, char *out)
         while (lead < label.count && (word_flags(w, label.words[lead]) & (W_ARTICLE | W_DET)))
             lead++;
         bool empty = lead == label.count;
-        bool cjk = label.count > 0 && is_cjk_word(w, label.words[0]);
+        bool unspaced = label.count > 0 && is_unspaced_word(w, label.words[0]);
         unsigned lf = empty ? 0 : word_flags(w, label.words[lead]);
         bool of = !empty && word_equals(w, label.words[lead], "of");
         bool share_base =
@@ -1334,8 +1351,8 @@ static void make_label(struct window *w, const struct figure_span *f, char *out)
         bool predicate = f->first > 0 && (word_flags(w, f->first - 1) & W_LEADIN) &&
                          (lf & W_LEADIN) && !(lf & (W_LINK | W_PREP));
         bool subject_only =
-            !cjk && (empty || predicate || share_base || ((lf & W_TIME) && !counted_unit));
-        bool with_subject = !cjk && !subject_only && (lf & W_LINK) && !of;
+            !unspaced && (empty || predicate || share_base || ((lf & W_TIME) && !counted_unit));
+        bool with_subject = !unspaced && !subject_only && (lf & W_LINK) && !of;
         if (subject_only || with_subject) {
             collect_subject(w, f->first, &subject);
             size_t next = lead + 1;

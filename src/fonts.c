@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "unicode.h"
 #include "util.h"
 
 void fonts_shutdown(void)
@@ -207,8 +208,8 @@ const char *font_face_for(struct font *f, uint32_t cp)
 /* Marks that belong to the character before them, whatever font has them. */
 static bool joins_previous(uint32_t cp)
 {
-    return (cp >= 0x300 && cp <= 0x36F) || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0x200D ||
-           (cp >= 0x1F3FB && cp <= 0x1F3FF) || (cp >= 0xE0100 && cp <= 0xE01EF);
+    return (cp >= 0x300 && cp <= 0x36F) || unicode_is_variation_selector(cp) || cp == 0x200D ||
+           unicode_is_emoji_modifier(cp);
 }
 
 /* Splits s into runs of one face each; calls fn(start, len, face) per run. */
@@ -223,7 +224,7 @@ static size_t split_runs(struct font *f, const char *s, size_t len, struct run *
     size_t n = 0;
     for (size_t i = 0; i < len;) {
         size_t cl;
-        uint32_t cp = text_utf8_decode(s + i, len - i, &cl);
+        uint32_t cp = unicode_utf8_decode(s + i, len - i, &cl);
         int face = face_index(f, cp);
         if (face < 0)
             face = 0;

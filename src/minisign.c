@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "log.h"
 #include "util.h"
 
@@ -42,11 +43,6 @@ static bool minisign_sodium_ready(void)
     return true;
 }
 
-static bool minisign_is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 /* Takes the next line without its LF, and without the CR of a CRLF: the CR is not part of what
  * minisign signs. Returns false at the end of the text. */
 static bool minisign_next_line(struct minisign_cursor *cur, const char **line, size_t *len)
@@ -66,7 +62,7 @@ static bool minisign_next_line(struct minisign_cursor *cur, const char **line, s
 static bool minisign_only_space(const struct minisign_cursor *cur)
 {
     for (const char *p = cur->pos; p < cur->end; p++) {
-        if (!minisign_is_space(*p))
+        if (!ascii_is_space(*p))
             return false;
     }
     return true;
@@ -82,7 +78,7 @@ static bool minisign_has_prefix(const char *line, size_t len, const char *prefix
  * shorter or longer is malformed, not a different signature. */
 static bool minisign_decode_line(const char *line, size_t len, uint8_t *out, size_t out_len)
 {
-    while (len > 0 && minisign_is_space(line[len - 1]))
+    while (len > 0 && ascii_is_space(line[len - 1]))
         len--;
     size_t decoded = 0;
     if (sodium_base642bin(out, out_len, line, len, NULL, &decoded, NULL,
@@ -97,7 +93,7 @@ static int64_t minisign_parse_timestamp(const char *comment)
 {
     const char *p = comment;
     while ((p = strstr(p, MINISIGN_TIMESTAMP_KEY)) != NULL) {
-        if (p == comment || minisign_is_space(p[-1]))
+        if (p == comment || ascii_is_space(p[-1]))
             break;
         p++;
     }
@@ -106,13 +102,13 @@ static int64_t minisign_parse_timestamp(const char *comment)
     const char *digits = p + strlen(MINISIGN_TIMESTAMP_KEY);
     int64_t value = 0;
     size_t n = 0;
-    for (; digits[n] >= '0' && digits[n] <= '9'; n++) {
+    for (; ascii_is_digit(digits[n]); n++) {
         int64_t digit = digits[n] - '0';
         if (value > (INT64_MAX - digit) / 10)
             return -1;
         value = value * 10 + digit;
     }
-    if (n == 0 || (digits[n] != '\0' && !minisign_is_space(digits[n])))
+    if (n == 0 || (digits[n] != '\0' && !ascii_is_space(digits[n])))
         return -1;
     return value;
 }
@@ -137,7 +133,7 @@ bool minisign_parse_key(const char *text, struct minisign_key *key, char *err, s
         util_set_error(err, err_size, "no public key");
         return false;
     }
-    while (minisign_is_space(*text))
+    while (ascii_is_space(*text))
         text++;
     struct minisign_cursor cur = {text, text + strlen(text)};
     const char *line;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
+#include "unicode.h"
 #include "util.h"
 
 struct normalize_entity {
@@ -15,7 +17,6 @@ struct normalize_entity {
 
 #include "entities.inc"
 
-#define REPLACEMENT 0xFFFDu
 #define ELLIPSIS "\xe2\x80\xa6"
 /* Feeds escape twice often and three times now and then; further rounds would only start
  * decoding text that is about HTML. */
@@ -83,38 +84,10 @@ static const unsigned short cp1252_c1[32] = {
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
 };
 
-static bool is_alpha(unsigned char c)
-{
-    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-}
-
-static bool is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool is_alnum(unsigned char c)
-{
-    return is_alpha(c) || is_digit(c);
-}
-
-static bool is_ascii_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
 /* Printable ASCII that needs no look at all: the fast path of the scan. */
 static bool is_plain(unsigned char c)
 {
     return c - 0x21u < 0x5Eu && c != '&' && c != '<' && c != ']';
-}
-
-/* Unicode White_Space. */
-static bool is_space(unsigned c)
-{
-    return c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0x85 || c == 0xA0 || c == 0x1680 ||
-           (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 || c == 0x202F ||
-           c == 0x205F || c == 0x3000;
 }
 
 /* Characters with no glyph of their own: a font draws a box or nothing, and the effect they
@@ -126,66 +99,6 @@ static bool is_invisible(unsigned c)
            c == 0x200B || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
            (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF ||
            (c >= 0xFFF9 && c <= 0xFFFB) || (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
-}
-
-/* Decodes one code point from s[0..avail), avail > 0. An invalid sequence becomes U+FFFD and
- * consumes only its maximal subpart (Unicode 15 section 3.9), so one bad byte never swallows
- * the good characters after it: "caf\xe9 au lait" keeps its " au lait". */
-static unsigned utf8_decode(const unsigned char *s, size_t avail, size_t *consumed)
-{
-    unsigned c = s[0];
-    unsigned lo = 0x80, hi = 0xBF;
-    size_t need;
-    if (c < 0x80) {
-        *consumed = 1;
-        return c;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        need = 1, c &= 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        /* E0 would be overlong below A0, ED a surrogate above 9F. */
-        need = 2, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF, c &= 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        /* F0 would be overlong below 90, F4 beyond U+10FFFF above 8F. */
-        need = 3, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF, c &= 0x07;
-    } else {
-        *consumed = 1;
-        return REPLACEMENT;
-    }
-    for (size_t i = 1; i <= need; i++) {
-        if (i >= avail || s[i] < lo || s[i] > hi) {
-            *consumed = i;
-            return REPLACEMENT;
-        }
-        c = (c << 6) | (s[i] & 0x3Fu);
-        lo = 0x80, hi = 0xBF;
-    }
-    *consumed = need + 1;
-    return c;
-}
-
-static size_t utf8_encode(unsigned c, char *p)
-{
-    if (c < 0x80) {
-        p[0] = (char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        p[0] = (char)(0xC0 | (c >> 6));
-        p[1] = (char)(0x80 | (c & 0x3F));
-        return 2;
-    }
-    if (c < 0x10000) {
-        p[0] = (char)(0xE0 | (c >> 12));
-        p[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        p[2] = (char)(0x80 | (c & 0x3F));
-        return 3;
-    }
-    p[0] = (char)(0xF0 | (c >> 18));
-    p[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-    p[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-    p[3] = (char)(0x80 | (c & 0x3F));
-    return 4;
 }
 
 /* Appends printable ASCII with single spaces inside, the due space first. It may be cut
@@ -211,14 +124,14 @@ static void out_ascii(struct normalize_out *o, const char *p, size_t n)
 
 static void out_cp(struct normalize_out *o, unsigned c)
 {
-    if (is_space(c)) {
+    if (unicode_is_space(c)) {
         o->space = true;
         return;
     }
     if (is_invisible(c))
         return;
     size_t space = o->space && o->len > 0 ? 1u : 0u;
-    size_t n = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    size_t n = unicode_utf8_width(c);
     if (space + n > o->limit - o->len) {
         o->full = true;
         return;
@@ -226,14 +139,14 @@ static void out_cp(struct normalize_out *o, unsigned c)
     if (space)
         o->buf[o->len++] = ' ';
     o->space = false;
-    o->len += utf8_encode(c, o->buf + o->len);
+    o->len += unicode_utf8_encode(c, o->buf + o->len);
 }
 
 static void out_utf8(struct normalize_out *o, const unsigned char *s, size_t len)
 {
     size_t n;
     for (size_t i = 0; i < len && !o->full; i += n)
-        out_cp(o, utf8_decode(s + i, len - i, &n));
+        out_cp(o, unicode_utf8_decode((const char *)s + i, len - i, &n));
 }
 
 static bool starts_with(const struct normalize_scan *sc, size_t i, const char *lit)
@@ -307,7 +220,7 @@ static bool ref_is_ampersand(const struct normalize_ref *ref)
 static unsigned numeric_ref_cp(unsigned long v)
 {
     if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return REPLACEMENT;
+        return UNICODE_REPLACEMENT;
     if (v >= 0x80 && v <= 0x9F && cp1252_c1[v - 0x80])
         return cp1252_c1[v - 0x80];
     return (unsigned)v;
@@ -323,21 +236,17 @@ static size_t parse_ref(const unsigned char *s, size_t len, size_t p, bool need_
     ref->entity = NULL;
     if (p < len && s[p] == '#') {
         size_t q = p + 1;
-        bool hex = q < len && (s[q] | 0x20) == 'x';
+        bool hex = q < len && (s[q] == 'x' || s[q] == 'X');
         if (hex)
             q++;
         size_t digits = q;
         unsigned long v = 0;
         for (; q < len; q++) {
-            unsigned d;
-            if (is_digit(s[q]))
-                d = (unsigned)(s[q] - '0');
-            else if (hex && (s[q] | 0x20) >= 'a' && (s[q] | 0x20) <= 'f')
-                d = (s[q] | 0x20u) - 'a' + 10u;
-            else
+            int d = hex ? ascii_hex_value(s[q]) : ascii_is_digit(s[q]) ? s[q] - '0' : -1;
+            if (d < 0)
                 break;
             /* Saturate just past the last code point: still invalid, never overflows. */
-            v = MIN(v * (hex ? 16 : 10) + d, 0x110000ul);
+            v = MIN(v * (hex ? 16 : 10) + (unsigned)d, 0x110000ul);
         }
         if (q == digits)
             return 0;
@@ -349,7 +258,7 @@ static size_t parse_ref(const unsigned char *s, size_t len, size_t p, bool need_
         return q - p;
     }
     size_t q = p;
-    while (q < len && q - p <= NORMALIZE_ENTITY_NAME_MAX && is_alnum(s[q]))
+    while (q < len && q - p <= NORMALIZE_ENTITY_NAME_MAX && ascii_is_alnum(s[q]))
         q++;
     size_t run = q - p;
     if (run == 0)
@@ -406,7 +315,7 @@ static enum tag_kind tag_kind(const unsigned char *name, size_t len)
     if (len > TAG_NAME_MAX)
         return TAG_INLINE;
     for (size_t k = 0; k < len; k++)
-        lower[k] = is_alpha(name[k]) ? name[k] | 0x20 : name[k];
+        lower[k] = (unsigned char)ascii_to_lower((char)name[k]);
     size_t lo = 0, hi = ARRAY_LEN(tag_infos);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -423,7 +332,7 @@ static enum tag_kind tag_kind(const unsigned char *name, size_t len)
 
 static bool is_name_char(unsigned char c)
 {
-    return is_alnum(c) || c == ':' || c == '-' || c == '_';
+    return ascii_is_alnum(c) || c == ':' || c == '-' || c == '_';
 }
 
 /* Whether s[p..] starts with the tag name (ASCII case-insensitive), as a whole name. */
@@ -432,9 +341,8 @@ static bool at_name(const struct normalize_scan *sc, size_t p, const unsigned ch
 {
     if (sc->len - p < name_len)
         return false;
-    for (size_t k = 0; k < name_len; k++)
-        if ((sc->s[p + k] | 0x20) != (name[k] | 0x20))
-            return false;
+    if (ascii_ncasecmp((const char *)sc->s + p, (const char *)name, name_len) != 0)
+        return false;
     return p + name_len == sc->len || !is_name_char(sc->s[p + name_len]);
 }
 
@@ -490,7 +398,7 @@ static size_t scan_tag(struct normalize_scan *sc, size_t i, bool end, struct nor
                 return len;
             p = (size_t)(close - s);
             after_eq = false;
-        } else if (!is_ascii_space(c)) {
+        } else if (!ascii_is_html_space(c)) {
             after_eq = false;
         }
     }
@@ -561,9 +469,9 @@ static size_t scan_markup(struct normalize_scan *sc, size_t i, struct normalize_
         return i + marker;
     unsigned char next = i + 1 < len ? s[i + 1] : 0;
     unsigned char after = i + 2 < len ? s[i + 2] : 0;
-    if (is_alpha(next))
+    if (ascii_is_alpha(next))
         return scan_tag(sc, i, false, o);
-    if (next == '/' && is_alpha(after))
+    if (next == '/' && ascii_is_alpha(after))
         return scan_tag(sc, i, true, o);
     if (next == '/' && after == '>')
         return i + 3;
@@ -605,7 +513,7 @@ static void scan(struct normalize_scan *sc, struct normalize_out *o)
             i += cdata_marker_len(sc, i);
         } else {
             size_t n;
-            out_cp(o, utf8_decode(s + i, len - i, &n));
+            out_cp(o, unicode_utf8_decode((const char *)s + i, len - i, &n));
             i += n;
         }
     }
@@ -616,9 +524,9 @@ static void scan(struct normalize_scan *sc, struct normalize_out *o)
 static bool has_visible(const unsigned char *s, size_t len)
 {
     for (size_t i = 0, n; i < len; i += n) {
-        unsigned c = utf8_decode(s + i, len - i, &n);
-        if (!is_space(c) && c != 0x200C && c != 0x200D && !(c >= 0xFE00 && c <= 0xFE0F) &&
-            !(c >= 0xE0000 && c <= 0xE01EF))
+        unsigned c = unicode_utf8_decode((const char *)s + i, len - i, &n);
+        if (!unicode_is_space(c) && !unicode_is_joiner(c) && !unicode_is_variation_selector(c) &&
+            !unicode_is_tag(c))
             return true;
     }
     return false;
@@ -649,13 +557,6 @@ char *normalize_text(const char *in, size_t len, unsigned flags, size_t max_byte
     return o.buf;
 }
 
-static bool is_cjk(unsigned c)
-{
-    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
-           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF) ||
-           (c >= 0x20000 && c <= 0x3FFFF);
-}
-
 static bool is_cjk_terminator(unsigned c)
 {
     return c == 0x3002 || c == 0xFF01 || c == 0xFF1F;
@@ -671,7 +572,7 @@ static bool is_closer(unsigned c)
 /* Left dangling at the end of a cut they make the text look broken: "Prices rose," */
 static bool is_trailing_junk(unsigned c)
 {
-    return is_space(c) || c == ',' || c == ';' || c == ':' || c == '-' || c == 0x2013 ||
+    return unicode_is_space(c) || c == ',' || c == ';' || c == ':' || c == '-' || c == 0x2013 ||
            c == 0x2014 || c == '(' || c == '[' || c == '{' || c == '/' || c == '&' || c == 0x2018 ||
            c == 0x201C || c == 0xAB || c == 0x300C || c == 0x300E;
 }
@@ -687,7 +588,7 @@ static bool is_abbreviation(const unsigned char *word, size_t len)
     if (len == 0)
         return false;
     /* Initials and dotted abbreviations: "J. Smith", "U.S. tariffs", "e.g. this". */
-    if ((len == 1 && is_alpha(word[0])) || memchr(word, '.', len))
+    if ((len == 1 && ascii_is_alpha(word[0])) || memchr(word, '.', len))
         return true;
     for (size_t k = 0; k < ARRAY_LEN(abbrevs); k++)
         if (strlen(abbrevs[k]) == len && memcmp(abbrevs[k], word, len) == 0)
@@ -709,7 +610,7 @@ static size_t cp_start_before(const unsigned char *s, size_t end, unsigned *c)
     while (start > 0 && end - start < 4 && (s[start] & 0xC0) == 0x80)
         start--;
     size_t n;
-    *c = utf8_decode(s + start, end - start, &n);
+    *c = unicode_utf8_decode((const char *)s + start, end - start, &n);
     return start + n == end ? start : end;
 }
 
@@ -744,11 +645,11 @@ char *normalize_cut(const char *text, size_t max_chars)
     /* Reading one code point past max_chars tells whether a cut is needed; a little more
      * confirms a sentence end at the limit. */
     for (; off < len && (k <= max_chars + 1 || pending.valid); k++, off += n) {
-        unsigned c = utf8_decode(s + off, len - off, &n);
+        unsigned c = unicode_utf8_decode((const char *)s + off, len - off, &n);
         if (k == max_chars - 1)
             char_cut = off;
         bool last_third = k <= max_chars && k * 3 >= max_chars * 2;
-        if (is_space(c)) {
+        if (unicode_is_space(c)) {
             if (k <= max_chars - 1)
                 word = (struct cut_point){off, k, true};
             if (term_end == k && k > 0 && last_third)
@@ -759,13 +660,14 @@ char *normalize_cut(const char *text, size_t max_chars)
         }
         if (pending.valid) {
             /* "Yahoo! is" and "e.g. this" go on in lower case: not a sentence end. */
-            if (!(c >= 'a' && c <= 'z'))
+            if (!ascii_is_lower(c))
                 sentence = pending;
             pending.valid = false;
         }
         if (term_end == k && term_cjk && last_third)
             sentence = (struct cut_point){off, k, true};
-        if (k > 0 && k <= max_chars - 1 && !is_space(prev) && (is_cjk(c) || is_cjk(prev)))
+        if (k > 0 && k <= max_chars - 1 && !unicode_is_space(prev) &&
+            (unicode_is_cjk(c) || unicode_is_cjk(prev)))
             word = (struct cut_point){off, k, true};
         if ((c == '!' || c == '?') ||
             (c == '.' && !is_abbreviation(s + word_start, off - word_start))) {

@@ -1,11 +1,11 @@
 #include "scene.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "ascii.h"
 #include "log.h"
 #include "util.h"
 
@@ -259,11 +259,6 @@ static void build_card(struct scene *s, struct scene_fonts *fonts, const struct 
         s->images[s->placed[i].image].card = (int)(s->card_count - 1);
 }
 
-static bool is_digit_at(const char *t, size_t i)
-{
-    return isdigit((unsigned char)t[i]) != 0;
-}
-
 size_t scene_find_highlights(const struct story *story, size_t starts[], size_t ends[], size_t max)
 {
     const char *t = story->title;
@@ -278,25 +273,25 @@ size_t scene_find_highlights(const struct story *story, size_t starts[], size_t 
         for (const char *p = strstr(t, v); p; p = strstr(p + vl, v)) {
             size_t a = (size_t)(p - t);
             /* Whole tokens only: "2" must not light up inside "2024". */
-            bool left_ok = a == 0 || !isalnum((unsigned char)t[a - 1]);
-            bool right_ok = a + vl == len || !isalnum((unsigned char)t[a + vl]);
+            bool left_ok = a == 0 || !ascii_is_alnum(t[a - 1]);
+            bool right_ok = a + vl == len || !ascii_is_alnum(t[a + vl]);
             if (left_ok && right_ok)
                 memset(mark + a, 1, vl);
         }
     }
     /* Numbers: digits with separators, a leading currency sign, a trailing %. */
     for (size_t i = 0; i < len; i++) {
-        if (!is_digit_at(t, i) || (i > 0 && isalnum((unsigned char)t[i - 1])))
+        if (!ascii_is_digit(t[i]) || (i > 0 && ascii_is_alnum(t[i - 1])))
             continue;
         size_t a = i, b = i;
         if (a > 0 && strchr("$", t[a - 1]))
             a--;
-        while (b < len && (is_digit_at(t, b) ||
-                           ((t[b] == ',' || t[b] == '.') && b + 1 < len && is_digit_at(t, b + 1))))
+        while (b < len && (ascii_is_digit(t[b]) || ((t[b] == ',' || t[b] == '.') && b + 1 < len &&
+                                                    ascii_is_digit(t[b + 1]))))
             b++;
         if (b < len && t[b] == '%')
             b++;
-        if (b < len && isalpha((unsigned char)t[b]))
+        if (b < len && ascii_is_alpha(t[b]))
             continue; /* "3D", "5G": not figures */
         memset(mark + a, 1, b - a);
         i = b;

@@ -3,8 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "ascii.h"
 #include "util.h"
 
 void story_list_init(struct story_list *list)
@@ -157,10 +157,8 @@ struct key_set {
 static uint64_t key_hash(const char *key, enum story_key kind)
 {
     uint64_t h = 1469598103934665603ull ^ (uint64_t)kind;
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
-        unsigned char c = *p;
-        if (kind == KEY_TITLE && c >= 'A' && c <= 'Z')
-            c = (unsigned char)(c - 'A' + 'a');
+    for (const char *p = key; *p; p++) {
+        unsigned char c = (unsigned char)(kind == KEY_TITLE ? ascii_to_lower(*p) : *p);
         h = (h ^ c) * 1099511628211ull;
     }
     return h;
@@ -177,7 +175,7 @@ static bool key_set_add(struct key_set *set, const char *key, enum story_key kin
             return false;
         }
         if (slot->hash == h && slot->kind == kind &&
-            (kind == KEY_TITLE ? strcasecmp(slot->key, key) : strcmp(slot->key, key)) == 0)
+            (kind == KEY_TITLE ? ascii_casecmp(slot->key, key) : strcmp(slot->key, key)) == 0)
             return true;
     }
 }

@@ -2,58 +2,7 @@
 
 #include <string.h>
 
-size_t text_utf8_len(const char *s, size_t avail)
-{
-    size_t consumed;
-    text_utf8_decode(s, avail, &consumed);
-    return consumed;
-}
-
-unsigned text_utf8_decode(const char *s, size_t avail, size_t *consumed)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    *consumed = 1;
-    if (avail == 0)
-        return 0xFFFD;
-    unsigned c = p[0];
-    size_t n;
-    unsigned min;
-    if (c < 0x80)
-        return c;
-    if ((c & 0xE0) == 0xC0) {
-        n = 2, c &= 0x1F, min = 0x80;
-    } else if ((c & 0xF0) == 0xE0) {
-        n = 3, c &= 0x0F, min = 0x800;
-    } else if ((c & 0xF8) == 0xF0) {
-        n = 4, c &= 0x07, min = 0x10000;
-    } else {
-        return 0xFFFD;
-    }
-    if (avail < n)
-        return 0xFFFD;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0xFFFD;
-        c = (c << 6) | (p[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0xFFFD;
-    *consumed = n;
-    return c;
-}
-
-static bool is_space(unsigned c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == 0xA0 || c == 0x3000;
-}
-
-/* Scripts written without spaces: a line may break between any two of their characters. */
-static bool is_cjk(unsigned c)
-{
-    return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
-           (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF) ||
-           (c >= 0x20000 && c <= 0x3FFFF);
-}
+#include "unicode.h"
 
 static bool breaks_after(unsigned c)
 {
@@ -66,10 +15,10 @@ static size_t unit_end(const char *s, size_t len, size_t pos)
     size_t i = pos;
     while (i < len) {
         size_t n;
-        unsigned c = text_utf8_decode(s + i, len - i, &n);
-        if (is_space(c))
+        unsigned c = unicode_utf8_decode(s + i, len - i, &n);
+        if (unicode_is_space(c))
             break;
-        if (is_cjk(c)) {
+        if (unicode_is_cjk(c)) {
             /* A CJK character is a unit of its own, but never start a run with it mid-unit. */
             if (i == pos)
                 i += n;
@@ -80,8 +29,8 @@ static size_t unit_end(const char *s, size_t len, size_t pos)
             break;
         if (i < len) {
             size_t n2;
-            unsigned next = text_utf8_decode(s + i, len - i, &n2);
-            if (is_cjk(next))
+            unsigned next = unicode_utf8_decode(s + i, len - i, &n2);
+            if (unicode_is_cjk(next))
                 break;
         }
     }
@@ -92,8 +41,8 @@ static size_t skip_spaces(const char *s, size_t len, size_t pos)
 {
     while (pos < len) {
         size_t n;
-        unsigned c = text_utf8_decode(s + pos, len - pos, &n);
-        if (!is_space(c))
+        unsigned c = unicode_utf8_decode(s + pos, len - pos, &n);
+        if (!unicode_is_space(c))
             break;
         pos += n;
     }
@@ -105,10 +54,10 @@ static size_t skip_spaces(const char *s, size_t len, size_t pos)
 static size_t fit_prefix(const struct text_measure *m, int size, const char *s, size_t start,
                          size_t end, int max_width)
 {
-    size_t best = text_utf8_len(s + start, end - start);
+    size_t best = unicode_utf8_len(s + start, end - start);
     size_t i = start + best;
     while (i < end) {
-        size_t n = text_utf8_len(s + i, end - i);
+        size_t n = unicode_utf8_len(s + i, end - i);
         if (m->width(m->ctx, size, s + start, i + n - start) > max_width)
             break;
         i += n;

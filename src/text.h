@@ -41,8 +41,3 @@ void text_wrap(const struct text_measure *m, const char *s, int size_px, int max
  * lines if the height demands it). Returns false when it had to truncate. */
 bool text_fit(const struct text_measure *m, const char *s, int min_px, int max_px, int max_width,
               int max_height, size_t max_lines, struct text_block *out);
-
-/* Length in bytes of the UTF-8 sequence starting at s (1 for an invalid lead byte). */
-size_t text_utf8_len(const char *s, size_t avail);
-/* Decodes one code point; returns U+FFFD for invalid sequences. */
-unsigned text_utf8_decode(const char *s, size_t avail, size_t *consumed);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "unicode.h"
 #include "util.h"
 
 char *test_make_dir(const char *name)
@@ -76,7 +77,7 @@ int test_mono_width(void *mono, int size, const char *s, size_t len)
 {
     const struct test_mono *m = mono;
     int n = 0;
-    for (size_t i = 0; i < len; i += text_utf8_len(s + i, len - i))
+    for (size_t i = 0; i < len; i += unicode_utf8_len(s + i, len - i))
         n++;
     return n * size * m->advance_pct / 100;
 }

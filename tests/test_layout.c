@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "layout.h"
+#include "unicode.h"
 
 #include "common.h"
 

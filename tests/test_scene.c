@@ -15,6 +15,7 @@
 #include "feed.h"
 #include "painter.h"
 #include "scene.h"
+#include "unicode.h"
 #include "util.h"
 
 static const int sizes[][2] = {
@@ -152,7 +153,7 @@ static void check_glyphs(struct font *font, const char *text)
     size_t len = strlen(text);
     for (size_t i = 0; i < len;) {
         size_t n;
-        unsigned c = text_utf8_decode(text + i, len - i, &n);
+        unsigned c = unicode_utf8_decode(text + i, len - i, &n);
         if (!TTF_GlyphIsProvided32(ttf, c))
             fail_msg("U+%04X in \"%s\" has no glyph in %s", c, text, font->faces[0].path);
         i += n;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "text.h"
+#include "unicode.h"
 
 #include "common.h"
 
@@ -108,26 +109,12 @@ static void test_fit_truncates_at_min_size(void **state)
         assert_true(b.lines[i].width <= 100);
 }
 
-static void test_utf8_decode(void **state)
-{
-    (void)state;
-    size_t n;
-    assert_int_equal(text_utf8_decode("\xe2\x80\x93", 3, &n), 0x2013);
-    assert_int_equal(n, 3);
-    assert_int_equal(text_utf8_decode("\xc3", 1, &n), 0xFFFD); /* truncated */
-    assert_int_equal(n, 1);
-    assert_int_equal(text_utf8_decode("\xc0\xaf", 2, &n), 0xFFFD);     /* overlong */
-    assert_int_equal(text_utf8_decode("\xed\xa0\x80", 3, &n), 0xFFFD); /* surrogate */
-    assert_int_equal(text_utf8_decode("\xf0\x9f\x93\xb0", 4, &n), 0x1F4F0);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wrap_table),
         cmocka_unit_test(test_fit_picks_largest_size),
         cmocka_unit_test(test_fit_truncates_at_min_size),
-        cmocka_unit_test(test_utf8_decode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "figures.h"
-#include "text.h"
+#include "unicode.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -16,9 +16,9 @@ static bool valid_utf8(const char *s)
 {
     size_t len = strlen(s);
     for (size_t i = 0; i < len;) {
+        uint32_t c;
         size_t n;
-        /* A real U+FFFD is 3 bytes; the decoder's error result consumes 1. */
-        if (text_utf8_decode(s + i, len - i, &n) == 0xFFFD && n == 1)
+        if (!unicode_utf8_next(s + i, len - i, &c, &n))
             return false;
         i += n;
     }
