@@ -8,7 +8,15 @@
 #include "feed_json.h"
 #include "feed_xml.h"
 #include "fetch.h"
+#include "figures.h"
+#include "normalize.h"
 #include "util.h"
+
+/* Summaries are cleaned to FEED_MAX_SUMMARY_BYTES, more than FEED_SUMMARY_CHARS code points of
+ * any width, so normalize_cut sees that the text goes on and ends it with an ellipsis. */
+_Static_assert(FEED_MAX_SUMMARY_BYTES > FEED_SUMMARY_CHARS * 4, "summary cut needs lookahead");
+_Static_assert(FEED_HEADLINE_FROM_SUMMARY_CHARS * 4 + 3 < FEED_MAX_TITLE_BYTES,
+               "headline from a summary too long for a title");
 
 /* The first character that is not a byte-order mark or white space, in whatever encoding the
  * BOM (UTF-8, UTF-16, UTF-32) or the zero bytes of UTF-16 suggest. */
@@ -81,4 +89,20 @@ bool feed_load(const char *src, struct story_list *out, char *err, size_t err_si
     bool ok = feed_parse(data, len, src, NULL, out, err, err_size);
     free(data);
     return ok;
+}
+
+void feed_story_finish(struct story *s, const char *name)
+{
+    char *text = s->summary;
+    if (s->title) {
+        s->summary = text ? normalize_cut(text, FEED_SUMMARY_CHARS) : NULL;
+    } else {
+        s->title = normalize_cut(text, FEED_HEADLINE_FROM_SUMMARY_CHARS);
+        s->summary = NULL;
+    }
+    free(text);
+    s->source = xstrdup(name);
+    story_fill_defaults(s);
+    if (s->figure_count == 0)
+        s->figure_count = figures_extract(s->title, s->summary, s->figures, STORY_MAX_FIGURES);
 }

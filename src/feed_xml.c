@@ -20,7 +20,6 @@
 
 #include "date.h"
 #include "feed.h"
-#include "figures.h"
 #include "normalize.h"
 #include "util.h"
 
@@ -34,13 +33,6 @@
 #define SUMMARY_RAW_MAX (64 * 1024)
 #define SMALL_RAW_MAX (4 * 1024) /* links, ids, dates */
 #define LINK_MAX_BYTES 2048
-/* Summaries are cleaned to FEED_MAX_SUMMARY_BYTES, more than FEED_SUMMARY_CHARS code points of
- * any width, so normalize_cut sees that the text goes on and ends it with an ellipsis. */
-_Static_assert(FEED_MAX_SUMMARY_BYTES > FEED_SUMMARY_CHARS * 4, "summary cut needs lookahead");
-/* A title-less item's headline comes from its summary: 250 code points of at most 4 bytes
- * plus the ellipsis stay under FEED_MAX_TITLE_BYTES. */
-#define HEADLINE_FROM_SUMMARY_CHARS 250
-_Static_assert(HEADLINE_FROM_SUMMARY_CHARS * 4 + 3 < FEED_MAX_TITLE_BYTES, "headline too long");
 /* Expands a legacy encoding may cause (3 bytes per replaced byte, more for the few charsets
  * that map one byte to several characters); anything beyond is refused. */
 #define TRANSCODE_MAX_FACTOR 4
@@ -888,21 +880,12 @@ static void end_item(struct parser *p)
         return;
     }
     struct story *s = story_list_add(p->out);
-    if (it->title) {
-        s->title = it->title;
-        s->summary = clean ? normalize_cut(clean, FEED_SUMMARY_CHARS) : xstrdup("");
-    } else {
-        /* Title-less items (RSS allows them, microblogs use them) lead with their text. */
-        s->title = normalize_cut(clean, HEADLINE_FROM_SUMMARY_CHARS);
-        s->summary = xstrdup("");
-    }
-    free(clean);
+    s->title = it->title;
+    s->summary = clean;
     s->link = it->link;
     s->id = it->id;
-    s->source = xstrdup(p->name);
     s->published = it->published;
-    s->figure_count = figures_extract(s->title, s->summary, s->figures, STORY_MAX_FIGURES);
-    story_fill_defaults(s);
+    feed_story_finish(s, p->name);
     it->title = it->link = it->id = NULL;
     it->depth = 0;
 }

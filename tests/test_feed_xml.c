@@ -520,6 +520,48 @@ static void test_figures_extracted(void **state)
     story_list_finish(&p.list);
 }
 
+/* A title-less item leads with its text, finished the same way whatever the format: cut at a
+ * word to FEED_HEADLINE_FROM_SUMMARY_CHARS, with an ellipsis, and no summary under it. */
+static void test_titleless_headline_same_in_both_formats(void **state)
+{
+    (void)state;
+    char words[2000] = "";
+    for (size_t i = 0; i < 60; i++)
+        strcat(words, "Rates rose 4% again ");
+    char *xml = xasprintf("<rss><channel><item><description>%s</description></item></channel>"
+                          "</rss>",
+                          words);
+    char *json = xasprintf("{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": "
+                           "[{\"content_text\": \"%s\"}]}",
+                           words);
+    const char *const docs[] = {xml, json};
+    char *first = NULL;
+    for (size_t i = 0; i < ARRAY_LEN(docs); i++) {
+        struct parsed p;
+        story_list_init(&p.list);
+        p.ok = feed_parse(docs[i], strlen(docs[i]), "mem", NULL, &p.list, p.err, sizeof(p.err));
+        assert_true(p.ok);
+        assert_int_equal(p.list.count, 1);
+        const struct story *s = &p.list.items[0];
+        size_t chars = 0;
+        for (const char *c = s->title; *c; c++)
+            chars += ((unsigned char)*c & 0xC0) != 0x80;
+        if (chars > FEED_HEADLINE_FROM_SUMMARY_CHARS + 1 || chars < 200)
+            fail_msg("%s: headline of %zu characters", i ? "JSON" : "XML", chars);
+        assert_string_equal(s->title + strlen(s->title) - 3, ELLIPSIS);
+        assert_string_equal(s->summary, "");
+        assert_string_equal(s->figures[0].value, "4%");
+        if (first)
+            assert_string_equal(s->title, first);
+        else
+            first = xstrdup(s->title);
+        story_list_finish(&p.list);
+    }
+    free(first);
+    free(json);
+    free(xml);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -536,6 +578,7 @@ int main(void)
         cmocka_unit_test(test_bounded_fields),
         cmocka_unit_test(test_structure_limits),
         cmocka_unit_test(test_figures_extracted),
+        cmocka_unit_test(test_titleless_headline_same_in_both_formats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
