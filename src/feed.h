@@ -6,7 +6,8 @@
 
 #include "story.h"
 
-#define FEED_MAX_BYTES (8u * 1024 * 1024)
+#define FEED_MAX_MIB 8 /* a larger document is refused */
+#define FEED_MAX_BYTES (FEED_MAX_MIB * 1024u * 1024u)
 #define FEED_MAX_ITEMS 500
 #define FEED_MAX_TITLE_BYTES 1024
 #define FEED_MAX_SUMMARY_BYTES 4096
@@ -23,6 +24,9 @@
  * the error stay in out when the format allows reading part of a document. */
 bool feed_parse(const char *data, size_t len, const char *name, const char *http_charset,
                 struct story_list *out, char *err, size_t err_size);
+
+/* What util_read_file's errno means for a feed: EFBIG is the FEED_MAX_MIB limit. Static. */
+const char *feed_read_error(int err);
 
 /* Reads SRC, a file path or an http(s) URL (fetched here, blocking: for the command line),
  * and parses it. */

@@ -94,7 +94,8 @@ bool feed_json_parse(const char *data, size_t len, const char *name, struct stor
         return false;
     }
     const char *version = json_string(root, "version");
-    if (!version || strncmp(version, "https://jsonfeed.org/version/", 29) != 0) {
+    static const char version_prefix[] = "https://jsonfeed.org/version/";
+    if (!version || strncmp(version, version_prefix, sizeof(version_prefix) - 1) != 0) {
         util_set_error(err, err_size,
                        "%s: not a JSON Feed (no \"version\": \"https://jsonfeed.org/version/...\")",
                        name);

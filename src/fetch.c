@@ -40,7 +40,7 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
         return 0; /* aborts the transfer */
     }
     if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 64 * 1024;
+        size_t cap = t->cap ? t->cap : FETCH_BODY_FIRST_BYTES;
         while (cap < t->len + n + 1)
             cap *= 2;
         t->data = xrealloc(t->data, cap);
@@ -75,7 +75,9 @@ static long parse_retry_after(const char *v)
     int64_t when;
     if (date_parse_rfc822(v, &when)) {
         int64_t delta = when - (int64_t)time(NULL);
-        return delta < 0 ? 0 : (long)(delta > 86400 * 7 ? 86400 * 7 : delta);
+        return delta < 0
+                   ? 0
+                   : (long)(delta > FETCH_RETRY_AFTER_MAX_S ? FETCH_RETRY_AFTER_MAX_S : delta);
     }
     return -1;
 }
@@ -209,12 +211,12 @@ struct fetch_transfer *fetch_transfer_create(const char *url, size_t max_bytes, 
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, FETCH_MAX_REDIRECTS);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 100L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 20L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, FETCH_CONNECT_TIMEOUT_S);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, FETCH_TIMEOUT_S);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, FETCH_LOW_SPEED_BYTES);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, FETCH_LOW_SPEED_TIME_S);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "ticker/" TICKER_VERSION);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->request_headers);

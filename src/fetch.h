@@ -9,6 +9,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define FETCH_MAX_REDIRECTS 5L
+#define FETCH_CONNECT_TIMEOUT_S 10L
+#define FETCH_TIMEOUT_S 60L
+/* A transfer slower than this many bytes/s for FETCH_LOW_SPEED_TIME_S is given up. */
+#define FETCH_LOW_SPEED_BYTES 100L
+#define FETCH_LOW_SPEED_TIME_S 20L
+/* A Retry-After date further ahead counts as this much (a week). */
+#define FETCH_RETRY_AFTER_MAX_S (7 * 86400)
+/* The first allocation for a body; it doubles from there up to the transfer's cap. */
+#define FETCH_BODY_FIRST_BYTES (64 * 1024)
+
 struct fetch_result {
     char *body; /* owned, NUL-terminated; NULL on 304 */
     size_t len;

@@ -35,13 +35,13 @@ int64_t source_delay_ms(int refresh_s, int failures, long retry_after_s, long ma
     if (failures <= 0) {
         int64_t base = refresh_s;
         if (max_age_s > base)
-            base = max_age_s > 86400 ? 86400 : max_age_s;
+            base = max_age_s > SOURCE_MAX_DELAY_S ? SOURCE_MAX_DELAY_S : max_age_s;
         ms = (int64_t)((double)base * 1000.0 * (0.9 + 0.2 * r));
     } else {
-        int64_t cap = refresh_s > 600 ? refresh_s : 600;
-        if (cap > 3600)
-            cap = 3600;
-        int64_t backoff = 30;
+        int64_t cap = refresh_s > SOURCE_BACKOFF_CAP_MIN_S ? refresh_s : SOURCE_BACKOFF_CAP_MIN_S;
+        if (cap > SOURCE_BACKOFF_CAP_MAX_S)
+            cap = SOURCE_BACKOFF_CAP_MAX_S;
+        int64_t backoff = SOURCE_BACKOFF_FIRST_S;
         for (int i = 1; i < failures && backoff < cap; i++)
             backoff *= 2;
         if (backoff > cap)
@@ -50,7 +50,8 @@ int64_t source_delay_ms(int refresh_s, int failures, long retry_after_s, long ma
         ms = (int64_t)((double)backoff * 1000.0 * (0.5 + 0.5 * r));
     }
     if (retry_after_s > 0) {
-        int64_t ra = (retry_after_s > 86400 ? 86400 : retry_after_s) * 1000;
+        int64_t ra =
+            (retry_after_s > SOURCE_MAX_DELAY_S ? SOURCE_MAX_DELAY_S : retry_after_s) * 1000;
         if (ms < ra)
             ms = ra;
     }
@@ -138,8 +139,8 @@ static int refresh_override(int refresh_s)
         return refresh_s;
     char *end;
     long n = strtol(v, &end, 10);
-    if (*end || n < 1 || n > 86400) {
-        log_warn("TICKER_TEST_REFRESH_S=%s is not 1..86400; ignored", v);
+    if (*end || n < 1 || n > SOURCE_MAX_DELAY_S) {
+        log_warn("TICKER_TEST_REFRESH_S=%s is not 1..%d; ignored", v, SOURCE_MAX_DELAY_S);
         return refresh_s;
     }
     return (int)n;
@@ -462,8 +463,7 @@ static bool poll_file(struct source *s, int64_t now_ns)
     bool ok = false, changed = false;
     if (!body) {
         util_set_error(s->last_error, sizeof(s->last_error), "%s: %s", s->url,
-                       errno == EFBIG ? "larger than the 8 MiB feed limit"
-                                      : util_read_error(errno));
+                       feed_read_error(errno));
         goto out;
     }
     char *sig = NULL;

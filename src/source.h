@@ -12,6 +12,14 @@
 #include "minisign.h"
 #include "story.h"
 
+/* Polling (source_delay_ms): the backoff after failures starts here, doubles up to
+ * max(refresh, SOURCE_BACKOFF_CAP_MIN_S) but never past SOURCE_BACKOFF_CAP_MAX_S; a server's
+ * max-age and Retry-After are honoured up to SOURCE_MAX_DELAY_S. */
+#define SOURCE_BACKOFF_FIRST_S 30
+#define SOURCE_BACKOFF_CAP_MIN_S 600
+#define SOURCE_BACKOFF_CAP_MAX_S 3600
+#define SOURCE_MAX_DELAY_S 86400
+
 struct source {
     char *name, *url;        /* owned */
     char *shown_url;         /* owned; url for logs and the status file (fetch_redacted_url) */

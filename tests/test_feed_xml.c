@@ -342,34 +342,6 @@ static void test_rss_ids_and_guids(void **state)
     story_list_finish(&p.list);
 }
 
-static void test_legacy_encodings_exact(void **state)
-{
-    (void)state;
-    static const struct {
-        const char *file, *second_title;
-    } rows[] = {
-        {"koi8r.xml", "Метро открыло новую станцию"},
-        /* Outside GB2312 and GBK: a four-byte GB18030 sequence. */
-        {"gb18030.xml", "地铁新线路开通\xf0\x9f\x9a\x87"},
-        {"shift_jis.xml", "新幹線のダイヤ改正"},
-        {"big5.xml", "捷運新線通車"},
-        {"euc-kr.xml", "지하철 새 노선 개통"},
-    };
-    for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
-        struct parsed p;
-        parse_fixture(rows[i].file, NULL, &p);
-        assert_true(p.ok);
-        assert_int_equal(p.list.count, 2);
-        check_str(rows[i].file, "second title", p.list.items[1].title, rows[i].second_title);
-        story_list_finish(&p.list);
-    }
-    /* Shift_JIS read as Windows-31J: '~' in a URL stays a tilde, not an overline. */
-    struct parsed p;
-    parse_fixture("shift_jis.xml", NULL, &p);
-    check_str("shift_jis.xml", "link", p.list.items[1].link, "https://tokyo.example.jp/~news/2");
-    story_list_finish(&p.list);
-}
-
 static void test_hostile_documents_rejected_fast(void **state)
 {
     (void)state;
@@ -572,7 +544,6 @@ int main(void)
         cmocka_unit_test(test_rss_html_and_entities),
         cmocka_unit_test(test_summary_sources),
         cmocka_unit_test(test_rss_ids_and_guids),
-        cmocka_unit_test(test_legacy_encodings_exact),
         cmocka_unit_test(test_hostile_documents_rejected_fast),
         cmocka_unit_test(test_item_limit),
         cmocka_unit_test(test_bounded_fields),
