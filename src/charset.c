@@ -315,15 +315,14 @@ static bool pick_encoding(const struct charset_input *in, const struct charset_s
     return valid;
 }
 
-bool charset_to_utf8(const struct charset_input *in, struct charset_doc *out, char *why,
-                     size_t why_size)
+bool charset_to_utf8(const struct charset_input *in, struct charset_doc *out, struct error *why)
 {
     *out = (struct charset_doc){.data = in->data, .len = in->len};
     struct charset_sniff sniff = charset_sniff(in->data, in->len);
     char label[CHARSET_LABEL_MAX + 1];
     const char *encoding;
     if (!pick_encoding(in, &sniff, label, &encoding)) {
-        snprintf(why, why_size, "unsupported encoding %s", encoding);
+        error_set(why, "unsupported encoding %s", encoding);
         return false;
     }
     size_t repaired_len;
@@ -338,7 +337,7 @@ bool charset_to_utf8(const struct charset_input *in, struct charset_doc *out, ch
     }
     iconv_t cd = iconv_open("UTF-8", iconv_name(encoding));
     if (cd == (iconv_t)-1) {
-        snprintf(why, why_size, "unsupported encoding %s", encoding);
+        error_set(why, "unsupported encoding %s", encoding);
         return false;
     }
     size_t converted_len;
@@ -347,7 +346,7 @@ bool charset_to_utf8(const struct charset_input *in, struct charset_doc *out, ch
         transcode(cd, in->data + sniff.bom_len, in->len - sniff.bom_len, unit, &converted_len);
     iconv_close(cd);
     if (!converted) {
-        snprintf(why, why_size, "too large once converted from %s", encoding);
+        error_set(why, "too large once converted from %s", encoding);
         return false;
     }
     /* iconv's output is valid UTF-8 but may hold characters XML forbids. */

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "error.h"
+
 /* Charset labels longer than this are refused as unsupported. */
 #define CHARSET_LABEL_MAX 40
 /* Output of a conversion may be this many times its input (plus a little); anything beyond
@@ -41,6 +43,5 @@ struct charset_doc {
  * U+FFFE/U+FFFF become U+FFFD, forbidden control characters spaces). On failure writes the
  * reason ("unsupported encoding LABEL", "too large once converted from LABEL") into why and
  * returns false. Free with charset_doc_finish. */
-bool charset_to_utf8(const struct charset_input *in, struct charset_doc *out, char *why,
-                     size_t why_size);
+bool charset_to_utf8(const struct charset_input *in, struct charset_doc *out, struct error *why);
 void charset_doc_finish(struct charset_doc *doc);

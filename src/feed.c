@@ -33,24 +33,23 @@ static char first_char(const char *data, size_t len, const struct charset_sniff 
 }
 
 bool feed_parse(const char *data, size_t len, const char *name, const char *http_charset,
-                struct story_list *out, char *err, size_t err_size)
+                struct story_list *out, struct error *err)
 {
     struct charset_sniff sniff = charset_sniff(data, len);
     switch (first_char(data, len, &sniff)) {
     case '\0':
-        util_set_error(err, err_size, "%s: empty feed", name);
+        error_set(err, "%s: empty feed", name);
         return false;
     case '{':
         if (sniff.unit > 1) {
-            util_set_error(err, err_size, "%s: JSON Feed must be UTF-8 (this looks like UTF-16)",
-                           name);
+            error_set(err, "%s: JSON Feed must be UTF-8 (this looks like UTF-16)", name);
             return false;
         }
-        return feed_json_parse(data + sniff.bom_len, len - sniff.bom_len, name, out, err, err_size);
+        return feed_json_parse(data + sniff.bom_len, len - sniff.bom_len, name, out, err);
     case '<':
-        return feed_xml_parse(data, len, name, http_charset, out, err, err_size);
+        return feed_xml_parse(data, len, name, http_charset, out, err);
     default:
-        util_set_error(err, err_size, "%s:1:1: not a feed (neither JSON Feed nor XML)", name);
+        error_set(err, "%s:1:1: not a feed (neither JSON Feed nor XML)", name);
         return false;
     }
 }
@@ -61,23 +60,23 @@ const char *feed_read_error(int err)
                         : util_read_error(err);
 }
 
-bool feed_load(const char *src, struct story_list *out, char *err, size_t err_size)
+bool feed_load(const char *src, struct story_list *out, struct error *err)
 {
     if (fetch_is_url(src)) {
         struct fetch_result res;
-        if (!fetch_blocking(src, FEED_MAX_BYTES, &res, err, err_size))
+        if (!fetch_blocking(src, FEED_MAX_BYTES, &res, err))
             return false;
-        bool ok = feed_parse(res.body, res.len, src, res.charset, out, err, err_size);
+        bool ok = feed_parse(res.body, res.len, src, res.charset, out, err);
         fetch_result_finish(&res);
         return ok;
     }
     size_t len;
     char *data = util_read_file(src, FEED_MAX_BYTES, &len);
     if (!data) {
-        util_set_error(err, err_size, "%s: %s", src, feed_read_error(errno));
+        error_set(err, "%s: %s", src, feed_read_error(errno));
         return false;
     }
-    bool ok = feed_parse(data, len, src, NULL, out, err, err_size);
+    bool ok = feed_parse(data, len, src, NULL, out, err);
     free(data);
     return ok;
 }

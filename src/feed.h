@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "error.h"
 #include "story.h"
 
 #define FEED_MAX_MIB 8 /* a larger document is refused */
@@ -23,14 +24,14 @@
  * "NAME[:LINE:COL]: reason" (one line) into err and returns false; the stories read before
  * the error stay in out when the format allows reading part of a document. */
 bool feed_parse(const char *data, size_t len, const char *name, const char *http_charset,
-                struct story_list *out, char *err, size_t err_size);
+                struct story_list *out, struct error *err);
 
 /* What util_read_file's errno means for a feed: EFBIG is the FEED_MAX_MIB limit. Static. */
 const char *feed_read_error(int err);
 
 /* Reads SRC, a file path or an http(s) URL (fetched here, blocking: for the command line),
  * and parses it. */
-bool feed_load(const char *src, struct story_list *out, char *err, size_t err_size);
+bool feed_load(const char *src, struct story_list *out, struct error *err);
 
 /* For the parsers (feed_json.c, feed_xml.c): the last steps of every story, in one order.
  * s->title and s->summary hold clean text (normalize_text) or NULL, not both NULL. Without a

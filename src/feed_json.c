@@ -73,8 +73,7 @@ static char *item_summary(const cJSON *item)
     return text;
 }
 
-static void report_syntax_error(const char *data, size_t len, const char *name, char *err,
-                                size_t err_size)
+static void report_syntax_error(const char *data, size_t len, const char *name, struct error *err)
 {
     const char *at = cJSON_GetErrorPtr();
     size_t off = at && at >= data && at <= data + len ? (size_t)(at - data) : 0;
@@ -82,28 +81,27 @@ static void report_syntax_error(const char *data, size_t len, const char *name, 
     for (size_t i = 0; i < off; i++, col++)
         if (data[i] == '\n')
             line++, col = 0;
-    util_set_error(err, err_size, "%s:%zu:%zu: invalid JSON", name, line, col);
+    error_set(err, "%s:%zu:%zu: invalid JSON", name, line, col);
 }
 
 bool feed_json_parse(const char *data, size_t len, const char *name, struct story_list *out,
-                     char *err, size_t err_size)
+                     struct error *err)
 {
     cJSON *root = cJSON_ParseWithLength(data, len);
     if (!root) {
-        report_syntax_error(data, len, name, err, err_size);
+        report_syntax_error(data, len, name, err);
         return false;
     }
     const char *version = json_string(root, "version");
     static const char version_prefix[] = "https://jsonfeed.org/version/";
     if (!version || strncmp(version, version_prefix, sizeof(version_prefix) - 1) != 0) {
-        util_set_error(err, err_size,
-                       "%s: not a JSON Feed (no \"version\": \"https://jsonfeed.org/version/...\")",
-                       name);
+        error_set(err, "%s: not a JSON Feed (no \"version\": \"https://jsonfeed.org/version/...\")",
+                  name);
         goto err_free_root;
     }
     const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
     if (!cJSON_IsArray(items)) {
-        util_set_error(err, err_size, "%s: JSON Feed has no \"items\" array", name);
+        error_set(err, "%s: JSON Feed has no \"items\" array", name);
         goto err_free_root;
     }
     char *title = json_text(root, "title", NORMALIZE_PLAIN, FEED_MAX_TITLE_BYTES);

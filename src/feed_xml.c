@@ -9,7 +9,6 @@
 #include <expat.h>
 
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,8 +224,7 @@ struct parser {
     XML_Parser xml;
     const char *name;       /* borrowed */
     struct story_list *out; /* borrowed */
-    char *err;              /* borrowed */
-    size_t err_size;
+    struct error *err;      /* borrowed */
     enum format format;
     int depth;
     unsigned char stack[MAX_DEPTH + 1]; /* enum element of each open element, by depth */
@@ -237,19 +235,6 @@ struct parser {
     char *feed_link; /* owned; the feed's own web page, for root-relative item links */
     enum { RUN, STOP_ITEM_LIMIT, STOP_ERROR } state;
 };
-
-static void set_err(char *err, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t size, const char *fmt, ...)
-{
-    if (!err || size == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, size, fmt, ap);
-    va_end(ap);
-}
 
 static bool is_space(char c)
 {
@@ -459,9 +444,9 @@ static bool looks_like_url(const char *s, size_t len)
 
 static void fail_at(struct parser *p, const char *what)
 {
-    set_err(p->err, p->err_size, "%s:%llu:%llu: %s", p->name,
-            (unsigned long long)XML_GetCurrentLineNumber(p->xml),
-            (unsigned long long)XML_GetCurrentColumnNumber(p->xml) + 1, what);
+    error_set(p->err, "%s:%llu:%llu: %s", p->name,
+              (unsigned long long)XML_GetCurrentLineNumber(p->xml),
+              (unsigned long long)XML_GetCurrentColumnNumber(p->xml) + 1, what);
     p->state = STOP_ERROR;
     XML_StopParser(p->xml, XML_FALSE);
 }
@@ -759,8 +744,7 @@ static void XMLCALL on_start(void *user, const XML_Char *name, const XML_Char **
         if (p->format == FORMAT_UNKNOWN) {
             /* Long or odd names are cut at a character boundary for the message. */
             size_t n = cut_len(local, strlen(local), 64);
-            set_err(p->err, p->err_size, "%s: not a feed (root element <%.*s>)", p->name, (int)n,
-                    local);
+            error_set(p->err, "%s: not a feed (root element <%.*s>)", p->name, (int)n, local);
             p->state = STOP_ERROR;
             XML_StopParser(p->xml, XML_FALSE);
         }
@@ -853,22 +837,22 @@ static void XMLCALL on_entity_decl(void *user, const XML_Char *entity, int is_pa
 }
 
 bool feed_xml_parse(const char *data, size_t len, const char *name, const char *http_charset,
-                    struct story_list *out, char *err, size_t err_size)
+                    struct story_list *out, struct error *err)
 {
     struct charset_doc doc;
-    char why[128];
+    struct error why;
     struct charset_input in = {.data = data, .len = len, .http_charset = http_charset};
-    if (!charset_to_utf8(&in, &doc, why, sizeof(why))) {
-        set_err(err, err_size, "%s: %s", name, why);
+    if (!charset_to_utf8(&in, &doc, &why)) {
+        error_set(err, "%s: %s", name, why.msg);
         return false;
     }
 
     bool ok = false;
-    struct parser p = {.name = name, .out = out, .err = err, .err_size = err_size};
+    struct parser p = {.name = name, .out = out, .err = err};
     /* "UTF-8" overrides the declaration: charset_to_utf8 has already decided and converted. */
     p.xml = XML_ParserCreateNS("UTF-8", NS_SEP);
     if (!p.xml) {
-        set_err(err, err_size, "%s: out of memory creating the XML parser", name);
+        error_set(err, "%s: out of memory creating the XML parser", name);
         goto err_free_doc;
     }
     XML_SetParamEntityParsing(p.xml, XML_PARAM_ENTITY_PARSING_NEVER);
@@ -895,10 +879,10 @@ bool feed_xml_parse(const char *data, size_t len, const char *name, const char *
     if (status == XML_STATUS_OK || p.state == STOP_ITEM_LIMIT) {
         ok = true;
     } else if (p.state != STOP_ERROR) {
-        set_err(err, err_size, "%s:%llu:%llu: %s", name,
-                (unsigned long long)XML_GetCurrentLineNumber(p.xml),
-                (unsigned long long)XML_GetCurrentColumnNumber(p.xml) + 1,
-                XML_ErrorString(XML_GetErrorCode(p.xml)));
+        error_set(err, "%s:%llu:%llu: %s", name,
+                  (unsigned long long)XML_GetCurrentLineNumber(p.xml),
+                  (unsigned long long)XML_GetCurrentColumnNumber(p.xml) + 1,
+                  XML_ErrorString(XML_GetErrorCode(p.xml)));
     }
 
     free_item(&p.item);

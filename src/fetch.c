@@ -256,24 +256,22 @@ CURL *fetch_transfer_easy(struct fetch_transfer *t)
 }
 
 bool fetch_transfer_result(struct fetch_transfer *t, CURLcode rc, struct fetch_result *res,
-                           char *err, size_t err_size)
+                           struct error *err)
 {
     memset(res, 0, sizeof(*res));
     res->retry_after_s = t->retry_after_s;
     res->max_age_s = t->max_age_s;
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &res->status);
     if (t->too_big) {
-        util_set_error(err, err_size, "%s: larger than the %zu-byte feed limit", t->shown_url,
-                       t->max);
+        error_set(err, "%s: larger than the %zu-byte feed limit", t->shown_url, t->max);
         return false;
     }
     if (rc != CURLE_OK) {
-        util_set_error(err, err_size, "%s: %s", t->shown_url,
-                       t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+        error_set(err, "%s: %s", t->shown_url, t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
         return false;
     }
     if (res->status >= 400 || res->status < 200 || (res->status >= 300 && res->status != 304)) {
-        util_set_error(err, err_size, "%s: HTTP %ld", t->shown_url, res->status);
+        error_set(err, "%s: HTTP %ld", t->shown_url, res->status);
         return false;
     }
     res->not_modified = res->status == 304;
@@ -314,17 +312,16 @@ char *fetch_charset_of(const char *content_type)
     return NULL;
 }
 
-bool fetch_blocking(const char *url, size_t max_bytes, struct fetch_result *res, char *err,
-                    size_t err_size)
+bool fetch_blocking(const char *url, size_t max_bytes, struct fetch_result *res, struct error *err)
 {
     memset(res, 0, sizeof(*res));
     struct fetch_transfer *t = fetch_transfer_create(url, max_bytes, NULL, NULL);
     if (!t) {
-        util_set_error(err, err_size, "%s: cannot initialise libcurl", url);
+        error_set(err, "%s: cannot initialise libcurl", url);
         return false;
     }
     CURLcode rc = curl_easy_perform(t->easy);
-    bool ok = fetch_transfer_result(t, rc, res, err, err_size);
+    bool ok = fetch_transfer_result(t, rc, res, err);
     fetch_transfer_destroy(t);
     return ok;
 }

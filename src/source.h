@@ -8,6 +8,7 @@
 
 #include "cache.h"
 #include "config.h"
+#include "error.h"
 #include "fetch.h"
 #include "minisign.h"
 #include "story.h"
@@ -46,8 +47,8 @@ struct source {
 
     /* For the status file (wall clock, Unix s; 0 = never). */
     int64_t last_attempt, last_success, content_time;
-    char last_error[256];
-    char cache_error[256]; /* "" while the cache holds what is shown (or there is none) */
+    struct error last_error;
+    struct error cache_error; /* "" while the cache holds what is shown (or there is none) */
 
     /* The transfer in flight: the feed, then (signed sources) its .minisig. */
     struct fetch_transfer *transfer;

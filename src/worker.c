@@ -102,8 +102,8 @@ bool worker_load_sources(const struct config *cfg, struct story_list *out)
     for (size_t i = 0; i < cfg->source_count; i++) {
         struct story_list one;
         story_list_init(&one);
-        char err[512];
-        if (feed_load(cfg->sources[i].url, &one, err, sizeof(err))) {
+        struct error err;
+        if (feed_load(cfg->sources[i].url, &one, &err)) {
             any = true;
             if (!out->title[0] && one.title[0]) {
                 free(out->title);
@@ -111,7 +111,7 @@ bool worker_load_sources(const struct config *cfg, struct story_list *out)
             }
             story_list_append(out, &one);
         } else {
-            log_error("%s", err);
+            log_error("%s", err.msg);
         }
         story_list_finish(&one);
     }
@@ -446,7 +446,7 @@ static void notify_summary(const struct worker *w)
     const char *error = "";
     for (size_t i = 0; i < w->source_count; i++)
         if (w->sources[i].failures > 0 && failing++ == 0)
-            error = w->sources[i].last_error;
+            error = w->sources[i].last_error.msg;
     char when[32] = "not yet";
     struct tm tm;
     time_t t = (time_t)updated;
@@ -468,12 +468,12 @@ static void write_status(struct worker *w)
     w->totals.frames_shown = w->frames_shown;
     w->totals.frames_dropped = w->frames_dropped;
     pthread_mutex_unlock(&w->lock);
-    char err[512];
+    struct error err;
     bool ok = status_write(w->status_path, w->sources, w->source_count, &w->totals,
-                           (int64_t)time(NULL), err, sizeof(err));
+                           (int64_t)time(NULL), &err);
     /* One line when it starts failing and one when it works again, not one a minute. */
     if (!ok && !w->status_failed)
-        log_warn("cannot write the status file (%s); will keep trying quietly", err);
+        log_warn("cannot write the status file (%s); will keep trying quietly", err.msg);
     else if (ok && w->status_failed)
         log_info("%s: status file written again", w->status_path);
     w->status_failed = !ok;

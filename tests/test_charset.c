@@ -115,13 +115,13 @@ static void test_convert(void **state)
         const struct convert_case *c = &convert_cases[i];
         struct charset_input in = {.data = c->data, .len = c->len, .http_charset = c->http_charset};
         struct charset_doc doc;
-        char why[128] = "";
-        bool ok = charset_to_utf8(&in, &doc, why, sizeof(why));
+        struct error why = {""};
+        bool ok = charset_to_utf8(&in, &doc, &why);
         if (ok != (c->want != NULL))
-            fail_msg("%s: returned %d (%s)", c->what, ok, why);
+            fail_msg("%s: returned %d (%s)", c->what, ok, why.msg);
         if (!ok) {
-            if (strcmp(why, c->why) != 0)
-                fail_msg("%s: \"%s\", expected \"%s\"", c->what, why, c->why);
+            if (strcmp(why.msg, c->why) != 0)
+                fail_msg("%s: \"%s\", expected \"%s\"", c->what, why.msg, c->why);
             continue;
         }
         if (doc.len != c->want_len || memcmp(doc.data, c->want, doc.len) != 0)
@@ -159,9 +159,9 @@ static void test_legacy_encodings_exact(void **state)
             fail_msg("cannot read %s", path);
         struct charset_input in = {.data = data, .len = len};
         struct charset_doc doc;
-        char why[128];
-        if (!charset_to_utf8(&in, &doc, why, sizeof(why)))
-            fail_msg("%s: %s", rows[i].file, why);
+        struct error why = {""};
+        if (!charset_to_utf8(&in, &doc, &why))
+            fail_msg("%s: %s", rows[i].file, why.msg);
         char *text = xstrndup(doc.data, doc.len);
         if (!strstr(text, rows[i].text))
             fail_msg("%s: no \"%s\" in the converted text", rows[i].file, rows[i].text);

@@ -18,7 +18,7 @@
 
 struct parsed {
     bool ok;
-    char err[512];
+    struct error err;
     struct story_list list;
 };
 
@@ -31,8 +31,8 @@ static void parse_fixture(const char *file, const char *http_charset, struct par
     if (!data)
         fail_msg("cannot read %s", path);
     story_list_init(&out->list);
-    out->err[0] = '\0';
-    out->ok = feed_xml_parse(data, len, file, http_charset, &out->list, out->err, sizeof(out->err));
+    error_clear(&out->err);
+    out->ok = feed_xml_parse(data, len, file, http_charset, &out->list, &out->err);
     free(data);
     free(path);
 }
@@ -40,8 +40,8 @@ static void parse_fixture(const char *file, const char *http_charset, struct par
 static void parse_string(const char *doc, size_t len, struct parsed *out)
 {
     story_list_init(&out->list);
-    out->err[0] = '\0';
-    out->ok = feed_xml_parse(doc, len, "mem.xml", NULL, &out->list, out->err, sizeof(out->err));
+    error_clear(&out->err);
+    out->ok = feed_xml_parse(doc, len, "mem.xml", NULL, &out->list, &out->err);
 }
 
 static void check_str(const char *file, const char *what, const char *got, const char *want)
@@ -171,9 +171,9 @@ static void test_fixture_table(void **state)
         struct parsed p;
         parse_fixture(fc->file, fc->http_charset, &p);
         if (p.ok != fc->ok)
-            fail_msg("%s: returned %d, expected %d (%s)", fc->file, p.ok, fc->ok, p.err);
+            fail_msg("%s: returned %d, expected %d (%s)", fc->file, p.ok, fc->ok, p.err.msg);
         if (!fc->ok)
-            check_str(fc->file, "error", p.err, fc->err);
+            check_str(fc->file, "error", p.err.msg, fc->err);
         if (p.list.count != fc->count)
             fail_msg("%s: %zu stories, expected %zu", fc->file, p.list.count, fc->count);
         check_str(fc->file, "feed title", p.list.title, fc->feed_title);
@@ -353,7 +353,7 @@ static void test_hostile_documents_rejected_fast(void **state)
         int64_t elapsed_ms = (util_now_ns() - start) / 1000000;
         assert_false(p.ok);
         assert_int_equal(p.list.count, 0);
-        assert_null(strstr(p.err, "root:"));
+        assert_null(strstr(p.err.msg, "root:"));
         assert_null(strstr(p.list.title, "Laughs"));
         if (elapsed_ms > 100)
             fail_msg("%s took %lld ms", files[i], (long long)elapsed_ms);
@@ -377,7 +377,7 @@ static void test_hostile_documents_rejected_fast(void **state)
                                     "</channel></rss>";
     parse_string(undefined, sizeof(undefined) - 1, &p);
     assert_false(p.ok);
-    check_str("mem.xml", "error", p.err, "mem.xml:1:30: undefined entity");
+    check_str("mem.xml", "error", p.err.msg, "mem.xml:1:30: undefined entity");
     story_list_finish(&p.list);
 
     /* A DOCTYPE without entity declarations is fine. */
@@ -456,18 +456,18 @@ static void test_structure_limits(void **state)
     struct parsed p;
     parse_string(doc, used, &p);
     assert_false(p.ok);
-    assert_non_null(strstr(p.err, "more than 256 attributes"));
+    assert_non_null(strstr(p.err.msg, "more than 256 attributes"));
     story_list_finish(&p.list);
 
     parse_string("", 0, &p);
     assert_false(p.ok);
-    check_str("mem.xml", "error", p.err, "mem.xml:1:1: no element found");
+    check_str("mem.xml", "error", p.err.msg, "mem.xml:1:1: no element found");
     story_list_finish(&p.list);
 
     static const char atom03[] = "<feed xmlns='http://purl.org/atom/ns#'><title>x</title></feed>";
     parse_string(atom03, sizeof(atom03) - 1, &p);
     assert_false(p.ok);
-    check_str("mem.xml", "error", p.err, "mem.xml: not a feed (root element <feed>)");
+    check_str("mem.xml", "error", p.err.msg, "mem.xml: not a feed (root element <feed>)");
     story_list_finish(&p.list);
 
     /* An item with nothing to show is skipped, not shown empty. */
@@ -511,7 +511,7 @@ static void test_titleless_headline_same_in_both_formats(void **state)
     for (size_t i = 0; i < ARRAY_LEN(docs); i++) {
         struct parsed p;
         story_list_init(&p.list);
-        p.ok = feed_parse(docs[i], strlen(docs[i]), "mem", NULL, &p.list, p.err, sizeof(p.err));
+        p.ok = feed_parse(docs[i], strlen(docs[i]), "mem", NULL, &p.list, &p.err);
         assert_true(p.ok);
         assert_int_equal(p.list.count, 1);
         const struct story *s = &p.list.items[0];
