@@ -8,8 +8,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dynbuf.h"
 #include "util.h"
 
+/* iconv writes into a chunk this large, which goes into the capped output buffer. */
+#define TRANSCODE_CHUNK_BYTES (16 * 1024)
 /* How far into a document its XML declaration may reach. */
 #define DECLARATION_MAX_BYTES 512
 
@@ -227,70 +230,46 @@ static char *repair_utf8(const char *data, size_t len, size_t *out_len)
     return out;
 }
 
-static void reserve(char **buf, size_t *cap, char **pos, size_t *room, size_t need, size_t max,
-                    bool *too_big)
-{
-    if (*room >= need)
-        return;
-    size_t used = (size_t)(*pos - *buf);
-    size_t new_cap = MAX(*cap * 2, used + need);
-    if (new_cap > max) {
-        new_cap = max;
-        if (new_cap < used + need) {
-            *too_big = true;
-            return;
-        }
-    }
-    *buf = xrealloc(*buf, new_cap);
-    *cap = new_cap;
-    *pos = *buf + used;
-    *room = new_cap - used;
-}
-
 /* Converts with iconv to UTF-8; each undecodable code unit (a byte, or two or four for
  * UTF-16 and UTF-32, whose alignment must survive) becomes U+FFFD rather than ending the feed.
  * Returns NULL when the output would pass CHARSET_MAX_GROWTH times the input. */
 static char *transcode(iconv_t cd, const char *data, size_t len, size_t unit, size_t *out_len)
 {
-    size_t max = len * CHARSET_MAX_GROWTH + 64;
-    size_t cap = MIN(len + len / 2 + 64, max);
-    char *out = xmalloc(cap);
+    struct dynbuf out;
+    dynbuf_init(&out, len * CHARSET_MAX_GROWTH + 64);
+    char chunk[TRANSCODE_CHUNK_BYTES];
     char *in = (char *)data; /* iconv's prototype lacks const; it does not write the input */
     size_t in_left = len;
-    char *pos = out;
-    size_t room = cap;
-    bool too_big = false;
-    while (!too_big) {
-        size_t r = in_left ? iconv(cd, &in, &in_left, &pos, &room) : 0;
-        int error = errno;
-        if (r != (size_t)-1) {
-            /* Stateful encodings (ISO-2022-*) may still owe a shift sequence. */
-            if (iconv(cd, NULL, NULL, &pos, &room) != (size_t)-1)
-                break;
-            reserve(&out, &cap, &pos, &room, room + 16, max, &too_big);
-            continue;
-        }
-        if (error == E2BIG) {
-            reserve(&out, &cap, &pos, &room, room + 64, max, &too_big);
-        } else if (error == EILSEQ || error == EINVAL) {
-            reserve(&out, &cap, &pos, &room, 3, max, &too_big);
-            if (too_big)
-                break;
-            memcpy(pos, "\xEF\xBF\xBD", 3);
-            pos += 3, room -= 3;
-            /* EINVAL: an incomplete sequence at the very end. */
-            size_t skip = error == EINVAL ? in_left : MIN(unit, in_left);
-            in += skip, in_left -= skip;
+    bool flushed = false;
+    while (!flushed) {
+        char *pos = chunk;
+        size_t room = sizeof(chunk);
+        size_t r;
+        if (in_left > 0) {
+            r = iconv(cd, &in, &in_left, &pos, &room);
         } else {
-            too_big = true;
+            /* Stateful encodings (ISO-2022-*) may still owe a shift sequence. */
+            r = iconv(cd, NULL, NULL, &pos, &room);
+            flushed = r != (size_t)-1;
         }
+        int error = errno;
+        if (!dynbuf_add(&out, chunk, (size_t)(pos - chunk)))
+            goto err_free_out;
+        if (r != (size_t)-1 || error == E2BIG)
+            continue; /* E2BIG: the chunk is full, and was just kept */
+        if (error != EILSEQ && error != EINVAL)
+            goto err_free_out;
+        if (!dynbuf_add(&out, "\xEF\xBF\xBD", 3))
+            goto err_free_out;
+        /* EINVAL: an incomplete sequence at the very end. */
+        size_t skip = error == EINVAL ? in_left : MIN(unit, in_left);
+        in += skip, in_left -= skip;
     }
-    if (too_big) {
-        free(out);
-        return NULL;
-    }
-    *out_len = (size_t)(pos - out);
-    return out;
+    return dynbuf_take(&out, out_len);
+
+err_free_out:
+    dynbuf_finish(&out);
+    return NULL;
 }
 
 /* The encoding to decode: in order, the byte order mark (or the zero bytes of UTF-16 without

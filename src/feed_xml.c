@@ -17,6 +17,7 @@
 
 #include "charset.h"
 #include "date.h"
+#include "dynbuf.h"
 #include "feed.h"
 #include "normalize.h"
 #include "util.h"
@@ -191,12 +192,6 @@ enum {
     RANK_UPDATED = 2,
 };
 
-/* Character data of one field: grows as needed, never past max. */
-struct text_buf {
-    char *data; /* owned; room for a terminator */
-    size_t len, cap, max;
-};
-
 struct item {
     int depth;   /* element depth of the open item, 0 outside one */
     char *title; /* owned, clean */
@@ -216,8 +211,8 @@ struct capture {
     int depth;        /* of the field's element */
     int rank;
     enum text_kind kind;
-    struct text_buf *buf; /* borrowed from the parser */
-    int skip_depth;       /* inside <script> or <style> at this depth, else 0 */
+    struct dynbuf *buf; /* borrowed from the parser */
+    int skip_depth;     /* inside <script> or <style> at this depth, else 0 */
 };
 
 struct parser {
@@ -230,7 +225,7 @@ struct parser {
     unsigned char stack[MAX_DEPTH + 1]; /* enum element of each open element, by depth */
     struct item item;
     struct capture cap;
-    struct text_buf title_buf, small_buf, summary_buf[SUM_COUNT];
+    struct dynbuf title_buf, small_buf, summary_buf[SUM_COUNT];
     bool have_feed_title;
     char *feed_link; /* owned; the feed's own web page, for root-relative item links */
     enum { RUN, STOP_ITEM_LIMIT, STOP_ERROR } state;
@@ -241,15 +236,16 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static void buf_init(struct text_buf *b, size_t max)
+/* Character data of one field: grows as needed, never past max. Allocated from the start, so
+ * an empty field is "" rather than NULL. */
+static void buf_init(struct dynbuf *b, size_t max)
 {
-    b->cap = 256;
-    b->data = xmalloc(b->cap);
-    b->len = 0;
-    b->max = max;
+    dynbuf_init(b, max);
+    dynbuf_add(b, "", 0);
 }
 
-static void buf_append(struct text_buf *b, const char *s, size_t n)
+/* Keeps what fits of s[0..n) and drops the rest: a field's text past max is not shown anyway. */
+static void buf_append(struct dynbuf *b, const char *s, size_t n)
 {
     if (n > b->max - b->len) {
         n = b->max - b->len;
@@ -259,17 +255,11 @@ static void buf_append(struct text_buf *b, const char *s, size_t n)
         if (n == 0)
             return;
     }
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = MAX(b->cap * 2, b->len + n + 1);
-        b->cap = MIN(cap, b->max + 1);
-        b->data = xrealloc(b->data, b->cap);
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
+    dynbuf_add(b, s, n);
 }
 
 /* The buffer without leading and trailing whitespace, NUL-terminated in place. */
-static const char *buf_trimmed(struct text_buf *b, size_t *len)
+static const char *buf_trimmed(struct dynbuf *b, size_t *len)
 {
     size_t start = 0, end = b->len;
     while (start < end && is_space(b->data[start]))
@@ -291,7 +281,7 @@ static size_t cut_len(const char *s, size_t len, size_t max)
     return max;
 }
 
-static bool buf_has_text(const struct text_buf *b)
+static bool buf_has_text(const struct dynbuf *b)
 {
     for (size_t i = 0; i < b->len; i++)
         if (!is_space(b->data[i]))
@@ -459,12 +449,12 @@ static void XMLCALL on_text(void *user, const XML_Char *s, int len)
 }
 
 static void begin_capture(struct parser *p, enum field field, int rank, enum text_kind kind,
-                          struct text_buf *buf)
+                          struct dynbuf *buf)
 {
     if (kind == TEXT_SKIP)
         return;
     p->cap = (struct capture){field, p->depth, rank, kind, buf, 0};
-    buf->len = 0;
+    dynbuf_reset(buf);
     XML_SetCharacterDataHandler(p->xml, on_text);
 }
 
@@ -517,7 +507,7 @@ static void end_item(struct parser *p)
     for (int i = 0; i < SUM_COUNT && !clean; i++) {
         if (!it->summary_present[i])
             continue;
-        const struct text_buf *b = &p->summary_buf[i];
+        const struct dynbuf *b = &p->summary_buf[i];
         clean = normalize_text(b->data, b->len, normalize_flags(it->summary_kind[i]),
                                FEED_MAX_SUMMARY_BYTES);
         if (!clean[0]) {
@@ -544,7 +534,7 @@ static void end_capture(struct parser *p)
 {
     struct capture *c = &p->cap;
     struct item *it = &p->item;
-    struct text_buf *b = c->buf;
+    struct dynbuf *b = c->buf;
     size_t len;
     const char *text;
     int64_t t;
@@ -887,10 +877,10 @@ bool feed_xml_parse(const char *data, size_t len, const char *name, const char *
 
     free_item(&p.item);
     free(p.feed_link);
-    free(p.title_buf.data);
-    free(p.small_buf.data);
+    dynbuf_finish(&p.title_buf);
+    dynbuf_finish(&p.small_buf);
     for (int i = 0; i < SUM_COUNT; i++)
-        free(p.summary_buf[i].data);
+        dynbuf_finish(&p.summary_buf[i]);
     XML_ParserFree(p.xml);
 err_free_doc:
     charset_doc_finish(&doc);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "date.h"
+#include "dynbuf.h"
 #include "util.h"
 #include "version.h"
 
@@ -16,8 +17,7 @@ struct fetch_transfer {
     char *url;
     char *shown_url; /* for messages: no credentials, no query values */
     struct curl_slist *request_headers;
-    char *data;
-    size_t len, cap, max;
+    struct dynbuf body; /* capped at the transfer's max_bytes */
     bool too_big;
     /* From the last response's headers (a redirect's are forgotten). */
     char *etag, *last_modified;
@@ -35,20 +35,10 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
     struct fetch_transfer *t = userdata;
     size_t n = size * nmemb;
-    if (n > t->max - t->len) {
+    if (!dynbuf_add(&t->body, ptr, n)) {
         t->too_big = true;
         return 0; /* aborts the transfer */
     }
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : FETCH_BODY_FIRST_BYTES;
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        t->data = xrealloc(t->data, cap);
-        t->cap = cap;
-    }
-    memcpy(t->data + t->len, ptr, n);
-    t->len += n;
-    t->data[t->len] = '\0';
     return n;
 }
 
@@ -193,7 +183,7 @@ struct fetch_transfer *fetch_transfer_create(const char *url, size_t max_bytes, 
     }
     t->url = xstrdup(url);
     t->shown_url = fetch_redacted_url(url);
-    t->max = max_bytes;
+    dynbuf_init(&t->body, max_bytes);
     t->retry_after_s = t->max_age_s = -1;
     if (etag && etag[0]) {
         char *h = xasprintf("If-None-Match: %s", etag);
@@ -244,7 +234,7 @@ void fetch_transfer_destroy(struct fetch_transfer *t)
     curl_slist_free_all(t->request_headers);
     free(t->url);
     free(t->shown_url);
-    free(t->data);
+    dynbuf_finish(&t->body);
     free(t->etag);
     free(t->last_modified);
     free(t);
@@ -263,7 +253,7 @@ bool fetch_transfer_result(struct fetch_transfer *t, CURLcode rc, struct fetch_r
     res->max_age_s = t->max_age_s;
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &res->status);
     if (t->too_big) {
-        error_set(err, "%s: larger than the %zu-byte feed limit", t->shown_url, t->max);
+        error_set(err, "%s: larger than the %zu-byte feed limit", t->shown_url, t->body.max);
         return false;
     }
     if (rc != CURLE_OK) {
@@ -282,10 +272,7 @@ bool fetch_transfer_result(struct fetch_transfer *t, CURLcode rc, struct fetch_r
     res->last_modified = t->last_modified;
     t->etag = t->last_modified = NULL;
     if (!res->not_modified) {
-        res->body = t->data ? t->data : xstrdup("");
-        res->len = t->len;
-        t->data = NULL;
-        t->len = t->cap = 0;
+        res->body = dynbuf_take(&t->body, &res->len);
     }
     return true;
 }

@@ -19,8 +19,6 @@
 #define FETCH_LOW_SPEED_TIME_S 20L
 /* A Retry-After date further ahead counts as this much (a week). */
 #define FETCH_RETRY_AFTER_MAX_S (7 * 86400)
-/* The first allocation for a body; it doubles from there up to the transfer's cap. */
-#define FETCH_BODY_FIRST_BYTES (64 * 1024)
 
 struct fetch_result {
     char *body; /* owned, NUL-terminated; NULL on 304 */

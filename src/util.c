@@ -10,7 +10,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dynbuf.h"
 #include "log.h"
+
+/* util_read_file reads this much at a time into its capped buffer. */
+#define READ_CHUNK_BYTES (16 * 1024)
 
 static void oom(size_t size)
 {
@@ -99,18 +103,11 @@ char *util_read_file(const char *path, size_t max_bytes, size_t *len)
         errno = refused;
         return NULL;
     }
-    size_t cap = 64 * 1024, used = 0;
-    char *buf = xmalloc(cap + 1);
+    struct dynbuf buf;
+    dynbuf_init(&buf, max_bytes);
+    char chunk[READ_CHUNK_BYTES];
     for (;;) {
-        if (used == cap) {
-            if (cap >= max_bytes) {
-                errno = EFBIG;
-                goto err_free_buf;
-            }
-            cap = MIN(cap * 2, max_bytes);
-            buf = xrealloc(buf, cap + 1);
-        }
-        ssize_t n = read(fd, buf + used, cap - used);
+        ssize_t n = read(fd, chunk, sizeof(chunk));
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -118,16 +115,16 @@ char *util_read_file(const char *path, size_t max_bytes, size_t *len)
         }
         if (n == 0)
             break;
-        used += (size_t)n;
+        if (!dynbuf_add(&buf, chunk, (size_t)n)) {
+            errno = EFBIG;
+            goto err_free_buf;
+        }
     }
     close(fd);
-    buf[used] = '\0';
-    if (len)
-        *len = used;
-    return buf;
+    return dynbuf_take(&buf, len);
 
 err_free_buf:
-    free(buf);
+    dynbuf_finish(&buf);
     int saved = errno;
     close(fd);
     errno = saved;
