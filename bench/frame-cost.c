@@ -125,9 +125,9 @@ int main(int argc, char **argv)
     config_init(&cfg);
     struct story_list stories;
     story_list_init(&stories);
-    char err[512];
-    if (!feed_load(feed, &stories, err, sizeof(err))) {
-        fprintf(stderr, "frame-cost: %s\n", err);
+    struct error err = {""};
+    if (!feed_load(feed, &stories, &err)) {
+        fprintf(stderr, "frame-cost: %s\n", err.msg);
         return 1;
     }
     int64_t now = story_list_newest(&stories);

@@ -43,9 +43,9 @@ int main(int argc, char **argv)
         int64_t t = util_now_ns();
         struct story_list list;
         story_list_init(&list);
-        char err[256];
-        if (!feed_parse(data, len, "bench", NULL, &list, err, sizeof(err))) {
-            fprintf(stderr, "%s\n", err);
+        struct error err = {""};
+        if (!feed_parse(data, len, "bench", NULL, &list, &err)) {
+            fprintf(stderr, "%s\n", err.msg);
             return 1;
         }
         stories = list.count;

@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "dynbuf.h"
 #include "painter.h"
 #include "fonts.h"
 #include "log.h"
@@ -54,40 +55,28 @@ struct options {
     const char *csv; /* every sample, or NULL */
 };
 
-/* A growable text buffer. */
-struct buf {
-    char *data;
-    size_t len, cap;
-};
+/* Feeds are built in a capped buffer; one past the cap is a bug here, not a case to handle. */
+#define SOAK_FEED_MAX_BYTES (64u * 1024 * 1024)
 
-static void buf_add(struct buf *b, const char *s, size_t n)
+static void buf_add(struct dynbuf *b, const char *s, size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
-        b->cap = (b->len + n + 1) * 2;
-        b->data = xrealloc(b->data, b->cap);
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
+    if (!dynbuf_add(b, s, n))
+        abort();
 }
 
-static void buf_str(struct buf *b, const char *s)
+static void buf_str(struct dynbuf *b, const char *s)
 {
     buf_add(b, s, strlen(s));
 }
 
-__attribute__((format(printf, 2, 3))) static void buf_printf(struct buf *b, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-    va_end(ap);
-    buf_add(b, tmp, n < 0 ? 0 : ((size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1));
-}
+#define buf_printf(b, ...)                                                                         \
+    do {                                                                                           \
+        if (!dynbuf_addf(b, __VA_ARGS__))                                                          \
+            abort();                                                                               \
+    } while (0)
 
 /* Text escaped for JSON strings (json) or XML character data. */
-static void buf_text(struct buf *b, const char *s, bool json)
+static void buf_text(struct dynbuf *b, const char *s, bool json)
 {
     for (; *s; s++) {
         if (json && (*s == '"' || *s == '\\')) {
@@ -121,7 +110,7 @@ static const char *const words[] = {
     "Зарплаты", "растут", "東京の",  "電車",    "λιμάνι",   "مدينة",      "Köln",
     "São",      "Paulo",  "naïve",   "café",    "—",        "2025/26",    "e-mail"};
 
-static void add_words(struct buf *b, int count, bool json)
+static void add_words(struct dynbuf *b, int count, bool json)
 {
     for (int i = 0; i < count; i++) {
         if (i)
@@ -154,11 +143,11 @@ enum format { FORMAT_JSON, FORMAT_RSS, FORMAT_ATOM };
 
 /* A feed as an editor or a news site would publish it at virtual time now: every poll finds
  * other stories, counts, lengths and figures. */
-static void make_feed(struct buf *b, long iter, int64_t now)
+static void make_feed(struct dynbuf *b, long iter, int64_t now)
 {
     enum format fmt = (enum format)(iter % 3);
     int count = (int)rnd(33); /* 0..32: the fallback card now and then, the 30 cap other times */
-    b->len = 0;
+    dynbuf_reset(b);
     buf_str(b, "");
     if (fmt == FORMAT_JSON)
         buf_printf(b,
@@ -284,7 +273,7 @@ struct soak_worker {
     struct source source;
     CURLM *multi;
     char *feed_path, *sig_path, *cache_dir;
-    struct buf feed;
+    struct dynbuf feed;
     struct story_list stories;
     uint32_t next_id;
     int64_t now_ns, wall;
@@ -556,6 +545,7 @@ int main(int argc, char **argv)
     mkdir(opt.dir, 0750);
 
     struct soak_worker w = {.opt = &opt, .next_id = 1, .wall = BASE_WALL};
+    dynbuf_init(&w.feed, SOAK_FEED_MAX_BYTES);
     config_init(&w.config);
     signer_init(&w.signer);
     w.feed_path = xasprintf("%s/feed", opt.dir);
@@ -728,7 +718,7 @@ int main(int argc, char **argv)
     story_list_finish(&w.stories);
     scene_fonts_finish(&w.fonts);
     config_finish(&w.config);
-    free(w.feed.data);
+    dynbuf_finish(&w.feed);
     free(w.feed_path);
     free(w.sig_path);
     free(w.cache_dir);

@@ -291,8 +291,9 @@ static const char *take_string(struct cache_reader *r, uint32_t cap, char **out)
         return "truncated string length";
     uint32_t len = get_u32(p);
     if (len > cap)
-        return cap == CACHE_MAX_STRING ? "string over the 8 KiB cap"
-                                       : "signature over the 16 KiB cap";
+        return cap == CACHE_MAX_STRING
+                   ? "string over the " STRINGIFY(CACHE_MAX_STRING_KIB) " KiB cap"
+                   : "signature over the " STRINGIFY(CACHE_MAX_SIGNATURE_KIB) " KiB cap";
     if (!take(r, len, &p))
         return "string runs past the end";
     if (memchr(p, '\0', len))

@@ -9,8 +9,10 @@
 
 /* Caps checked on store and on load; a file that claims more is refused before any allocation. */
 #define CACHE_MAX_BODY (16u * 1024 * 1024)
-#define CACHE_MAX_STRING (8u * 1024)
-#define CACHE_MAX_SIGNATURE (16u * 1024)
+#define CACHE_MAX_STRING_KIB 8
+#define CACHE_MAX_STRING (CACHE_MAX_STRING_KIB * 1024u)
+#define CACHE_MAX_SIGNATURE_KIB 16
+#define CACHE_MAX_SIGNATURE (CACHE_MAX_SIGNATURE_KIB * 1024u)
 /* Source names are [A-Za-z0-9_-]{1,CACHE_MAX_NAME}: safe as file names, with room to spare. */
 #define CACHE_MAX_NAME 128u /* = CONFIG_MAX_SOURCE_NAME */
 

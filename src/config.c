@@ -32,7 +32,7 @@ enum key_type {
 
 /* Writes why a value is rejected into err (the caller puts the key name before it); returns
  * false to reject. */
-typedef bool (*key_check_fn)(const char *value, char *err, size_t err_len);
+typedef bool (*key_check_fn)(const char *value, struct error *err);
 
 struct key {
     const char *section; /* "source" stands for every [source NAME] */
@@ -55,9 +55,9 @@ struct section {
     const char *doc; /* lines separated by '\n' */
 };
 
-static bool check_url(const char *value, char *err, size_t err_len);
-static bool check_public_key(const char *value, char *err, size_t err_len);
-static bool check_font(const char *value, char *err, size_t err_len);
+static bool check_url(const char *value, struct error *err);
+static bool check_public_key(const char *value, struct error *err);
+static bool check_font(const char *value, struct error *err);
 
 static const char *const clock_names[] = {"24h", "12h", "off", NULL};
 static const char *const rotate_names[] = {"0", "90", "180", "270", NULL};
@@ -421,11 +421,11 @@ bool config_parse_color(const char *s, uint32_t *rgb)
     return true;
 }
 
-static bool check_url(const char *value, char *err, size_t err_len)
+static bool check_url(const char *value, struct error *err)
 {
     static const char expected[] = "expected a file path or an http:// or https:// URL";
     if (*value == '\0') {
-        snprintf(err, err_len, "is empty (%s)", expected);
+        error_set(err, "is empty (%s)", expected);
         return false;
     }
     /* Only a real scheme counts: letters first, then letters, digits, '+', '-' or '.'. */
@@ -434,7 +434,7 @@ static bool check_url(const char *value, char *err, size_t err_len)
         n = strspn(value, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
     if (n > 0 && strncmp(value + n, "://", 3) == 0 && ascii_ncasecmp(value, "http://", 7) != 0 &&
         ascii_ncasecmp(value, "https://", 8) != 0) {
-        snprintf(err, err_len, "scheme '%.*s' is not supported (%s)", (int)n, value, expected);
+        error_set(err, "scheme '%.*s' is not supported (%s)", (int)n, value, expected);
         return false;
     }
     return true;
@@ -442,7 +442,7 @@ static bool check_url(const char *value, char *err, size_t err_len)
 
 /* A pattern always matches some installed font; a path must be a font file the sign can open
  * (TrueType, OpenType or a collection of them), or the sign would have nothing to draw with. */
-static bool check_font(const char *value, char *err, size_t err_len)
+static bool check_font(const char *value, struct error *err)
 {
     if (value[0] != '/')
         return true;
@@ -463,26 +463,25 @@ static bool check_font(const char *value, char *err, size_t err_len)
         close(fd);
     if (!why)
         return true;
-    snprintf(err, err_len, "%.100s: %s (give a font file, or a fontconfig pattern such as Inter)",
-             value, why);
+    error_set(err, "%.100s: %s (give a font file, or a fontconfig pattern such as Inter)", value,
+              why);
     return false;
 }
 
-static bool check_public_key(const char *value, char *err, size_t err_len)
+static bool check_public_key(const char *value, struct error *err)
 {
     /* Ed25519 algorithm id (2 bytes) + key id (8) + key (32) = 42 bytes = 56 base64 chars, and
      * the sign must be able to use it: a key it cannot parse would check nothing. */
     static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     size_t n = strlen(value);
     struct minisign_key key;
-    char why[160];
-    if (n == 0 ||
-        (n == 56 && strspn(value, b64) == 56 && minisign_parse_key(value, &key, why, sizeof(why))))
+    struct error why;
+    if (n == 0 || (n == 56 && strspn(value, b64) == 56 && minisign_parse_key(value, &key, &why)))
         return true;
-    snprintf(err, err_len,
-             "'%.64s' is not a minisign public key (expected the 56-character "
-             "base64 line of the .pub file)",
-             value);
+    error_set(err,
+              "'%.64s' is not a minisign public key (expected the 56-character "
+              "base64 line of the .pub file)",
+              value);
     return false;
 }
 
@@ -504,122 +503,152 @@ static void choices_text(const struct key *k, char *buf, size_t len)
     }
 }
 
+/* The steps of key_store, one per key type: each converts text, stores it into field (the key's
+ * place in the struct) or, when text is not valid, writes why into err and leaves it alone. */
+static bool store_string(const struct key *k, void *field, const char *text, struct error *err)
+{
+    struct error why;
+    if (k->check && !k->check(text, &why)) {
+        error_set(err, "%s: %s", k->name, why.msg);
+        return false;
+    }
+    char **p = field;
+    free(*p);
+    *p = xstrdup(text);
+    return true;
+}
+
+static bool store_int(const struct key *k, void *field, const char *text, struct error *err)
+{
+    long v;
+    if (!parse_long(text, &v)) {
+        error_set(err, "%s: '%.64s' is not a number (expected an integer, %ld..%ld)", k->name, text,
+                  k->min, k->max);
+        return false;
+    }
+    if (v < k->min || v > k->max) {
+        error_set(err, "%s: %.64s is out of range (%ld..%ld)", k->name, text, k->min, k->max);
+        return false;
+    }
+    int *p = field;
+    *p = (int)v;
+    return true;
+}
+
+static bool store_bool(const struct key *k, void *field, const char *text, struct error *err)
+{
+    bool *p = field;
+    if (ascii_casecmp(text, "true") == 0 || ascii_casecmp(text, "yes") == 0 ||
+        ascii_casecmp(text, "on") == 0 || strcmp(text, "1") == 0) {
+        *p = true;
+        return true;
+    }
+    if (ascii_casecmp(text, "false") == 0 || ascii_casecmp(text, "no") == 0 ||
+        ascii_casecmp(text, "off") == 0 || strcmp(text, "0") == 0) {
+        *p = false;
+        return true;
+    }
+    error_set(err,
+              "%s: '%.64s' is not valid (expected true or false; yes/no, on/off and 1/0 also work)",
+              k->name, text);
+    return false;
+}
+
+static bool store_enum(const struct key *k, void *field, const char *text, struct error *err)
+{
+    for (int i = 0; k->choices[i]; i++) {
+        if (ascii_casecmp(text, k->choices[i]) == 0) {
+            int *p = field;
+            *p = i;
+            return true;
+        }
+    }
+    char choices[128];
+    choices_text(k, choices, sizeof(choices));
+    error_set(err, "%s: '%.64s' is not valid (expected %s)", k->name, text, choices);
+    return false;
+}
+
+static bool store_color(const struct key *k, void *field, const char *text, struct error *err)
+{
+    if (config_parse_color(text, field))
+        return true;
+    error_set(err, "%s: '%.64s' is not a colour (expected #rrggbb)", k->name, text);
+    return false;
+}
+
+static bool store_margins(const struct key *k, void *field, const char *text, struct error *err)
+{
+    if (config_parse_margins(text, field, (int)k->max))
+        return true;
+    error_set(err,
+              "%s: '%.64s' is not valid (expected 1 to 4 numbers of pixels, 0..%ld: top right "
+              "bottom left)",
+              k->name, text, k->max);
+    return false;
+}
+
+static bool store_mode(const struct key *k, void *field, const char *text, struct error *err)
+{
+    if (config_parse_mode(text, field))
+        return true;
+    error_set(err,
+              "%s: '%.64s' is not a video mode (expected auto, WIDTHxHEIGHT or WIDTHxHEIGHT@HZ)",
+              k->name, text);
+    return false;
+}
+
+/* KEY_SIZE keeps the height apart from the width, at k->offset_h. */
+static bool store_size(const struct key *k, void *base, const char *text, struct error *err)
+{
+    int *w = (void *)((char *)base + k->offset);
+    int *h = (void *)((char *)base + k->offset_h);
+    long lw, lh;
+    if (ascii_casecmp(text, "fullscreen") == 0) {
+        *w = 0;
+        *h = 0;
+        return true;
+    }
+    char range[64];
+    size_range_text(k, range, sizeof(range));
+    if (!parse_size_long(text, &lw, &lh)) {
+        error_set(err, "%s: '%.64s' is not a size (expected fullscreen or WIDTHxHEIGHT, %s)",
+                  k->name, text, range);
+        return false;
+    }
+    if (lw < k->min || lw > k->max || lh < k->min_h || lh > k->max_h) {
+        error_set(err, "%s: %.64s is out of range (%s)", k->name, text, range);
+        return false;
+    }
+    *w = (int)lw;
+    *h = (int)lh;
+    return true;
+}
+
 /* Converts text for key k and stores it into the struct at base. On failure writes a message
  * naming the key and what is expected into err and leaves the field alone. */
-static bool key_store(const struct key *k, void *base, const char *text, char *err, size_t err_len)
+static bool key_store(const struct key *k, void *base, const char *text, struct error *err)
 {
     void *field = (char *)base + k->offset;
     switch (k->type) {
-    case KEY_STRING: {
-        char why[240];
-        if (k->check && !k->check(text, why, sizeof(why))) {
-            snprintf(err, err_len, "%s: %s", k->name, why);
-            return false;
-        }
-        char **p = field;
-        free(*p);
-        *p = xstrdup(text);
-        return true;
+    case KEY_STRING:
+        return store_string(k, field, text, err);
+    case KEY_INT:
+        return store_int(k, field, text, err);
+    case KEY_BOOL:
+        return store_bool(k, field, text, err);
+    case KEY_ENUM:
+        return store_enum(k, field, text, err);
+    case KEY_COLOR:
+        return store_color(k, field, text, err);
+    case KEY_MARGINS:
+        return store_margins(k, field, text, err);
+    case KEY_MODE:
+        return store_mode(k, field, text, err);
+    case KEY_SIZE:
+        return store_size(k, base, text, err);
     }
-    case KEY_INT: {
-        long v;
-        if (!parse_long(text, &v)) {
-            snprintf(err, err_len, "%s: '%.64s' is not a number (expected an integer, %ld..%ld)",
-                     k->name, text, k->min, k->max);
-            return false;
-        }
-        if (v < k->min || v > k->max) {
-            snprintf(err, err_len, "%s: %.64s is out of range (%ld..%ld)", k->name, text, k->min,
-                     k->max);
-            return false;
-        }
-        int *p = field;
-        *p = (int)v;
-        return true;
-    }
-    case KEY_BOOL: {
-        bool *p = field;
-        if (ascii_casecmp(text, "true") == 0 || ascii_casecmp(text, "yes") == 0 ||
-            ascii_casecmp(text, "on") == 0 || strcmp(text, "1") == 0) {
-            *p = true;
-            return true;
-        }
-        if (ascii_casecmp(text, "false") == 0 || ascii_casecmp(text, "no") == 0 ||
-            ascii_casecmp(text, "off") == 0 || strcmp(text, "0") == 0) {
-            *p = false;
-            return true;
-        }
-        snprintf(err, err_len,
-                 "%s: '%.64s' is not valid (expected true or false; yes/no, on/off and 1/0 "
-                 "also work)",
-                 k->name, text);
-        return false;
-    }
-    case KEY_ENUM: {
-        for (int i = 0; k->choices[i]; i++) {
-            if (ascii_casecmp(text, k->choices[i]) == 0) {
-                int *p = field;
-                *p = i;
-                return true;
-            }
-        }
-        char choices[128];
-        choices_text(k, choices, sizeof(choices));
-        snprintf(err, err_len, "%s: '%.64s' is not valid (expected %s)", k->name, text, choices);
-        return false;
-    }
-    case KEY_COLOR: {
-        uint32_t *p = field;
-        if (config_parse_color(text, p))
-            return true;
-        snprintf(err, err_len, "%s: '%.64s' is not a colour (expected #rrggbb)", k->name, text);
-        return false;
-    }
-    case KEY_MARGINS: {
-        if (config_parse_margins(text, field, (int)k->max))
-            return true;
-        snprintf(err, err_len,
-                 "%s: '%.64s' is not valid (expected 1 to 4 numbers of pixels, 0..%ld: top right "
-                 "bottom left)",
-                 k->name, text, k->max);
-        return false;
-    }
-    case KEY_MODE: {
-        if (config_parse_mode(text, field))
-            return true;
-        snprintf(err, err_len,
-                 "%s: '%.64s' is not a video mode (expected auto, WIDTHxHEIGHT or "
-                 "WIDTHxHEIGHT@HZ)",
-                 k->name, text);
-        return false;
-    }
-    case KEY_SIZE: {
-        int *w = field;
-        int *h = (void *)((char *)base + k->offset_h);
-        long lw, lh;
-        if (ascii_casecmp(text, "fullscreen") == 0) {
-            *w = 0;
-            *h = 0;
-            return true;
-        }
-        char range[64];
-        size_range_text(k, range, sizeof(range));
-        if (!parse_size_long(text, &lw, &lh)) {
-            snprintf(err, err_len,
-                     "%s: '%.64s' is not a size (expected fullscreen or WIDTHxHEIGHT, %s)", k->name,
-                     text, range);
-            return false;
-        }
-        if (lw < k->min || lw > k->max || lh < k->min_h || lh > k->max_h) {
-            snprintf(err, err_len, "%s: %.64s is out of range (%s)", k->name, text, range);
-            return false;
-        }
-        *w = (int)lw;
-        *h = (int)lh;
-        return true;
-    }
-    }
-    snprintf(err, err_len, "%s: unknown key type", k->name);
+    error_set(err, "%s: unknown key type", k->name);
     return false;
 }
 
@@ -630,10 +659,10 @@ static void apply_defaults(void *base, const char *section)
         const struct key *k = &keys[i];
         if (strcmp(k->section, section) != 0 || !k->def)
             continue;
-        char err[256];
-        if (!key_store(k, base, k->def, err, sizeof(err))) {
+        struct error err;
+        if (!key_store(k, base, k->def, &err)) {
             /* Only a mistake in the table gets here; the tests load every default. */
-            log_error("config: bad built-in default for [%s] %s", section, err);
+            log_error("config: bad built-in default for [%s] %s", section, err.msg);
             assert(false);
         }
     }
@@ -940,9 +969,9 @@ static void parse_key_line(struct parser *p, char *s)
     if (!extract_value(p, eq + 1, &value))
         return;
     void *base = p->source_header ? (void *)current_source(p) : (void *)p->cfg;
-    char err[384];
-    if (!key_store(k, base, value, err, sizeof(err)))
-        parse_error(p, p->line, "%s", err);
+    struct error err;
+    if (!key_store(k, base, value, &err))
+        parse_error(p, p->line, "%s", err.msg);
 }
 
 static void parse_line(struct parser *p, char *line)

@@ -7,7 +7,6 @@
 
 #include "date.h"
 #include "feed.h"
-#include "figures.h"
 #include "normalize.h"
 #include "util.h"
 
@@ -63,7 +62,7 @@ static void read_ticker_extension(const cJSON *item, struct story *s)
     }
 }
 
-/* The summary a card shows: the item's summary, else its text, else its HTML, cut to fit. */
+/* The summary a card shows: the item's summary, else its text, else its HTML (uncut). */
 static char *item_summary(const cJSON *item)
 {
     char *text = json_text(item, "summary", NORMALIZE_HTML, FEED_MAX_SUMMARY_BYTES);
@@ -71,15 +70,10 @@ static char *item_summary(const cJSON *item)
         text = json_text(item, "content_text", NORMALIZE_PLAIN, FEED_MAX_SUMMARY_BYTES);
     if (!text)
         text = json_text(item, "content_html", NORMALIZE_HTML, FEED_MAX_SUMMARY_BYTES);
-    if (!text)
-        return NULL;
-    char *cut = normalize_cut(text, FEED_SUMMARY_CHARS);
-    free(text);
-    return cut;
+    return text;
 }
 
-static void report_syntax_error(const char *data, size_t len, const char *name, char *err,
-                                size_t err_size)
+static void report_syntax_error(const char *data, size_t len, const char *name, struct error *err)
 {
     const char *at = cJSON_GetErrorPtr();
     size_t off = at && at >= data && at <= data + len ? (size_t)(at - data) : 0;
@@ -87,27 +81,27 @@ static void report_syntax_error(const char *data, size_t len, const char *name, 
     for (size_t i = 0; i < off; i++, col++)
         if (data[i] == '\n')
             line++, col = 0;
-    util_set_error(err, err_size, "%s:%zu:%zu: invalid JSON", name, line, col);
+    error_set(err, "%s:%zu:%zu: invalid JSON", name, line, col);
 }
 
 bool feed_json_parse(const char *data, size_t len, const char *name, struct story_list *out,
-                     char *err, size_t err_size)
+                     struct error *err)
 {
     cJSON *root = cJSON_ParseWithLength(data, len);
     if (!root) {
-        report_syntax_error(data, len, name, err, err_size);
+        report_syntax_error(data, len, name, err);
         return false;
     }
     const char *version = json_string(root, "version");
-    if (!version || strncmp(version, "https://jsonfeed.org/version/", 29) != 0) {
-        util_set_error(err, err_size,
-                       "%s: not a JSON Feed (no \"version\": \"https://jsonfeed.org/version/...\")",
-                       name);
+    static const char version_prefix[] = "https://jsonfeed.org/version/";
+    if (!version || strncmp(version, version_prefix, sizeof(version_prefix) - 1) != 0) {
+        error_set(err, "%s: not a JSON Feed (no \"version\": \"https://jsonfeed.org/version/...\")",
+                  name);
         goto err_free_root;
     }
     const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
     if (!cJSON_IsArray(items)) {
-        util_set_error(err, err_size, "%s: JSON Feed has no \"items\" array", name);
+        error_set(err, "%s: JSON Feed has no \"items\" array", name);
         goto err_free_root;
     }
     char *title = json_text(root, "title", NORMALIZE_PLAIN, FEED_MAX_TITLE_BYTES);
@@ -124,12 +118,7 @@ bool feed_json_parse(const char *data, size_t len, const char *name, struct stor
             continue;
         char *headline = json_text(item, "title", NORMALIZE_HTML, FEED_MAX_TITLE_BYTES);
         char *summary = item_summary(item);
-        if (!headline) {
-            /* Title-less items (microblog posts) use their text as the headline. */
-            headline = summary;
-            summary = NULL;
-        }
-        if (!headline)
+        if (!headline && !summary)
             continue;
         struct story *s = story_list_add(out);
         s->title = headline;
@@ -138,14 +127,11 @@ bool feed_json_parse(const char *data, size_t len, const char *name, struct stor
         s->link = json_text(item, "url", NORMALIZE_PLAIN, FEED_MAX_TITLE_BYTES);
         if (!s->link)
             s->link = json_text(item, "external_url", NORMALIZE_PLAIN, FEED_MAX_TITLE_BYTES);
-        s->source = xstrdup(name);
         s->published = json_date(item, "date_published");
         if (s->published == STORY_NO_DATE)
             s->published = json_date(item, "date_modified");
         read_ticker_extension(item, s);
-        story_fill_defaults(s);
-        if (s->figure_count == 0)
-            s->figure_count = figures_extract(s->title, s->summary, s->figures, STORY_MAX_FIGURES);
+        feed_story_finish(s, name);
     }
     cJSON_Delete(root);
     return true;

@@ -3,9 +3,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "error.h"
 #include "story.h"
 
 /* data is UTF-8. On a syntax error writes "NAME:LINE:COL: reason" into err and returns false;
  * JSON has no partial documents, so out is then empty. */
 bool feed_json_parse(const char *data, size_t len, const char *name, struct story_list *out,
-                     char *err, size_t err_size);
+                     struct error *err);

@@ -8,19 +8,17 @@
 #endif
 #include <expat.h>
 
-#include <errno.h>
-#include <iconv.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ascii.h"
+#include "charset.h"
 #include "date.h"
+#include "dynbuf.h"
 #include "feed.h"
-#include "figures.h"
 #include "normalize.h"
 #include "unicode.h"
 #include "util.h"
@@ -35,22 +33,11 @@
 #define SUMMARY_RAW_MAX (64 * 1024)
 #define SMALL_RAW_MAX (4 * 1024) /* links, ids, dates */
 #define LINK_MAX_BYTES 2048
-/* Summaries are cleaned to FEED_MAX_SUMMARY_BYTES, more than FEED_SUMMARY_CHARS code points of
- * any width, so normalize_cut sees that the text goes on and ends it with an ellipsis. */
-_Static_assert(FEED_MAX_SUMMARY_BYTES > FEED_SUMMARY_CHARS * 4, "summary cut needs lookahead");
-/* A title-less item's headline comes from its summary: 250 code points of at most 4 bytes
- * plus the ellipsis stay under FEED_MAX_TITLE_BYTES. */
-#define HEADLINE_FROM_SUMMARY_CHARS 250
-_Static_assert(HEADLINE_FROM_SUMMARY_CHARS * 4 + 3 < FEED_MAX_TITLE_BYTES, "headline too long");
-/* Expands a legacy encoding may cause (3 bytes per replaced byte, more for the few charsets
- * that map one byte to several characters); anything beyond is refused. */
-#define TRANSCODE_MAX_FACTOR 4
 /* Entity declarations are refused outright, so these only back that up. */
 #define AMPLIFICATION_MAX 10.0f
 #define AMPLIFICATION_THRESHOLD (1024 * 1024ull)
 /* Cannot occur in a namespace URI or a local name, so the first one splits "URI local". */
 #define NS_SEP ' '
-#define ENCODING_LABEL_MAX 40
 #define NO_RANK INT_MAX
 
 enum ns {
@@ -206,12 +193,6 @@ enum {
     RANK_UPDATED = 2,
 };
 
-/* Character data of one field: grows as needed, never past max. */
-struct text_buf {
-    char *data; /* owned; room for a terminator */
-    size_t len, cap, max;
-};
-
 struct item {
     int depth;   /* element depth of the open item, 0 outside one */
     char *title; /* owned, clean */
@@ -231,367 +212,36 @@ struct capture {
     int depth;        /* of the field's element */
     int rank;
     enum text_kind kind;
-    struct text_buf *buf; /* borrowed from the parser */
-    int skip_depth;       /* inside <script> or <style> at this depth, else 0 */
+    struct dynbuf *buf; /* borrowed from the parser */
+    int skip_depth;     /* inside <script> or <style> at this depth, else 0 */
 };
 
 struct parser {
     XML_Parser xml;
     const char *name;       /* borrowed */
     struct story_list *out; /* borrowed */
-    char *err;              /* borrowed */
-    size_t err_size;
+    struct error *err;      /* borrowed */
     enum format format;
     int depth;
     unsigned char stack[MAX_DEPTH + 1]; /* enum element of each open element, by depth */
     struct item item;
     struct capture cap;
-    struct text_buf title_buf, small_buf, summary_buf[SUM_COUNT];
+    struct dynbuf title_buf, small_buf, summary_buf[SUM_COUNT];
     bool have_feed_title;
     char *feed_link; /* owned; the feed's own web page, for root-relative item links */
     enum { RUN, STOP_ITEM_LIMIT, STOP_ERROR } state;
 };
 
-static void set_err(char *err, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t size, const char *fmt, ...)
+/* Character data of one field: grows as needed, never past max. Allocated from the start, so
+ * an empty field is "" rather than NULL. */
+static void buf_init(struct dynbuf *b, size_t max)
 {
-    if (!err || size == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, size, fmt, ap);
-    va_end(ap);
+    dynbuf_init(b, max);
+    dynbuf_add(b, "", 0);
 }
 
-static bool is_label_char(char c)
-{
-    return ascii_is_alnum(c) || c == '-' || c == '_' || c == '.' || c == ':' || c == '(' ||
-           c == ')' || c == '+';
-}
-
-/* Copies a charset label without surrounding spaces and quotes into buf (at least
- * ENCODING_LABEL_MAX + 1 bytes). Characters no charset name has become '?' so the label can go
- * into an error message; returns false when there were any, or the label is too long. */
-static bool clean_label(const char *s, size_t len, char *buf)
-{
-    while (len > 0 && (ascii_is_space(*s) || *s == '"' || *s == '\''))
-        s++, len--;
-    while (len > 0 && (ascii_is_space(s[len - 1]) || s[len - 1] == '"' || s[len - 1] == '\''))
-        len--;
-    bool ok = len > 0 && len <= ENCODING_LABEL_MAX;
-    size_t n = MIN(len, (size_t)ENCODING_LABEL_MAX);
-    for (size_t i = 0; i < n; i++) {
-        ok = ok && is_label_char(s[i]);
-        buf[i] = is_label_char(s[i]) ? s[i] : '?';
-    }
-    buf[n] = '\0';
-    return ok;
-}
-
-/* The encoding named in an ASCII-compatible XML declaration, if there is one. */
-static bool declared_encoding(const char *d, size_t len, char *buf, bool *valid)
-{
-    if (len >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)
-        d += 3, len -= 3;
-    if (len < 6 || memcmp(d, "<?xml", 5) != 0 || !ascii_is_space(d[5]))
-        return false;
-    size_t end = 5, limit = MIN(len, (size_t)512);
-    while (end + 1 < limit && !(d[end] == '?' && d[end + 1] == '>'))
-        end++;
-    static const char key[] = "encoding";
-    for (size_t i = 5; i + sizeof(key) - 1 < end; i++) {
-        if (memcmp(d + i, key, sizeof(key) - 1) != 0 || !ascii_is_space(d[i - 1]))
-            continue;
-        size_t j = i + sizeof(key) - 1;
-        while (j < end && ascii_is_space(d[j]))
-            j++;
-        if (j == end || d[j++] != '=')
-            return false;
-        while (j < end && ascii_is_space(d[j]))
-            j++;
-        if (j == end || (d[j] != '"' && d[j] != '\''))
-            return false;
-        char quote = d[j++];
-        size_t start = j;
-        while (j < end && d[j] != quote)
-            j++;
-        if (j == end)
-            return false;
-        *valid = clean_label(d + start, j - start, buf);
-        return true;
-    }
-    return false;
-}
-
-static bool label_is(const char *label, const char *const *names, size_t count)
-{
-    for (size_t i = 0; i < count; i++)
-        if (ascii_casecmp(label, names[i]) == 0)
-            return true;
-    return false;
-}
-
-static bool is_utf8_label(const char *label)
-{
-    /* ASCII is a subset of UTF-8, and feeds labelled ASCII that hold other bytes are nearly
-     * always UTF-8 in truth. utf8mb4 is MySQL's name for real UTF-8 and leaks into headers. */
-    static const char *const names[] = {
-        "UTF-8", "UTF8", "utf8mb4", "unicode-1-1-utf-8", "US-ASCII", "ASCII", "ANSI_X3.4-1968",
-    };
-    return label_is(label, names, ARRAY_LEN(names));
-}
-
-static bool is_utf16_or_32_label(const char *label)
-{
-    return ascii_ncasecmp(label, "UTF-16", 6) == 0 || ascii_ncasecmp(label, "UTF-32", 6) == 0 ||
-           ascii_ncasecmp(label, "UTF16", 5) == 0 || ascii_ncasecmp(label, "UTF32", 5) == 0 ||
-           ascii_ncasecmp(label, "UCS-2", 5) == 0 || ascii_ncasecmp(label, "UCS-4", 5) == 0;
-}
-
-/* The charset iconv should decode: labels are mapped to the superset every browser uses for
- * them, since feeds labelled with the narrow charset routinely hold the wider one's characters
- * (curly quotes in "ISO-8859-1", GBK ideographs in "GB2312", NEC symbols in "Shift_JIS"). */
-static const char *iconv_name(const char *label)
-{
-    static const char *const latin1[] = {"ISO-8859-1", "ISO8859-1", "ISO_8859-1", "latin1",
-                                         "l1",         "CP819",     "IBM819",     "ISO-IR-100"};
-    static const char *const gbk[] = {"GB2312", "GBK", "x-gbk", "EUC-CN", "CP936", "chinese"};
-    static const char *const korean[] = {"EUC-KR", "KS_C_5601-1987", "KSC5601", "korean"};
-    static const char *const japanese[] = {"Shift_JIS", "Shift-JIS", "SJIS",
-                                           "x-sjis",    "MS_Kanji",  "csShiftJIS"};
-    if (label_is(label, latin1, ARRAY_LEN(latin1)))
-        return "WINDOWS-1252";
-    if (label_is(label, gbk, ARRAY_LEN(gbk)))
-        return "GB18030";
-    if (label_is(label, korean, ARRAY_LEN(korean)))
-        return "CP949";
-    if (label_is(label, japanese, ARRAY_LEN(japanese)))
-        return "CP932"; /* glibc's SHIFT_JIS turns '\\' into a yen sign and '~' into an overline */
-    return label;
-}
-
-/* Whether the character at s[0..n) is valid UTF-8 and allowed in XML 1.0 (not a C0 control
- * but tab and newlines, not U+FFFE or U+FFFF); *len is its length, or for invalid UTF-8 that of
- * its maximal subpart (unicode.h). */
-static bool xml_char(const unsigned char *s, size_t n, size_t *len)
-{
-    if (s[0] < 0x80) {
-        *len = 1;
-        return s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' || s[0] == '\r';
-    }
-    uint32_t c;
-    return unicode_utf8_next((const char *)s, n, &c, len) && c != 0xFFFE && c != 0xFFFF;
-}
-
-/* Offset of the first byte expat would refuse as not well-formed, or len. Eight plain ASCII
- * bytes at a time, since feeds are mostly that. */
-static size_t first_bad_byte(const unsigned char *s, size_t len)
-{
-    const uint64_t high = 0x8080808080808080ull, low = 0x2020202020202020ull;
-    size_t i = 0;
-    while (i < len) {
-        if (len - i >= 8) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            /* No byte >= 0x80 and none below 0x20. */
-            if (((w | ((w - low) & ~w)) & high) == 0) {
-                i += 8;
-                continue;
-            }
-        }
-        size_t n;
-        if (!xml_char(s + i, len - i, &n))
-            return i;
-        i += n;
-    }
-    return len;
-}
-
-/* Makes UTF-8 text fit for expat: invalid sequences and the non-characters U+FFFE/U+FFFF
- * become U+FFFD, forbidden control characters become spaces. One bad byte must not cost the
- * whole feed. Returns NULL when the text is fine as it is, else a new buffer. */
-static char *repair_utf8(const char *data, size_t len, size_t *out_len)
-{
-    const unsigned char *s = (const unsigned char *)data;
-    size_t i = first_bad_byte(s, len);
-    if (i == len)
-        return NULL;
-    char *out = xmalloc(len * 3 + 1);
-    memcpy(out, data, i);
-    size_t o = i;
-    while (i < len) {
-        size_t n;
-        if (xml_char(s + i, len - i, &n)) {
-            memcpy(out + o, s + i, n);
-            o += n;
-        } else if (s[i] < 0x80) {
-            out[o++] = ' ';
-        } else {
-            /* One U+FFFD per maximal subpart, as normalize.c gives; U+FFFE and U+FFFF are
-             * well-formed, so each goes whole. */
-            memcpy(out + o, "\xEF\xBF\xBD", 3);
-            o += 3;
-        }
-        i += n;
-    }
-    out[o] = '\0';
-    *out_len = o;
-    return out;
-}
-
-static void reserve(char **buf, size_t *cap, char **pos, size_t *room, size_t need, size_t max,
-                    bool *too_big)
-{
-    if (*room >= need)
-        return;
-    size_t used = (size_t)(*pos - *buf);
-    size_t new_cap = MAX(*cap * 2, used + need);
-    if (new_cap > max) {
-        new_cap = max;
-        if (new_cap < used + need) {
-            *too_big = true;
-            return;
-        }
-    }
-    *buf = xrealloc(*buf, new_cap);
-    *cap = new_cap;
-    *pos = *buf + used;
-    *room = new_cap - used;
-}
-
-/* Converts with iconv to UTF-8; each undecodable code unit (a byte, or two or four for
- * UTF-16 and UTF-32, whose alignment must survive) becomes U+FFFD rather than ending the feed.
- * Returns NULL when the output would pass TRANSCODE_MAX_FACTOR times the input. */
-static char *transcode(iconv_t cd, const char *data, size_t len, size_t unit, size_t *out_len)
-{
-    size_t max = len * TRANSCODE_MAX_FACTOR + 64;
-    size_t cap = MIN(len + len / 2 + 64, max);
-    char *out = xmalloc(cap);
-    char *in = (char *)data; /* iconv's prototype lacks const; it does not write the input */
-    size_t in_left = len;
-    char *pos = out;
-    size_t room = cap;
-    bool too_big = false;
-    while (!too_big) {
-        size_t r = in_left ? iconv(cd, &in, &in_left, &pos, &room) : 0;
-        int error = errno;
-        if (r != (size_t)-1) {
-            /* Stateful encodings (ISO-2022-*) may still owe a shift sequence. */
-            if (iconv(cd, NULL, NULL, &pos, &room) != (size_t)-1)
-                break;
-            reserve(&out, &cap, &pos, &room, room + 16, max, &too_big);
-            continue;
-        }
-        if (error == E2BIG) {
-            reserve(&out, &cap, &pos, &room, room + 64, max, &too_big);
-        } else if (error == EILSEQ || error == EINVAL) {
-            reserve(&out, &cap, &pos, &room, 3, max, &too_big);
-            if (too_big)
-                break;
-            memcpy(pos, "\xEF\xBF\xBD", 3);
-            pos += 3, room -= 3;
-            /* EINVAL: an incomplete sequence at the very end. */
-            size_t skip = error == EINVAL ? in_left : MIN(unit, in_left);
-            in += skip, in_left -= skip;
-        } else {
-            too_big = true;
-        }
-    }
-    if (too_big) {
-        free(out);
-        return NULL;
-    }
-    *out_len = (size_t)(pos - out);
-    return out;
-}
-
-/* Picks the document's encoding and produces UTF-8 that expat accepts: in order, a byte order
- * mark (or the unmistakable "<" of BOM-less UTF-16), the HTTP charset, the XML declaration,
- * UTF-8. *doc is data itself or the new buffer *owned. */
-static bool to_utf8(const char *data, size_t len, const char *name, const char *http_charset,
-                    const char **doc, size_t *doc_len, char **owned, char *err, size_t err_size)
-{
-    const unsigned char *u = (const unsigned char *)data;
-    const char *encoding = NULL;
-    size_t skip = 0;
-    char label[ENCODING_LABEL_MAX + 1];
-    bool valid = true;
-    if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF)
-        encoding = "UTF-8";
-    else if (len >= 4 && u[0] == 0 && u[1] == 0 && u[2] == 0xFE && u[3] == 0xFF)
-        encoding = "UTF-32BE", skip = 4;
-    else if (len >= 4 && u[0] == 0xFF && u[1] == 0xFE && u[2] == 0 && u[3] == 0)
-        encoding = "UTF-32LE", skip = 4;
-    else if (len >= 2 && u[0] == 0xFE && u[1] == 0xFF)
-        encoding = "UTF-16BE", skip = 2;
-    else if (len >= 2 && u[0] == 0xFF && u[1] == 0xFE)
-        encoding = "UTF-16LE", skip = 2;
-    else if (len >= 2 && u[0] == '<' && u[1] == 0)
-        encoding = "UTF-16LE";
-    else if (len >= 2 && u[0] == 0 && u[1] == '<')
-        encoding = "UTF-16BE";
-    if (!encoding && http_charset && http_charset[0]) {
-        valid = clean_label(http_charset, strlen(http_charset), label);
-        /* No BOM and no zero bytes: whatever it says, this is not UTF-16 or UTF-32. */
-        if (!valid || !is_utf16_or_32_label(label))
-            encoding = label;
-    }
-    if (!encoding && declared_encoding(data, len, label, &valid) &&
-        (!valid || !is_utf16_or_32_label(label)))
-        encoding = label;
-    if (!encoding)
-        encoding = "UTF-8";
-    if (!valid) {
-        set_err(err, err_size, "%s: unsupported encoding %s", name, encoding);
-        return false;
-    }
-
-    size_t repaired_len;
-    if (is_utf8_label(encoding)) {
-        *owned = repair_utf8(data, len, &repaired_len);
-        *doc = *owned ? *owned : data;
-        *doc_len = *owned ? repaired_len : len;
-        return true;
-    }
-    iconv_t cd = iconv_open("UTF-8", iconv_name(encoding));
-    if (cd == (iconv_t)-1) {
-        set_err(err, err_size, "%s: unsupported encoding %s", name, encoding);
-        return false;
-    }
-    size_t converted_len;
-    size_t unit = ascii_ncasecmp(encoding, "UTF-16", 6) == 0   ? 2
-                  : ascii_ncasecmp(encoding, "UTF-32", 6) == 0 ? 4
-                                                               : 1;
-    char *converted = transcode(cd, data + skip, len - skip, unit, &converted_len);
-    iconv_close(cd);
-    if (!converted) {
-        set_err(err, err_size, "%s: too large once converted from %s", name, encoding);
-        return false;
-    }
-    /* iconv's output is valid UTF-8 but may hold characters XML forbids. */
-    char *repaired = repair_utf8(converted, converted_len, &repaired_len);
-    if (repaired) {
-        free(converted);
-        converted = repaired;
-        converted_len = repaired_len;
-    }
-    *owned = converted;
-    *doc = converted;
-    *doc_len = converted_len;
-    return true;
-}
-
-static void buf_init(struct text_buf *b, size_t max)
-{
-    b->cap = 256;
-    b->data = xmalloc(b->cap);
-    b->len = 0;
-    b->max = max;
-}
-
-static void buf_append(struct text_buf *b, const char *s, size_t n)
+/* Keeps what fits of s[0..n) and drops the rest: a field's text past max is not shown anyway. */
+static void buf_append(struct dynbuf *b, const char *s, size_t n)
 {
     if (n > b->max - b->len) {
         n = b->max - b->len;
@@ -601,17 +251,11 @@ static void buf_append(struct text_buf *b, const char *s, size_t n)
         if (n == 0)
             return;
     }
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = MAX(b->cap * 2, b->len + n + 1);
-        b->cap = MIN(cap, b->max + 1);
-        b->data = xrealloc(b->data, b->cap);
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
+    dynbuf_add(b, s, n);
 }
 
 /* The buffer without leading and trailing whitespace, NUL-terminated in place. */
-static const char *buf_trimmed(struct text_buf *b, size_t *len)
+static const char *buf_trimmed(struct dynbuf *b, size_t *len)
 {
     size_t start = 0, end = b->len;
     while (start < end && ascii_is_space(b->data[start]))
@@ -633,7 +277,7 @@ static size_t cut_len(const char *s, size_t len, size_t max)
     return max;
 }
 
-static bool buf_has_text(const struct text_buf *b)
+static bool buf_has_text(const struct dynbuf *b)
 {
     for (size_t i = 0; i < b->len; i++)
         if (!ascii_is_space(b->data[i]))
@@ -785,9 +429,9 @@ static bool looks_like_url(const char *s, size_t len)
 
 static void fail_at(struct parser *p, const char *what)
 {
-    set_err(p->err, p->err_size, "%s:%llu:%llu: %s", p->name,
-            (unsigned long long)XML_GetCurrentLineNumber(p->xml),
-            (unsigned long long)XML_GetCurrentColumnNumber(p->xml) + 1, what);
+    error_set(p->err, "%s:%llu:%llu: %s", p->name,
+              (unsigned long long)XML_GetCurrentLineNumber(p->xml),
+              (unsigned long long)XML_GetCurrentColumnNumber(p->xml) + 1, what);
     p->state = STOP_ERROR;
     XML_StopParser(p->xml, XML_FALSE);
 }
@@ -800,12 +444,12 @@ static void XMLCALL on_text(void *user, const XML_Char *s, int len)
 }
 
 static void begin_capture(struct parser *p, enum field field, int rank, enum text_kind kind,
-                          struct text_buf *buf)
+                          struct dynbuf *buf)
 {
     if (kind == TEXT_SKIP)
         return;
     p->cap = (struct capture){field, p->depth, rank, kind, buf, 0};
-    buf->len = 0;
+    dynbuf_reset(buf);
     XML_SetCharacterDataHandler(p->xml, on_text);
 }
 
@@ -858,7 +502,7 @@ static void end_item(struct parser *p)
     for (int i = 0; i < SUM_COUNT && !clean; i++) {
         if (!it->summary_present[i])
             continue;
-        const struct text_buf *b = &p->summary_buf[i];
+        const struct dynbuf *b = &p->summary_buf[i];
         clean = normalize_text(b->data, b->len, normalize_flags(it->summary_kind[i]),
                                FEED_MAX_SUMMARY_BYTES);
         if (!clean[0]) {
@@ -871,21 +515,12 @@ static void end_item(struct parser *p)
         return;
     }
     struct story *s = story_list_add(p->out);
-    if (it->title) {
-        s->title = it->title;
-        s->summary = clean ? normalize_cut(clean, FEED_SUMMARY_CHARS) : xstrdup("");
-    } else {
-        /* Title-less items (RSS allows them, microblogs use them) lead with their text. */
-        s->title = normalize_cut(clean, HEADLINE_FROM_SUMMARY_CHARS);
-        s->summary = xstrdup("");
-    }
-    free(clean);
+    s->title = it->title;
+    s->summary = clean;
     s->link = it->link;
     s->id = it->id;
-    s->source = xstrdup(p->name);
     s->published = it->published;
-    s->figure_count = figures_extract(s->title, s->summary, s->figures, STORY_MAX_FIGURES);
-    story_fill_defaults(s);
+    feed_story_finish(s, p->name);
     it->title = it->link = it->id = NULL;
     it->depth = 0;
 }
@@ -894,7 +529,7 @@ static void end_capture(struct parser *p)
 {
     struct capture *c = &p->cap;
     struct item *it = &p->item;
-    struct text_buf *b = c->buf;
+    struct dynbuf *b = c->buf;
     size_t len;
     const char *text;
     int64_t t;
@@ -1094,8 +729,7 @@ static void XMLCALL on_start(void *user, const XML_Char *name, const XML_Char **
         if (p->format == FORMAT_UNKNOWN) {
             /* Long or odd names are cut at a character boundary for the message. */
             size_t n = cut_len(local, strlen(local), 64);
-            set_err(p->err, p->err_size, "%s: not a feed (root element <%.*s>)", p->name, (int)n,
-                    local);
+            error_set(p->err, "%s: not a feed (root element <%.*s>)", p->name, (int)n, local);
             p->state = STOP_ERROR;
             XML_StopParser(p->xml, XML_FALSE);
         }
@@ -1188,20 +822,22 @@ static void XMLCALL on_entity_decl(void *user, const XML_Char *entity, int is_pa
 }
 
 bool feed_xml_parse(const char *data, size_t len, const char *name, const char *http_charset,
-                    struct story_list *out, char *err, size_t err_size)
+                    struct story_list *out, struct error *err)
 {
-    const char *doc;
-    size_t doc_len;
-    char *owned = NULL;
-    if (!to_utf8(data, len, name, http_charset, &doc, &doc_len, &owned, err, err_size))
+    struct charset_doc doc;
+    struct error why;
+    struct charset_input in = {.data = data, .len = len, .http_charset = http_charset};
+    if (!charset_to_utf8(&in, &doc, &why)) {
+        error_set(err, "%s: %s", name, why.msg);
         return false;
+    }
 
     bool ok = false;
-    struct parser p = {.name = name, .out = out, .err = err, .err_size = err_size};
-    /* "UTF-8" overrides the declaration: to_utf8 has already decided and converted. */
+    struct parser p = {.name = name, .out = out, .err = err};
+    /* "UTF-8" overrides the declaration: charset_to_utf8 has already decided and converted. */
     p.xml = XML_ParserCreateNS("UTF-8", NS_SEP);
     if (!p.xml) {
-        set_err(err, err_size, "%s: out of memory creating the XML parser", name);
+        error_set(err, "%s: out of memory creating the XML parser", name);
         goto err_free_doc;
     }
     XML_SetParamEntityParsing(p.xml, XML_PARAM_ENTITY_PARSING_NEVER);
@@ -1219,29 +855,29 @@ bool feed_xml_parse(const char *data, size_t len, const char *name, const char *
     size_t off = 0;
     enum XML_Status status = XML_STATUS_OK;
     do {
-        size_t n = MIN((size_t)CHUNK_BYTES, doc_len - off);
-        bool final = off + n == doc_len;
-        status = XML_Parse(p.xml, doc + off, (int)n, final);
+        size_t n = MIN((size_t)CHUNK_BYTES, doc.len - off);
+        bool final = off + n == doc.len;
+        status = XML_Parse(p.xml, doc.data + off, (int)n, final);
         off += n;
-    } while (status == XML_STATUS_OK && off < doc_len);
+    } while (status == XML_STATUS_OK && off < doc.len);
 
     if (status == XML_STATUS_OK || p.state == STOP_ITEM_LIMIT) {
         ok = true;
     } else if (p.state != STOP_ERROR) {
-        set_err(err, err_size, "%s:%llu:%llu: %s", name,
-                (unsigned long long)XML_GetCurrentLineNumber(p.xml),
-                (unsigned long long)XML_GetCurrentColumnNumber(p.xml) + 1,
-                XML_ErrorString(XML_GetErrorCode(p.xml)));
+        error_set(err, "%s:%llu:%llu: %s", name,
+                  (unsigned long long)XML_GetCurrentLineNumber(p.xml),
+                  (unsigned long long)XML_GetCurrentColumnNumber(p.xml) + 1,
+                  XML_ErrorString(XML_GetErrorCode(p.xml)));
     }
 
     free_item(&p.item);
     free(p.feed_link);
-    free(p.title_buf.data);
-    free(p.small_buf.data);
+    dynbuf_finish(&p.title_buf);
+    dynbuf_finish(&p.small_buf);
     for (int i = 0; i < SUM_COUNT; i++)
-        free(p.summary_buf[i].data);
+        dynbuf_finish(&p.summary_buf[i]);
     XML_ParserFree(p.xml);
 err_free_doc:
-    free(owned);
+    charset_doc_finish(&doc);
     return ok;
 }

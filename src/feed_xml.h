@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "error.h"
 #include "story.h"
 
 /* Parses an XML feed of len bytes (the caller caps len at FEED_MAX_BYTES). name goes into
@@ -15,4 +16,4 @@
  * "NAME:LINE:COL: reason" into err and returns false; the stories completed before the error
  * stay in out, so the caller can still show them. */
 bool feed_xml_parse(const char *data, size_t len, const char *name, const char *http_charset,
-                    struct story_list *out, char *err, size_t err_size);
+                    struct story_list *out, struct error *err);

@@ -7,6 +7,7 @@
 
 #include "ascii.h"
 #include "date.h"
+#include "dynbuf.h"
 #include "util.h"
 #include "version.h"
 
@@ -15,8 +16,7 @@ struct fetch_transfer {
     char *url;
     char *shown_url; /* for messages: no credentials, no query values */
     struct curl_slist *request_headers;
-    char *data;
-    size_t len, cap, max;
+    struct dynbuf body; /* capped at the transfer's max_bytes */
     bool too_big;
     /* From the last response's headers (a redirect's are forgotten). */
     char *etag, *last_modified;
@@ -34,20 +34,10 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
     struct fetch_transfer *t = userdata;
     size_t n = size * nmemb;
-    if (n > t->max - t->len) {
+    if (!dynbuf_add(&t->body, ptr, n)) {
         t->too_big = true;
         return 0; /* aborts the transfer */
     }
-    if (t->len + n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 64 * 1024;
-        while (cap < t->len + n + 1)
-            cap *= 2;
-        t->data = xrealloc(t->data, cap);
-        t->cap = cap;
-    }
-    memcpy(t->data + t->len, ptr, n);
-    t->len += n;
-    t->data[t->len] = '\0';
     return n;
 }
 
@@ -74,7 +64,9 @@ static long parse_retry_after(const char *v)
     int64_t when;
     if (date_parse_rfc822(v, &when)) {
         int64_t delta = when - (int64_t)time(NULL);
-        return delta < 0 ? 0 : (long)(delta > 86400 * 7 ? 86400 * 7 : delta);
+        return delta < 0
+                   ? 0
+                   : (long)(delta > FETCH_RETRY_AFTER_MAX_S ? FETCH_RETRY_AFTER_MAX_S : delta);
     }
     return -1;
 }
@@ -190,7 +182,7 @@ struct fetch_transfer *fetch_transfer_create(const char *url, size_t max_bytes, 
     }
     t->url = xstrdup(url);
     t->shown_url = fetch_redacted_url(url);
-    t->max = max_bytes;
+    dynbuf_init(&t->body, max_bytes);
     t->retry_after_s = t->max_age_s = -1;
     if (etag && etag[0]) {
         char *h = xasprintf("If-None-Match: %s", etag);
@@ -208,12 +200,12 @@ struct fetch_transfer *fetch_transfer_create(const char *url, size_t max_bytes, 
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, FETCH_MAX_REDIRECTS);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 100L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 20L);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, FETCH_CONNECT_TIMEOUT_S);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, FETCH_TIMEOUT_S);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, FETCH_LOW_SPEED_BYTES);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, FETCH_LOW_SPEED_TIME_S);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "ticker/" TICKER_VERSION);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->request_headers);
@@ -241,7 +233,7 @@ void fetch_transfer_destroy(struct fetch_transfer *t)
     curl_slist_free_all(t->request_headers);
     free(t->url);
     free(t->shown_url);
-    free(t->data);
+    dynbuf_finish(&t->body);
     free(t->etag);
     free(t->last_modified);
     free(t);
@@ -253,24 +245,22 @@ CURL *fetch_transfer_easy(struct fetch_transfer *t)
 }
 
 bool fetch_transfer_result(struct fetch_transfer *t, CURLcode rc, struct fetch_result *res,
-                           char *err, size_t err_size)
+                           struct error *err)
 {
     memset(res, 0, sizeof(*res));
     res->retry_after_s = t->retry_after_s;
     res->max_age_s = t->max_age_s;
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &res->status);
     if (t->too_big) {
-        util_set_error(err, err_size, "%s: larger than the %zu-byte feed limit", t->shown_url,
-                       t->max);
+        error_set(err, "%s: larger than the %zu-byte feed limit", t->shown_url, t->body.max);
         return false;
     }
     if (rc != CURLE_OK) {
-        util_set_error(err, err_size, "%s: %s", t->shown_url,
-                       t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+        error_set(err, "%s: %s", t->shown_url, t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
         return false;
     }
     if (res->status >= 400 || res->status < 200 || (res->status >= 300 && res->status != 304)) {
-        util_set_error(err, err_size, "%s: HTTP %ld", t->shown_url, res->status);
+        error_set(err, "%s: HTTP %ld", t->shown_url, res->status);
         return false;
     }
     res->not_modified = res->status == 304;
@@ -281,10 +271,7 @@ bool fetch_transfer_result(struct fetch_transfer *t, CURLcode rc, struct fetch_r
     res->last_modified = t->last_modified;
     t->etag = t->last_modified = NULL;
     if (!res->not_modified) {
-        res->body = t->data ? t->data : xstrdup("");
-        res->len = t->len;
-        t->data = NULL;
-        t->len = t->cap = 0;
+        res->body = dynbuf_take(&t->body, &res->len);
     }
     return true;
 }
@@ -311,17 +298,16 @@ char *fetch_charset_of(const char *content_type)
     return NULL;
 }
 
-bool fetch_blocking(const char *url, size_t max_bytes, struct fetch_result *res, char *err,
-                    size_t err_size)
+bool fetch_blocking(const char *url, size_t max_bytes, struct fetch_result *res, struct error *err)
 {
     memset(res, 0, sizeof(*res));
     struct fetch_transfer *t = fetch_transfer_create(url, max_bytes, NULL, NULL);
     if (!t) {
-        util_set_error(err, err_size, "%s: cannot initialise libcurl", url);
+        error_set(err, "%s: cannot initialise libcurl", url);
         return false;
     }
     CURLcode rc = curl_easy_perform(t->easy);
-    bool ok = fetch_transfer_result(t, rc, res, err, err_size);
+    bool ok = fetch_transfer_result(t, rc, res, err);
     fetch_transfer_destroy(t);
     return ok;
 }

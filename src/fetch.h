@@ -9,6 +9,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
+
+#define FETCH_MAX_REDIRECTS 5L
+#define FETCH_CONNECT_TIMEOUT_S 10L
+#define FETCH_TIMEOUT_S 60L
+/* A transfer slower than this many bytes/s for FETCH_LOW_SPEED_TIME_S is given up. */
+#define FETCH_LOW_SPEED_BYTES 100L
+#define FETCH_LOW_SPEED_TIME_S 20L
+/* A Retry-After date further ahead counts as this much (a week). */
+#define FETCH_RETRY_AFTER_MAX_S (7 * 86400)
+
 struct fetch_result {
     char *body; /* owned, NUL-terminated; NULL on 304 */
     size_t len;
@@ -42,11 +53,10 @@ CURL *fetch_transfer_easy(struct fetch_transfer *t);
  * one-line "URL: reason" in err (a curl error, "HTTP 503", "larger than the ... limit") and
  * false, with res->status and res->retry_after_s still set. */
 bool fetch_transfer_result(struct fetch_transfer *t, CURLcode rc, struct fetch_result *res,
-                           char *err, size_t err_size);
+                           struct error *err);
 
 /* Fetches url, blocking, unconditionally. Only for the command line. */
-bool fetch_blocking(const char *url, size_t max_bytes, struct fetch_result *res, char *err,
-                    size_t err_size);
+bool fetch_blocking(const char *url, size_t max_bytes, struct fetch_result *res, struct error *err);
 void fetch_result_finish(struct fetch_result *res);
 
 /* Extracts the charset parameter from a Content-Type value; new string or NULL. */

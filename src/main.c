@@ -173,8 +173,8 @@ static int cmd_feed(int argc, char **argv)
         return fail_usage("feed takes exactly one SRC");
     struct story_list list;
     story_list_init(&list);
-    char err[512];
-    bool ok = feed_load(argv[2], &list, err, sizeof(err));
+    struct error err;
+    bool ok = feed_load(argv[2], &list, &err);
     /* What the sign would show: expired stories gone, in display order, duplicates once. */
     story_list_prepare(&list, (int64_t)time(NULL), 0, 0);
     for (size_t i = 0; i < list.count; i++) {
@@ -205,7 +205,7 @@ static int cmd_feed(int argc, char **argv)
     }
     story_list_finish(&list);
     if (!ok) {
-        log_error("%s", err);
+        log_error("%s", err.msg);
         return 1;
     }
     return fflush(stdout) == 0 ? 0 : 1;

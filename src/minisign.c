@@ -126,11 +126,11 @@ static void minisign_format_key_id(const uint8_t key_id[8], char out[17])
     out[16] = '\0';
 }
 
-bool minisign_parse_key(const char *text, struct minisign_key *key, char *err, size_t err_size)
+bool minisign_parse_key(const char *text, struct minisign_key *key, struct error *err)
 {
     memset(key, 0, sizeof(*key));
     if (!text) {
-        util_set_error(err, err_size, "no public key");
+        error_set(err, "no public key");
         return false;
     }
     while (ascii_is_space(*text))
@@ -139,31 +139,30 @@ bool minisign_parse_key(const char *text, struct minisign_key *key, char *err, s
     const char *line;
     size_t len;
     if (!minisign_next_line(&cur, &line, &len)) {
-        util_set_error(err, err_size, "empty public key");
+        error_set(err, "empty public key");
         return false;
     }
     if (minisign_has_prefix(line, len, MINISIGN_UNTRUSTED_PREFIX)) {
         if (len > MINISIGN_COMMENT_LINE_MAX) {
-            util_set_error(err, err_size, "public key comment longer than %d bytes",
-                           MINISIGN_COMMENT_LINE_MAX);
+            error_set(err, "public key comment longer than %d bytes", MINISIGN_COMMENT_LINE_MAX);
             return false;
         }
         if (!minisign_next_line(&cur, &line, &len)) {
-            util_set_error(err, err_size, "public key file has no key after its comment");
+            error_set(err, "public key file has no key after its comment");
             return false;
         }
     }
     uint8_t raw[MINISIGN_KEY_BYTES];
     if (!minisign_decode_line(line, len, raw, sizeof(raw))) {
-        util_set_error(err, err_size, "public key is not base64 of %d bytes", MINISIGN_KEY_BYTES);
+        error_set(err, "public key is not base64 of %d bytes", MINISIGN_KEY_BYTES);
         return false;
     }
     if (memcmp(raw, "Ed", 2) != 0) {
-        util_set_error(err, err_size, "public key algorithm is not Ed25519 (\"Ed\")");
+        error_set(err, "public key algorithm is not Ed25519 (\"Ed\")");
         return false;
     }
     if (!minisign_only_space(&cur)) {
-        util_set_error(err, err_size, "unexpected text after the public key");
+        error_set(err, "unexpected text after the public key");
         return false;
     }
     memcpy(key->key_id, raw + 2, sizeof(key->key_id));
@@ -171,13 +170,12 @@ bool minisign_parse_key(const char *text, struct minisign_key *key, char *err, s
     return true;
 }
 
-bool minisign_parse_sig(const char *text, size_t len, struct minisign_sig *sig, char *err,
-                        size_t err_size)
+bool minisign_parse_sig(const char *text, size_t len, struct minisign_sig *sig, struct error *err)
 {
     memset(sig, 0, sizeof(*sig));
     sig->timestamp = -1;
     if (!text || len == 0) {
-        util_set_error(err, err_size, "empty signature");
+        error_set(err, "empty signature");
         return false;
     }
     struct minisign_cursor cur = {text, text + len};
@@ -186,56 +184,51 @@ bool minisign_parse_sig(const char *text, size_t len, struct minisign_sig *sig, 
 
     minisign_next_line(&cur, &line, &line_len);
     if (!minisign_has_prefix(line, line_len, MINISIGN_UNTRUSTED_PREFIX)) {
-        util_set_error(err, err_size, "signature does not start with \"%s\"",
-                       MINISIGN_UNTRUSTED_PREFIX);
+        error_set(err, "signature does not start with \"%s\"", MINISIGN_UNTRUSTED_PREFIX);
         return false;
     }
     if (line_len > MINISIGN_COMMENT_LINE_MAX) {
-        util_set_error(err, err_size, "untrusted comment line longer than %d bytes",
-                       MINISIGN_COMMENT_LINE_MAX);
+        error_set(err, "untrusted comment line longer than %d bytes", MINISIGN_COMMENT_LINE_MAX);
         return false;
     }
 
     uint8_t raw[MINISIGN_SIG_BYTES];
     if (!minisign_next_line(&cur, &line, &line_len) ||
         !minisign_decode_line(line, line_len, raw, sizeof(raw))) {
-        util_set_error(err, err_size, "second line of signature is not base64 of %d bytes",
-                       MINISIGN_SIG_BYTES);
+        error_set(err, "second line of signature is not base64 of %d bytes", MINISIGN_SIG_BYTES);
         return false;
     }
     if (memcmp(raw, "Ed", 2) != 0 && memcmp(raw, "ED", 2) != 0) {
-        util_set_error(err, err_size, "signature algorithm is neither \"Ed\" nor \"ED\"");
+        error_set(err, "signature algorithm is neither \"Ed\" nor \"ED\"");
         return false;
     }
 
     if (!minisign_next_line(&cur, &line, &line_len) ||
         !minisign_has_prefix(line, line_len, MINISIGN_TRUSTED_PREFIX)) {
-        util_set_error(err, err_size, "third line of signature does not start with \"%s\"",
-                       MINISIGN_TRUSTED_PREFIX);
+        error_set(err, "third line of signature does not start with \"%s\"",
+                  MINISIGN_TRUSTED_PREFIX);
         return false;
     }
     const char *comment = line + strlen(MINISIGN_TRUSTED_PREFIX);
     size_t comment_len = line_len - strlen(MINISIGN_TRUSTED_PREFIX);
     if (comment_len > MINISIGN_TRUSTED_COMMENT_MAX) {
-        util_set_error(err, err_size, "trusted comment longer than %d bytes",
-                       MINISIGN_TRUSTED_COMMENT_MAX);
+        error_set(err, "trusted comment longer than %d bytes", MINISIGN_TRUSTED_COMMENT_MAX);
         return false;
     }
     /* A NUL would make the stored string differ from the bytes the global signature covers. */
     if (memchr(comment, '\0', comment_len)) {
-        util_set_error(err, err_size, "trusted comment has a NUL byte");
+        error_set(err, "trusted comment has a NUL byte");
         return false;
     }
 
     uint8_t global_sig[64];
     if (!minisign_next_line(&cur, &line, &line_len) ||
         !minisign_decode_line(line, line_len, global_sig, sizeof(global_sig))) {
-        util_set_error(err, err_size, "fourth line of signature is not base64 of %zu bytes",
-                       sizeof(global_sig));
+        error_set(err, "fourth line of signature is not base64 of %zu bytes", sizeof(global_sig));
         return false;
     }
     if (!minisign_only_space(&cur)) {
-        util_set_error(err, err_size, "unexpected text after the signature");
+        error_set(err, "unexpected text after the signature");
         return false;
     }
 
@@ -314,22 +307,21 @@ const char *minisign_result_str(enum minisign_result r)
 }
 
 bool minisign_check(const struct minisign_key *key, const char *sig_text, size_t sig_len,
-                    const uint8_t *data, size_t len, int64_t *timestamp, char *err, size_t err_size)
+                    const uint8_t *data, size_t len, int64_t *timestamp, struct error *err)
 {
     if (timestamp)
         *timestamp = -1;
     struct minisign_sig sig;
-    if (!minisign_parse_sig(sig_text, sig_len, &sig, err, err_size))
+    if (!minisign_parse_sig(sig_text, sig_len, &sig, err))
         return false;
     enum minisign_result result = minisign_verify(key, &sig, data, len);
     if (result == MINISIGN_WRONG_KEY) {
         char sig_id[17], key_id[17];
         minisign_format_key_id(sig.key_id, sig_id);
         minisign_format_key_id(key->key_id, key_id);
-        util_set_error(err, err_size, "signature made with key %s, not the configured key %s",
-                       sig_id, key_id);
+        error_set(err, "signature made with key %s, not the configured key %s", sig_id, key_id);
     } else if (result != MINISIGN_OK) {
-        util_set_error(err, err_size, "%s", minisign_result_str(result));
+        error_set(err, "%s", minisign_result_str(result));
     } else if (timestamp) {
         *timestamp = sig.timestamp;
     }

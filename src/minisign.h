@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
+
 /* Longest trusted comment accepted, in bytes after "trusted comment: " (minisign's own cap). */
 #define MINISIGN_TRUSTED_COMMENT_MAX 8192
 /* Longest untrusted comment line accepted, prefix included (minisign's own cap). */
@@ -18,7 +20,7 @@ struct minisign_key {
 
 /* Parses a public key: either the bare base64 line (as in a config file: "RWQ...") or the whole
  * .pub file with its "untrusted comment: " line. Surrounding whitespace and CRLF are fine. */
-bool minisign_parse_key(const char *text, struct minisign_key *key, char *err, size_t err_size);
+bool minisign_parse_key(const char *text, struct minisign_key *key, struct error *err);
 
 struct minisign_sig {
     uint8_t algorithm[2]; /* "Ed": Ed25519 over the file; "ED": over its BLAKE2b-512 */
@@ -31,8 +33,7 @@ struct minisign_sig {
 
 /* Parses .minisig text of len bytes (no terminator needed; never read past len). On failure *sig
  * owns nothing, but minisign_sig_finish is safe either way. Parsing checks no signature. */
-bool minisign_parse_sig(const char *text, size_t len, struct minisign_sig *sig, char *err,
-                        size_t err_size);
+bool minisign_parse_sig(const char *text, size_t len, struct minisign_sig *sig, struct error *err);
 /* Frees what *sig owns; leaves it empty. */
 void minisign_sig_finish(struct minisign_sig *sig);
 
@@ -54,5 +55,4 @@ const char *minisign_result_str(enum minisign_result r);
 /* Parses sig_text and verifies data with key. On success *timestamp (if not NULL) is the trusted
  * timestamp or -1; on failure it is -1 and err holds a one-line reason. */
 bool minisign_check(const struct minisign_key *key, const char *sig_text, size_t sig_len,
-                    const uint8_t *data, size_t len, int64_t *timestamp, char *err,
-                    size_t err_size);
+                    const uint8_t *data, size_t len, int64_t *timestamp, struct error *err);

@@ -35,13 +35,13 @@ int64_t source_delay_ms(int refresh_s, int failures, long retry_after_s, long ma
     if (failures <= 0) {
         int64_t base = refresh_s;
         if (max_age_s > base)
-            base = max_age_s > 86400 ? 86400 : max_age_s;
+            base = max_age_s > SOURCE_MAX_DELAY_S ? SOURCE_MAX_DELAY_S : max_age_s;
         ms = (int64_t)((double)base * 1000.0 * (0.9 + 0.2 * r));
     } else {
-        int64_t cap = refresh_s > 600 ? refresh_s : 600;
-        if (cap > 3600)
-            cap = 3600;
-        int64_t backoff = 30;
+        int64_t cap = refresh_s > SOURCE_BACKOFF_CAP_MIN_S ? refresh_s : SOURCE_BACKOFF_CAP_MIN_S;
+        if (cap > SOURCE_BACKOFF_CAP_MAX_S)
+            cap = SOURCE_BACKOFF_CAP_MAX_S;
+        int64_t backoff = SOURCE_BACKOFF_FIRST_S;
         for (int i = 1; i < failures && backoff < cap; i++)
             backoff *= 2;
         if (backoff > cap)
@@ -50,7 +50,8 @@ int64_t source_delay_ms(int refresh_s, int failures, long retry_after_s, long ma
         ms = (int64_t)((double)backoff * 1000.0 * (0.5 + 0.5 * r));
     }
     if (retry_after_s > 0) {
-        int64_t ra = (retry_after_s > 86400 ? 86400 : retry_after_s) * 1000;
+        int64_t ra =
+            (retry_after_s > SOURCE_MAX_DELAY_S ? SOURCE_MAX_DELAY_S : retry_after_s) * 1000;
         if (ms < ra)
             ms = ra;
     }
@@ -114,8 +115,7 @@ static bool take_body(struct source *s, const char *body, size_t len, const char
 {
     struct story_list fresh;
     story_list_init(&fresh);
-    if (!feed_parse(body, len, s->shown_url, charset, &fresh, s->last_error,
-                    sizeof(s->last_error))) {
+    if (!feed_parse(body, len, s->shown_url, charset, &fresh, &s->last_error)) {
         /* A feed broken halfway must not replace good content with half of it. */
         story_list_finish(&fresh);
         return false;
@@ -138,8 +138,8 @@ static int refresh_override(int refresh_s)
         return refresh_s;
     char *end;
     long n = strtol(v, &end, 10);
-    if (*end || n < 1 || n > 86400) {
-        log_warn("TICKER_TEST_REFRESH_S=%s is not 1..86400; ignored", v);
+    if (*end || n < 1 || n > SOURCE_MAX_DELAY_S) {
+        log_warn("TICKER_TEST_REFRESH_S=%s is not 1..%d; ignored", v, SOURCE_MAX_DELAY_S);
         return refresh_s;
     }
     return (int)n;
@@ -151,25 +151,25 @@ static int refresh_override(int refresh_s)
 static bool cached_signature_good(const struct source *s, struct cache_entry *e)
 {
     int64_t timestamp = -1, now = wall_now();
-    char err[200] = "";
+    struct error err;
     if (!s->key_ok)
-        snprintf(err, sizeof(err), "the configured public_key cannot be used");
+        error_set(&err, "the configured public_key cannot be used");
     else if (!e->signature[0])
-        snprintf(err, sizeof(err), "no signature kept with it");
+        error_set(&err, "no signature kept with it");
     else if (!minisign_check(&s->key, e->signature, strlen(e->signature), (const uint8_t *)e->body,
-                             e->len, &timestamp, err, sizeof(err)))
+                             e->len, &timestamp, &err))
         ; /* err says why */
     else if (timestamp < 0)
-        snprintf(err, sizeof(err), "no timestamp in its signature");
+        error_set(&err, "no timestamp in its signature");
     else if (too_far_ahead(timestamp, now))
-        snprintf(err, sizeof(err), "signed at %lld, ahead of the clock", (long long)timestamp);
+        error_set(&err, "signed at %lld, ahead of the clock", (long long)timestamp);
     else {
         /* The floor kept in the file is never above the signature's own time. */
         int64_t floor = e->sig_timestamp < timestamp ? e->sig_timestamp : timestamp;
         e->sig_timestamp = floor_checked(s->name, floor, now);
         return true;
     }
-    log_warn("source %s: not showing the cached copy: %s; fetching it afresh", s->name, err);
+    log_warn("source %s: not showing the cached copy: %s; fetching it afresh", s->name, err.msg);
     return false;
 }
 
@@ -193,13 +193,13 @@ void source_init(struct source *s, const struct config_source *cfg, const char *
     story_list_init(&s->stories);
     s->next_poll_ns = now_ns;
     if (cfg->public_key && cfg->public_key[0]) {
-        char err[256];
+        struct error err;
         /* A key that does not parse must not mean "unsigned is fine": the source is signed,
          * with no key that can verify anything, so nothing is accepted. */
         s->has_key = true;
-        s->key_ok = minisign_parse_key(cfg->public_key, &s->key, err, sizeof(err));
+        s->key_ok = minisign_parse_key(cfg->public_key, &s->key, &err);
         if (!s->key_ok)
-            log_error("source %s: public_key: %s; no feed will be accepted", s->name, err);
+            log_error("source %s: public_key: %s; no feed will be accepted", s->name, err.msg);
     }
     if (!s->cache_dir || !fetch_is_url(s->url))
         return;
@@ -229,7 +229,7 @@ void source_init(struct source *s, const struct config_source *cfg, const char *
         log_info("source %s: showing %zu cached stories from %lld", s->name, s->stories.count,
                  (long long)e.fetched_at);
     }
-    s->last_error[0] = '\0';
+    error_clear(&s->last_error);
     cache_entry_finish(&e);
 }
 
@@ -317,11 +317,11 @@ static void settle(struct source *s, bool ok, long retry_after_s, long max_age_s
             log_info("source %s: working again after %d failures", s->name, s->failures);
         s->failures = 0;
         s->last_success = wall_now();
-        s->last_error[0] = '\0';
+        error_clear(&s->last_error);
     } else {
         s->failures++;
         if (s->failures == 1 || s->failures % 10 == 0)
-            log_error("%s%s", s->last_error,
+            log_error("%s%s", s->last_error.msg,
                       s->stories.count ? " (the last good stories stay on screen)" : "");
     }
     int64_t delay =
@@ -333,32 +333,31 @@ static void settle(struct source *s, bool ok, long retry_after_s, long max_age_s
 static bool check_signature(struct source *s, const char *sig, size_t sig_len, const char *body,
                             size_t len, int64_t *timestamp)
 {
-    char err[200] = "the configured public_key cannot be used";
-    if (!s->key_ok || !minisign_check(&s->key, sig, sig_len, (const uint8_t *)body, len, timestamp,
-                                      err, sizeof(err))) {
-        util_set_error(s->last_error, sizeof(s->last_error), "%s: signature rejected: %s",
-                       s->shown_url, err);
+    struct error err = {"the configured public_key cannot be used"};
+    if (!s->key_ok ||
+        !minisign_check(&s->key, sig, sig_len, (const uint8_t *)body, len, timestamp, &err)) {
+        error_set(&s->last_error, "%s: signature rejected: %s", s->shown_url, err.msg);
         return false;
     }
     if (*timestamp < 0) {
-        util_set_error(s->last_error, sizeof(s->last_error),
-                       "%s: signature rejected: no timestamp in its trusted comment", s->shown_url);
+        error_set(&s->last_error, "%s: signature rejected: no timestamp in its trusted comment",
+                  s->shown_url);
         return false;
     }
     int64_t now = wall_now();
     if (too_far_ahead(*timestamp, now)) {
-        util_set_error(s->last_error, sizeof(s->last_error),
-                       "%s: signature rejected: signed at %lld, %lld h ahead of this board's "
-                       "clock (is the signing machine's clock right?)",
-                       s->shown_url, (long long)*timestamp, (long long)((*timestamp - now) / 3600));
+        error_set(&s->last_error,
+                  "%s: signature rejected: signed at %lld, %lld h ahead of this board's "
+                  "clock (is the signing machine's clock right?)",
+                  s->shown_url, (long long)*timestamp, (long long)((*timestamp - now) / 3600));
         return false;
     }
     s->sig_timestamp = floor_checked(s->name, s->sig_timestamp, now);
     if (*timestamp < s->sig_timestamp) {
-        util_set_error(s->last_error, sizeof(s->last_error),
-                       "%s: signature rejected: timestamp %lld is older than the accepted %lld "
-                       "(a replayed feed)",
-                       s->shown_url, (long long)*timestamp, (long long)s->sig_timestamp);
+        error_set(&s->last_error,
+                  "%s: signature rejected: timestamp %lld is older than the accepted %lld "
+                  "(a replayed feed)",
+                  s->shown_url, (long long)*timestamp, (long long)s->sig_timestamp);
         return false;
     }
     return true;
@@ -412,13 +411,12 @@ static bool accept_body(struct source *s, struct fetch_result *res, const char *
         if (stored) {
             s->cached_crc = crc;
             s->cached_len = res->len;
-            s->cache_error[0] = '\0';
+            error_clear(&s->cache_error);
         } else {
             /* Without validators the next poll brings the body again, and the store is tried
              * again: the cache catches up as soon as the folder is back. */
-            util_set_error(s->cache_error, sizeof(s->cache_error),
-                           "cannot store the cache in %s; trying again at the next poll",
-                           s->cache_dir);
+            error_set(&s->cache_error,
+                      "cannot store the cache in %s; trying again at the next poll", s->cache_dir);
             free(s->etag);
             free(s->last_modified);
             s->etag = xstrdup("");
@@ -447,7 +445,7 @@ static bool start_transfer(struct source *s, CURLM *multi, const char *url, size
         fetch_transfer_destroy(s->transfer);
         s->transfer = NULL;
         char *shown = fetch_redacted_url(url);
-        util_set_error(s->last_error, sizeof(s->last_error), "%s: cannot start a transfer", shown);
+        error_set(&s->last_error, "%s: cannot start a transfer", shown);
         free(shown);
         return false;
     }
@@ -461,9 +459,7 @@ static bool poll_file(struct source *s, int64_t now_ns)
     char *body = util_read_file(s->url, FEED_MAX_BYTES, &len);
     bool ok = false, changed = false;
     if (!body) {
-        util_set_error(s->last_error, sizeof(s->last_error), "%s: %s", s->url,
-                       errno == EFBIG ? "larger than the 8 MiB feed limit"
-                                      : util_read_error(errno));
+        error_set(&s->last_error, "%s: %s", s->url, feed_read_error(errno));
         goto out;
     }
     char *sig = NULL;
@@ -474,8 +470,7 @@ static bool poll_file(struct source *s, int64_t now_ns)
         sig = util_read_file(sig_path, SIG_MAX_BYTES, &sig_len);
         free(sig_path);
         if (!sig) {
-            util_set_error(s->last_error, sizeof(s->last_error),
-                           "%s: signature rejected: no %s.minisig", s->url, s->url);
+            error_set(&s->last_error, "%s: signature rejected: no %s.minisig", s->url, s->url);
             goto out_free;
         }
         if (!check_signature(s, sig, sig_len, body, len, &timestamp))
@@ -504,18 +499,18 @@ bool source_start(struct source *s, CURLM *multi, int64_t now_ns)
 bool source_done(struct source *s, CURLM *multi, CURLcode rc, int64_t now_ns)
 {
     struct fetch_result res;
-    char err[256];
-    bool ok = fetch_transfer_result(s->transfer, rc, &res, err, sizeof(err));
+    struct error err;
+    bool ok = fetch_transfer_result(s->transfer, rc, &res, &err);
     drop_transfer(s, multi);
     if (!ok) {
         /* Pi boards have no RTC: until NTP answers, every certificate looks "not yet valid". */
-        if (rc == CURLE_PEER_FAILED_VERIFICATION && source_clock_suspect(err, wall_now()))
-            util_set_error(s->last_error, sizeof(s->last_error),
-                           "%s (the clock looks wrong, waiting for NTP; will retry)", err);
+        if (rc == CURLE_PEER_FAILED_VERIFICATION && source_clock_suspect(err.msg, wall_now()))
+            error_set(&s->last_error, "%s (the clock looks wrong, waiting for NTP; will retry)",
+                      err.msg);
         else
-            util_set_error(s->last_error, sizeof(s->last_error), "%s", err);
+            error_set(&s->last_error, "%s", err.msg);
         if (s->fetching_sig)
-            util_set_error(s->last_error, sizeof(s->last_error), "signature rejected: %s", err);
+            error_set(&s->last_error, "signature rejected: %s", err.msg);
         s->fetching_sig = false;
         fetch_result_finish(&s->feed);
         settle(s, false, res.retry_after_s, -1, now_ns);

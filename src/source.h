@@ -8,9 +8,18 @@
 
 #include "cache.h"
 #include "config.h"
+#include "error.h"
 #include "fetch.h"
 #include "minisign.h"
 #include "story.h"
+
+/* Polling (source_delay_ms): the backoff after failures starts here, doubles up to
+ * max(refresh, SOURCE_BACKOFF_CAP_MIN_S) but never past SOURCE_BACKOFF_CAP_MAX_S; a server's
+ * max-age and Retry-After are honoured up to SOURCE_MAX_DELAY_S. */
+#define SOURCE_BACKOFF_FIRST_S 30
+#define SOURCE_BACKOFF_CAP_MIN_S 600
+#define SOURCE_BACKOFF_CAP_MAX_S 3600
+#define SOURCE_MAX_DELAY_S 86400
 
 struct source {
     char *name, *url;        /* owned */
@@ -38,8 +47,8 @@ struct source {
 
     /* For the status file (wall clock, Unix s; 0 = never). */
     int64_t last_attempt, last_success, content_time;
-    char last_error[256];
-    char cache_error[256]; /* "" while the cache holds what is shown (or there is none) */
+    struct error last_error;
+    struct error cache_error; /* "" while the cache holds what is shown (or there is none) */
 
     /* The transfer in flight: the feed, then (signed sources) its .minisig. */
     struct fetch_transfer *transfer;

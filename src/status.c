@@ -62,8 +62,8 @@ char *status_json(const struct source *sources, size_t count, const struct statu
         cJSON_AddStringToObject(o, "url", s->shown_url);
         add_time(o, "last_attempt", s->last_attempt);
         add_time(o, "last_success", s->last_success);
-        add_text(o, "last_error", s->last_error);
-        add_text(o, "cache_error", s->cache_error);
+        add_text(o, "last_error", s->last_error.msg);
+        add_text(o, "cache_error", s->cache_error.msg);
         cJSON_AddNumberToObject(o, "failures", s->failures);
         cJSON_AddNumberToObject(o, "items", (double)s->stories.count);
         cJSON_AddBoolToObject(o, "signed", s->has_key);
@@ -84,12 +84,12 @@ char *status_json(const struct source *sources, size_t count, const struct statu
 }
 
 bool status_write(const char *path, const struct source *sources, size_t count,
-                  const struct status_totals *t, int64_t now, char *err, size_t err_size)
+                  const struct status_totals *t, int64_t now, struct error *err)
 {
     /* Replacing a device node or a FIFO someone put at the path would be a surprise. */
     struct stat st;
     if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        util_set_error(err, err_size, "%s: not a regular file; not replaced", path);
+        error_set(err, "%s: not a regular file; not replaced", path);
         return false;
     }
     /* The directory may not exist yet on a desktop run. */
@@ -103,7 +103,7 @@ bool status_write(const char *path, const struct source *sources, size_t count,
     free(dir);
     char *json = status_json(sources, count, t, now);
     struct iovec part = {.iov_base = json, .iov_len = strlen(json)};
-    bool ok = util_write_file_atomic_err(path, &part, 1, err, err_size);
+    bool ok = util_write_file_atomic_err(path, &part, 1, err);
     free(json);
     return ok;
 }

@@ -24,4 +24,4 @@ char *status_json(const struct source *sources, size_t count, const struct statu
 /* Replaces the file at path atomically; a path holding anything but a regular file is left
  * alone. On failure, false and the reason in err (not logged: the caller retries). */
 bool status_write(const char *path, const struct source *sources, size_t count,
-                  const struct status_totals *t, int64_t now, char *err, size_t err_size);
+                  const struct status_totals *t, int64_t now, struct error *err);

@@ -10,7 +10,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dynbuf.h"
 #include "log.h"
+
+/* util_read_file reads this much at a time into its capped buffer. */
+#define READ_CHUNK_BYTES (16 * 1024)
 
 static void oom(size_t size)
 {
@@ -70,14 +74,6 @@ char *xasprintf(const char *fmt, ...)
     return s;
 }
 
-void util_set_error(char *err, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, size, fmt, ap);
-    va_end(ap);
-}
-
 int64_t util_now_ns(void)
 {
     struct timespec ts;
@@ -107,18 +103,11 @@ char *util_read_file(const char *path, size_t max_bytes, size_t *len)
         errno = refused;
         return NULL;
     }
-    size_t cap = 64 * 1024, used = 0;
-    char *buf = xmalloc(cap + 1);
+    struct dynbuf buf;
+    dynbuf_init(&buf, max_bytes);
+    char chunk[READ_CHUNK_BYTES];
     for (;;) {
-        if (used == cap) {
-            if (cap >= max_bytes) {
-                errno = EFBIG;
-                goto err_free_buf;
-            }
-            cap = MIN(cap * 2, max_bytes);
-            buf = xrealloc(buf, cap + 1);
-        }
-        ssize_t n = read(fd, buf + used, cap - used);
+        ssize_t n = read(fd, chunk, sizeof(chunk));
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -126,16 +115,16 @@ char *util_read_file(const char *path, size_t max_bytes, size_t *len)
         }
         if (n == 0)
             break;
-        used += (size_t)n;
+        if (!dynbuf_add(&buf, chunk, (size_t)n)) {
+            errno = EFBIG;
+            goto err_free_buf;
+        }
     }
     close(fd);
-    buf[used] = '\0';
-    if (len)
-        *len = used;
-    return buf;
+    return dynbuf_take(&buf, len);
 
 err_free_buf:
-    free(buf);
+    dynbuf_finish(&buf);
     int saved = errno;
     close(fd);
     errno = saved;
@@ -155,20 +144,20 @@ bool util_write_file_atomic(const char *path, const void *data, size_t len)
 
 bool util_write_file_atomic_v(const char *path, const struct iovec *parts, size_t count)
 {
-    char err[512];
-    bool ok = util_write_file_atomic_err(path, parts, count, err, sizeof(err));
+    struct error err;
+    bool ok = util_write_file_atomic_err(path, parts, count, &err);
     if (!ok)
-        log_error("%s", err);
+        log_error("%s", err.msg);
     return ok;
 }
 
 bool util_write_file_atomic_err(const char *path, const struct iovec *parts, size_t count,
-                                char *err, size_t err_size)
+                                struct error *err)
 {
     char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
-        util_set_error(err, err_size, "%s: cannot create: %s", tmp, strerror(errno));
+        error_set(err, "%s: cannot create: %s", tmp, strerror(errno));
         goto err_free_tmp;
     }
     for (size_t i = 0; i < count; i++) {
@@ -179,7 +168,7 @@ bool util_write_file_atomic_err(const char *path, const struct iovec *parts, siz
             if (n < 0) {
                 if (errno == EINTR)
                     continue;
-                util_set_error(err, err_size, "%s: write failed: %s", tmp, strerror(errno));
+                error_set(err, "%s: write failed: %s", tmp, strerror(errno));
                 goto err_close;
             }
             p += n;
@@ -187,12 +176,12 @@ bool util_write_file_atomic_err(const char *path, const struct iovec *parts, siz
         }
     }
     if (fsync(fd) != 0) {
-        util_set_error(err, err_size, "%s: fsync failed: %s", tmp, strerror(errno));
+        error_set(err, "%s: fsync failed: %s", tmp, strerror(errno));
         goto err_close;
     }
     close(fd);
     if (rename(tmp, path) != 0) {
-        util_set_error(err, err_size, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
+        error_set(err, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
         unlink(tmp);
         goto err_free_tmp;
     }

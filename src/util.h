@@ -6,9 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
+
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
+/* A macro's value as a string literal, for limits written into messages. */
+#define STRINGIFY(x) STRINGIFY_(x)
+#define STRINGIFY_(x) #x
 
 void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);
@@ -17,10 +22,6 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t len);
 /* Returns a newly allocated formatted string; caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Formats a one-line error message into a caller's buffer (truncated to fit). */
-void util_set_error(char *err, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /* Monotonic clock in nanoseconds. */
 int64_t util_now_ns(void);
@@ -44,4 +45,4 @@ bool util_write_file_atomic_v(const char *path, const struct iovec *parts, size_
 /* The same, with the reason for a failure written into err instead of logged: for a caller that
  * retries and must not log the same failure every time. */
 bool util_write_file_atomic_err(const char *path, const struct iovec *parts, size_t count,
-                                char *err, size_t err_size);
+                                struct error *err);

@@ -404,7 +404,7 @@ static void notify_summary(const struct worker *w)
     const char *error = "";
     for (size_t i = 0; i < w->source_count; i++)
         if (w->sources[i].failures > 0 && failing++ == 0)
-            error = w->sources[i].last_error;
+            error = w->sources[i].last_error.msg;
     char when[32] = "not yet";
     struct tm tm;
     time_t t = (time_t)updated;
@@ -426,12 +426,12 @@ static void write_status(struct worker *w)
     w->totals.frames_shown = w->frames_shown;
     w->totals.frames_dropped = w->frames_dropped;
     pthread_mutex_unlock(&w->lock);
-    char err[512];
+    struct error err;
     bool ok = status_write(w->status_path, w->sources, w->source_count, &w->totals,
-                           (int64_t)time(NULL), err, sizeof(err));
+                           (int64_t)time(NULL), &err);
     /* One line when it starts failing and one when it works again, not one a minute. */
     if (!ok && !w->status_failed)
-        log_warn("cannot write the status file (%s); will keep trying quietly", err);
+        log_warn("cannot write the status file (%s); will keep trying quietly", err.msg);
     else if (ok && w->status_failed)
         log_info("%s: status file written again", w->status_path);
     w->status_failed = !ok;

@@ -37,6 +37,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "dynbuf.h"
 #include "util.h"
 
 static volatile sig_atomic_t stop;
@@ -177,8 +178,8 @@ static void fault(int fd, const char *docroot, const char *kind, const char *que
         deflateInit2(&z, 9, Z_DEFLATED, 31, 9, Z_DEFAULT_STRATEGY); /* 31: gzip wrapper */
         static unsigned char in[1 << 20], out[1 << 20];
         memset(in, ' ', sizeof(in));
-        size_t cap = 1 << 20, used = 0;
-        unsigned char *gz = xmalloc(cap);
+        struct dynbuf gz;
+        dynbuf_init(&gz, 64u << 20); /* 200 MiB of spaces deflate to about 200 KiB */
         for (int i = 0; i < 200; i++) {
             z.next_in = in;
             z.avail_in = sizeof(in);
@@ -187,18 +188,15 @@ static void fault(int fd, const char *docroot, const char *kind, const char *que
                 z.next_out = out;
                 z.avail_out = sizeof(out);
                 deflate(&z, flush);
-                size_t n = sizeof(out) - z.avail_out;
-                if (used + n > cap)
-                    gz = xrealloc(gz, cap = (used + n) * 2);
-                memcpy(gz + used, out, n);
-                used += n;
+                if (!dynbuf_add(&gz, out, sizeof(out) - z.avail_out))
+                    abort();
             } while (z.avail_out == 0);
         }
         deflateEnd(&z);
         send_head(fd, 200, "Content-Type: application/feed+json\r\nContent-Encoding: gzip\r\n",
-                  used);
-        send_all(fd, (const char *)gz, used);
-        free(gz);
+                  gz.len);
+        send_all(fd, gz.data, gz.len);
+        dynbuf_finish(&gz);
     } else if (strcmp(kind, "redirect") == 0 && query && strncmp(query, "to=", 3) == 0) {
         char *loc = xasprintf("Location: %s\r\n", query + 3);
         send_head(fd, 302, loc, 0);

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "cache.h"
+#include "dynbuf.h"
 #include "log.h"
 #include "util.h"
 
@@ -266,26 +267,18 @@ static void test_trailing_bytes_rejected(void **state)
 /* Files built here by hand from the format comment in cache.c, with an honest trailer unless a
  * row says otherwise: they show the documented layout loads, and that checks behind the
  * checksum still hold when a crafted file carries a valid one. */
-struct raw {
-    uint8_t *data;
-    size_t len;
-};
-
-static void raw_put(struct raw *r, const void *p, size_t n)
+static void raw_put(struct dynbuf *r, const void *p, size_t n)
 {
-    r->data = xrealloc(r->data, r->len + n);
-    if (n)
-        memcpy(r->data + r->len, p, n);
-    r->len += n;
+    assert_true(dynbuf_add(r, p, n));
 }
 
-static void raw_u32(struct raw *r, uint32_t v)
+static void raw_u32(struct dynbuf *r, uint32_t v)
 {
     uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
     raw_put(r, b, 4);
 }
 
-static void raw_u64(struct raw *r, uint64_t v)
+static void raw_u64(struct dynbuf *r, uint64_t v)
 {
     raw_u32(r, (uint32_t)v);
     raw_u32(r, (uint32_t)(v >> 32));
@@ -389,7 +382,8 @@ static void test_crafted_files(void **state)
     };
     for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
         print_message("crafted: %s\n", rows[i].what);
-        struct raw r = {0};
+        struct dynbuf r;
+        dynbuf_init(&r, 1u << 20); /* every crafted file is small; its declared body may not be */
         raw_put(&r, rows[i].magic ? rows[i].magic : "TICKCACH", 8);
         int64_t sig_timestamp = rows[i].sig_timestamp ? rows[i].sig_timestamp : -1;
         raw_u32(&r, rows[i].version);
@@ -405,7 +399,7 @@ static void test_crafted_files(void **state)
         for (uint32_t b = 0; b < rows[i].padding; b++)
             raw_put(&r, "", 1);
         raw_u64(&r, (uint64_t)((int64_t)r.len + 12 + rows[i].total_delta));
-        raw_u32(&r, (uint32_t)crc32(0, r.data, (uInt)r.len) ^ rows[i].crc_xor);
+        raw_u32(&r, (uint32_t)crc32(0, (const Bytef *)r.data, (uInt)r.len) ^ rows[i].crc_xor);
 
         if (rows[i].reason) {
             assert_refused(env, "crafted", r.data, r.len, rows[i].reason);
@@ -424,7 +418,7 @@ static void test_crafted_files(void **state)
             cache_entry_finish(&e);
             free(path);
         }
-        free(r.data);
+        dynbuf_finish(&r);
     }
 }
 

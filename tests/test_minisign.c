@@ -51,9 +51,9 @@ static void load_key(const char *name, struct minisign_key *key)
 {
     size_t len;
     char *text = read_fixture(name, &len);
-    char err[256];
-    if (!minisign_parse_key(text, key, err, sizeof(err)))
-        fail_msg("%s: %s", name, err);
+    struct error err = {""};
+    if (!minisign_parse_key(text, key, &err))
+        fail_msg("%s: %s", name, err.msg);
     free(text);
 }
 
@@ -107,13 +107,13 @@ static void test_parse_key(void **state)
     for (size_t i = 0; i < ARRAY_LEN(key_cases); i++) {
         const struct key_case *c = &key_cases[i];
         struct minisign_key key;
-        char err[256] = "";
-        bool ok = minisign_parse_key(c->text, &key, err, sizeof(err));
+        struct error err = {""};
+        bool ok = minisign_parse_key(c->text, &key, &err);
         if (ok != (c->key_id != NULL))
-            fail_msg("key \"%s\": parse %s (%s)", c->name, ok ? "succeeded" : "failed", err);
+            fail_msg("key \"%s\": parse %s (%s)", c->name, ok ? "succeeded" : "failed", err.msg);
         if (!ok) {
-            if (err[0] == '\0' || strchr(err, '\n'))
-                fail_msg("key \"%s\": error is not one line: \"%s\"", c->name, err);
+            if (err.msg[0] == '\0' || strchr(err.msg, '\n'))
+                fail_msg("key \"%s\": error is not one line: \"%s\"", c->name, err.msg);
             continue;
         }
         char id[17];
@@ -131,8 +131,8 @@ static void test_parse_key_files(void **state)
         const char *file, *key_id;
     } files[] = {{"test-only.pub", TEST_KEY_ID}, {"other.pub", OTHER_KEY_ID}};
     struct minisign_key bare;
-    char err[256];
-    assert_true(minisign_parse_key(TEST_KEY_B64, &bare, err, sizeof(err)));
+    struct error err = {""};
+    assert_true(minisign_parse_key(TEST_KEY_B64, &bare, &err));
     for (size_t i = 0; i < ARRAY_LEN(files); i++) {
         struct minisign_key key;
         load_key(files[i].file, &key);
@@ -203,10 +203,10 @@ static void test_fixtures(void **state)
         char *data = read_fixture(c->data_file, &data_len);
 
         struct minisign_sig sig;
-        char err[256] = "";
-        bool parsed = minisign_parse_sig(sig_text, sig_len, &sig, err, sizeof(err));
+        struct error err = {""};
+        bool parsed = minisign_parse_sig(sig_text, sig_len, &sig, &err);
         if (parsed != (c->result != PARSE_FAILS))
-            fail_msg("%s: parse %s (%s)", c->sig_file, parsed ? "succeeded" : "failed", err);
+            fail_msg("%s: parse %s (%s)", c->sig_file, parsed ? "succeeded" : "failed", err.msg);
         if (parsed) {
             enum minisign_result r = minisign_verify(&key, &sig, (const uint8_t *)data, data_len);
             if ((int)r != c->result)
@@ -223,15 +223,15 @@ static void test_fixtures(void **state)
         minisign_sig_finish(&sig);
 
         int64_t timestamp = 42;
-        err[0] = '\0';
+        err.msg[0] = '\0';
         bool ok = minisign_check(&key, sig_text, sig_len, (const uint8_t *)data, data_len,
-                                 &timestamp, err, sizeof(err));
+                                 &timestamp, &err);
         if (ok != (c->result == MINISIGN_OK))
-            fail_msg("%s: minisign_check %s (%s)", c->sig_file, ok ? "passed" : "failed", err);
+            fail_msg("%s: minisign_check %s (%s)", c->sig_file, ok ? "passed" : "failed", err.msg);
         if (timestamp != (ok ? c->timestamp : -1))
             fail_msg("%s: minisign_check timestamp %lld", c->sig_file, (long long)timestamp);
-        if (c->check_err && !strstr(err, c->check_err))
-            fail_msg("%s: error \"%s\" lacks \"%s\"", c->sig_file, err, c->check_err);
+        if (c->check_err && !strstr(err.msg, c->check_err))
+            fail_msg("%s: error \"%s\" lacks \"%s\"", c->sig_file, err.msg, c->check_err);
         free(sig_text);
         free(data);
     }
@@ -334,12 +334,13 @@ static void test_edits(void **state)
         size_t len;
         char *text = apply_edit(original, sig_len, e, &len);
         struct minisign_sig sig;
-        char err[256] = "";
-        bool parsed = minisign_parse_sig(text, len, &sig, err, sizeof(err));
+        struct error err = {""};
+        bool parsed = minisign_parse_sig(text, len, &sig, &err);
         if (parsed != (e->result != PARSE_FAILS))
-            fail_msg("edit \"%s\": parse %s (%s)", e->name, parsed ? "succeeded" : "failed", err);
-        if (!parsed && (err[0] == '\0' || strchr(err, '\n')))
-            fail_msg("edit \"%s\": error is not one line: \"%s\"", e->name, err);
+            fail_msg("edit \"%s\": parse %s (%s)", e->name, parsed ? "succeeded" : "failed",
+                     err.msg);
+        if (!parsed && (err.msg[0] == '\0' || strchr(err.msg, '\n')))
+            fail_msg("edit \"%s\": error is not one line: \"%s\"", e->name, err.msg);
         if (parsed) {
             enum minisign_result r = minisign_verify(&key, &sig, (const uint8_t *)data, data_len);
             if ((int)r != e->result)
@@ -404,9 +405,9 @@ static void test_timestamps(void **state)
         size_t len;
         char *text = make_sig("x", c->comment, strlen(c->comment), &len);
         struct minisign_sig sig;
-        char err[256] = "";
-        if (!minisign_parse_sig(text, len, &sig, err, sizeof(err)))
-            fail_msg("\"%s\": %s", c->comment, err);
+        struct error err = {""};
+        if (!minisign_parse_sig(text, len, &sig, &err))
+            fail_msg("\"%s\": %s", c->comment, err.msg);
         if (sig.timestamp != c->timestamp)
             fail_msg("\"%s\": timestamp %lld, expected %lld", c->comment, (long long)sig.timestamp,
                      (long long)c->timestamp);
@@ -444,10 +445,10 @@ static void test_limits(void **state)
         size_t len;
         char *text = make_sig(untrusted, comment, rows[i].comment_len, &len);
         struct minisign_sig sig;
-        char err[256] = "";
-        bool ok = minisign_parse_sig(text, len, &sig, err, sizeof(err));
+        struct error err = {""};
+        bool ok = minisign_parse_sig(text, len, &sig, &err);
         if (ok != rows[i].ok)
-            fail_msg("row %zu: parse %s (%s)", i, ok ? "succeeded" : "failed", err);
+            fail_msg("row %zu: parse %s (%s)", i, ok ? "succeeded" : "failed", err.msg);
         if (ok)
             assert_int_equal(strlen(sig.trusted_comment), rows[i].comment_len);
         minisign_sig_finish(&sig);
@@ -468,8 +469,8 @@ static void test_every_truncation(void **state)
     for (size_t len = 0; len + 1 < sig_len; len++) {
         char *text = exact_copy(original, len);
         struct minisign_sig sig;
-        char err[256];
-        if (minisign_parse_sig(text, len, &sig, err, sizeof(err)))
+        struct error err = {""};
+        if (minisign_parse_sig(text, len, &sig, &err))
             fail_msg("a %zu-byte prefix of %zu parsed", len, sig_len);
         minisign_sig_finish(&sig);
         free(text);
@@ -487,8 +488,8 @@ static void test_verify_hand_made(void **state)
     char *sig_text = read_fixture("feed.json.prehashed.minisig", &sig_len);
     char *data = read_fixture("feed.json", &data_len);
     struct minisign_sig parsed;
-    char err[256];
-    assert_true(minisign_parse_sig(sig_text, sig_len, &parsed, err, sizeof(err)));
+    struct error err = {""};
+    assert_true(minisign_parse_sig(sig_text, sig_len, &parsed, &err));
 
     static const struct {
         const char *algorithm;
@@ -514,8 +515,8 @@ static void test_verify_hand_made(void **state)
     assert_null(parsed.trusted_comment);
 
     /* No timestamp pointer is fine too. */
-    assert_true(minisign_check(&key, sig_text, sig_len, (const uint8_t *)data, data_len, NULL, err,
-                               sizeof(err)));
+    assert_true(
+        minisign_check(&key, sig_text, sig_len, (const uint8_t *)data, data_len, NULL, &err));
     free(sig_text);
     free(data);
 }
@@ -621,14 +622,14 @@ static void test_fresh_signatures(void **state)
                             2);
 
         int64_t timestamp = 0;
-        char err[256] = "";
+        struct error err = {""};
         if (!minisign_check(&key, sig_text, sig_len, (const uint8_t *)rows[i].content, content_len,
-                            &timestamp, err, sizeof(err)))
-            fail_msg("row %zu: %s", i, err);
+                            &timestamp, &err))
+            fail_msg("row %zu: %s", i, err.msg);
         assert_int_equal(timestamp, 123);
         const uint8_t other[] = "{}\n";
-        assert_false(minisign_check(&key, sig_text, sig_len, other, sizeof(other) - 1, &timestamp,
-                                    err, sizeof(err)));
+        assert_false(
+            minisign_check(&key, sig_text, sig_len, other, sizeof(other) - 1, &timestamp, &err));
         assert_int_equal(timestamp, -1);
         free(sig_text);
         unlink(sig_file);

@@ -112,9 +112,9 @@ static void check_scene(const struct scene *s, const char *feed, int w, int h)
 static void load_feed(const char *path, struct story_list *stories)
 {
     story_list_init(stories);
-    char err[256];
-    if (!feed_load(path, stories, err, sizeof(err)))
-        fail_msg("%s", err);
+    struct error err = {""};
+    if (!feed_load(path, stories, &err))
+        fail_msg("%s", err.msg);
 }
 
 static void build_and_check(struct fixture *f, const char *path)

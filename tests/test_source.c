@@ -143,7 +143,7 @@ static void test_conditional_get(void **state)
     assert_false(poll_once(&s, multi));
     assert_int_equal(s.stories.count, 3);
     assert_int_equal(s.failures, 1);
-    assert_non_null(strstr(s.last_error, "HTTP 404"));
+    assert_non_null(strstr(s.last_error.msg, "HTTP 404"));
     source_finish(&s, multi);
     curl_multi_cleanup(multi);
     free(url);
@@ -217,8 +217,9 @@ static void test_faults(void **state)
             int failures = s.failures;
             int64_t t0 = util_now_ns();
             assert_false(poll_once(&s, multi));
-            if (s.failures != failures + 1 || !strstr(s.last_error, rows[i].error))
-                fail_msg("%s: failures %d, error \"%s\"", rows[i].path, s.failures, s.last_error);
+            if (s.failures != failures + 1 || !strstr(s.last_error.msg, rows[i].error))
+                fail_msg("%s: failures %d, error \"%s\"", rows[i].path, s.failures,
+                         s.last_error.msg);
             assert_int_equal(s.stories.count, 8);
             /* The status file names the error. */
             struct status_totals totals = {0};
@@ -233,7 +234,7 @@ static void test_faults(void **state)
             }
             if (pass == 0)
                 printf("    %-44s %6.1f s  %s\n", rows[i].path, (double)(util_now_ns() - t0) / 1e9,
-                       s.last_error);
+                       s.last_error.msg);
         }
         rss_after[pass] = resident_kib();
     }
@@ -326,7 +327,7 @@ static void test_signed_feeds(void **state)
     drop(sv, "feed.json.minisig");
     assert_false(poll_once(&s, multi));
     assert_int_equal(s.stories.count, 0);
-    assert_non_null(strstr(s.last_error, "signature rejected"));
+    assert_non_null(strstr(s.last_error.msg, "signature rejected"));
 
     /* A key that does not parse (right length and alphabet, not a minisign key) is not
      * "unsigned is fine": nothing is accepted, signed or not. */
@@ -339,8 +340,8 @@ static void test_signed_feeds(void **state)
     put(sv, "feed.json.minisig", MINISIGN_DIR "/feed.json.prehashed.minisig");
     assert_false(poll_once(&unusable, multi));
     assert_int_equal(unusable.stories.count, 0);
-    if (!strstr(unusable.last_error, "public_key cannot be used"))
-        fail_msg("a key that does not parse: \"%s\"", unusable.last_error);
+    if (!strstr(unusable.last_error.msg, "public_key cannot be used"))
+        fail_msg("a key that does not parse: \"%s\"", unusable.last_error.msg);
     source_finish(&unusable, multi);
     drop(sv, "feed.json.minisig");
 
@@ -369,8 +370,9 @@ static void test_signed_feeds(void **state)
         free(s.etag);
         s.etag = xstrdup("");
         poll_once(&s, multi);
-        if (!strstr(s.last_error, "signature rejected") || !strstr(s.last_error, bad[i].why))
-            fail_msg("%s with %s: \"%s\"", bad[i].feed, bad[i].sig, s.last_error);
+        if (!strstr(s.last_error.msg, "signature rejected") ||
+            !strstr(s.last_error.msg, bad[i].why))
+            fail_msg("%s with %s: \"%s\"", bad[i].feed, bad[i].sig, s.last_error.msg);
         assert_int_equal(s.stories.count, good); /* the last good stories stay */
         free(feed);
         free(sig);
@@ -393,7 +395,7 @@ static void test_signed_feeds(void **state)
     free(s.etag);
     s.etag = xstrdup("");
     poll_once(&s, multi);
-    assert_non_null(strstr(s.last_error, "replayed"));
+    assert_non_null(strstr(s.last_error.msg, "replayed"));
     assert_int_equal(s.sig_timestamp, signed_at);
     assert_int_equal(s.stories.count, good);
     source_finish(&s, multi);
@@ -419,8 +421,8 @@ static void test_future_signature(void **state)
 
     put_signed(sv, "future.json", TICKER_SOURCE_DIR "/assets/feeds/default.json", 4102444800);
     assert_false(poll_once(&s, multi));
-    if (!strstr(s.last_error, "ahead of this board's clock"))
-        fail_msg("a 2100 signature: \"%s\"", s.last_error);
+    if (!strstr(s.last_error.msg, "ahead of this board's clock"))
+        fail_msg("a 2100 signature: \"%s\"", s.last_error.msg);
     assert_int_equal(s.stories.count, 0);
     assert_int_equal(s.sig_timestamp, -1);
     /* The next edition signed on time is taken. */
@@ -494,8 +496,8 @@ static void test_key_change(void **state)
     assert_int_equal(s.sig_timestamp, -1);
     assert_false(poll_once(&s, multi));
     assert_int_equal(s.stories.count, 0);
-    if (!strstr(s.last_error, "signature rejected") || !strstr(s.last_error, "key"))
-        fail_msg("A's feed under key B: \"%s\"", s.last_error);
+    if (!strstr(s.last_error.msg, "signature rejected") || !strstr(s.last_error.msg, "key"))
+        fail_msg("A's feed under key B: \"%s\"", s.last_error.msg);
     char *log = log_text(sv);
     assert_non_null(strstr(log, "GET /keyed.json.minisig"));
     free(log);
@@ -533,7 +535,7 @@ static void test_cache_failures(void **state)
     CURLM *multi = curl_multi_init();
     source_init(&s, &cfg, cache, NULL, NULL, util_now_ns());
     assert_true(poll_once(&s, multi));
-    assert_string_equal(s.cache_error, "");
+    assert_string_equal(s.cache_error.msg, "");
 
     assert_int_equal(rename(cache, away), 0);
     FILE *f = fopen(cache, "w");
@@ -542,7 +544,7 @@ static void test_cache_failures(void **state)
     put(sv, "plain.json", TICKER_TEST_DATA "/stress.json");
     assert_true(poll_once(&s, multi));
     assert_int_equal(s.stories.count, 3);
-    assert_non_null(strstr(s.cache_error, "cannot store the cache"));
+    assert_non_null(strstr(s.cache_error.msg, "cannot store the cache"));
     struct status_totals totals = {0};
     char *json = status_json(&s, 1, &totals, 1796000000);
     assert_non_null(strstr(json, "cannot store the cache"));
@@ -553,7 +555,7 @@ static void test_cache_failures(void **state)
     assert_int_equal(rename(away, cache), 0);
     poll_once(&s, multi);
     assert_int_equal(s.failures, 0);
-    assert_string_equal(s.cache_error, "");
+    assert_string_equal(s.cache_error.msg, "");
     source_finish(&s, multi);
     source_init(&s, &cfg, cache, NULL, NULL, util_now_ns());
     assert_int_equal(s.stories.count, 3);
@@ -565,7 +567,7 @@ static void test_cache_failures(void **state)
     source_init(&s, &long_cfg, cache, NULL, NULL, util_now_ns());
     assert_true(poll_once(&s, multi));
     assert_string_equal(s.etag, "");
-    assert_string_equal(s.cache_error, "");
+    assert_string_equal(s.cache_error.msg, "");
     source_finish(&s, multi);
     source_init(&s, &long_cfg, cache, NULL, NULL, util_now_ns());
     assert_int_equal(s.stories.count, 3);
@@ -590,14 +592,14 @@ static void test_fifo_source(void **state)
     int64_t t0 = util_now_ns();
     assert_false(source_start(&s, NULL, util_now_ns()));
     assert_true(util_now_ns() - t0 < 1000000000);
-    if (!strstr(s.last_error, "not a regular file"))
-        fail_msg("a FIFO source: \"%s\"", s.last_error);
+    if (!strstr(s.last_error.msg, "not a regular file"))
+        fail_msg("a FIFO source: \"%s\"", s.last_error.msg);
     source_finish(&s, NULL);
     /* The same for a device. */
     struct config_source dev = {(char *)"dev", (char *)"/dev/zero", 300, (char *)""};
     source_init(&s, &dev, NULL, NULL, NULL, util_now_ns());
     assert_false(source_start(&s, NULL, util_now_ns()));
-    assert_non_null(strstr(s.last_error, "not a regular file"));
+    assert_non_null(strstr(s.last_error.msg, "not a regular file"));
     source_finish(&s, NULL);
     /* A FIFO where a cache file should be. */
     char *cache = xasprintf("%s/fifo-cache", sv->root);
@@ -700,7 +702,7 @@ static void test_credentials_hidden(void **state)
     source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
     CURLM *multi = curl_multi_init();
     assert_false(poll_once(&s, multi));
-    assert_non_null(strstr(s.last_error, "HTTP 503"));
+    assert_non_null(strstr(s.last_error.msg, "HTTP 503"));
     struct status_totals totals = {0};
     char *json = status_json(&s, 1, &totals, 1796000000);
     if (strstr(json, "S3cretPass") || strstr(json, "APIKEY123") || strstr(json, "alice"))
@@ -742,16 +744,16 @@ static void test_status_write_refuses(void **state)
 {
     (void)state;
     struct status_totals totals = {0};
-    char err[512] = "";
-    assert_false(status_write("/dev/null", NULL, 0, &totals, 1796000000, err, sizeof(err)));
-    assert_non_null(strstr(err, "/dev/null: not a regular file"));
+    struct error err = {""};
+    assert_false(status_write("/dev/null", NULL, 0, &totals, 1796000000, &err));
+    assert_non_null(strstr(err.msg, "/dev/null: not a regular file"));
     struct stat st;
     assert_int_equal(stat("/dev/null", &st), 0);
     assert_true(S_ISCHR(st.st_mode));
-    err[0] = '\0';
-    assert_false(status_write("/proc/ticker-no-such-dir/status.json", NULL, 0, &totals, 1796000000,
-                              err, sizeof(err)));
-    assert_non_null(strstr(err, "cannot create"));
+    error_clear(&err);
+    assert_false(
+        status_write("/proc/ticker-no-such-dir/status.json", NULL, 0, &totals, 1796000000, &err));
+    assert_non_null(strstr(err.msg, "cannot create"));
 }
 
 static void test_clock_suspect(void **state)

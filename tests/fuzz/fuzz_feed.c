@@ -10,8 +10,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct story_list list;
     story_list_init(&list);
-    char err[256];
-    feed_parse((const char *)data, size, "fuzz", NULL, &list, err, sizeof(err));
+    struct error err = {""};
+    feed_parse((const char *)data, size, "fuzz", NULL, &list, &err);
     story_list_finish(&list);
     return 0;
 }

@@ -18,8 +18,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         charset = charsets[data[size - 1] % (sizeof(charsets) / sizeof(charsets[0]))];
     struct story_list list;
     story_list_init(&list);
-    char err[256];
-    feed_xml_parse((const char *)data, size, "fuzz", charset, &list, err, sizeof(err));
+    struct error err = {""};
+    feed_xml_parse((const char *)data, size, "fuzz", charset, &list, &err);
     story_list_finish(&list);
     return 0;
 }

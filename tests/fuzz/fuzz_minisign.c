@@ -21,23 +21,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *text = (const char *)data;
     const uint8_t *message = (const uint8_t *)fuzz_message;
     const size_t message_len = sizeof(fuzz_message) - 1;
-    char err[256];
+    struct error err = {""};
 
     const char *newline = memchr(text, '\n', size);
     size_t first_len = newline ? (size_t)(newline - text) : size;
     char *first = xstrndup(text, first_len);
     struct minisign_key key;
-    if (minisign_parse_key(first, &key, err, sizeof(err))) {
+    if (minisign_parse_key(first, &key, &err)) {
         size_t skip = newline ? first_len + 1 : size;
         text += skip;
         size -= skip;
-    } else if (!minisign_parse_key(FUZZ_TEST_KEY, &key, err, sizeof(err))) {
+    } else if (!minisign_parse_key(FUZZ_TEST_KEY, &key, &err)) {
         abort();
     }
     free(first);
 
     struct minisign_sig sig;
-    bool parsed = minisign_parse_sig(text, size, &sig, err, sizeof(err));
+    bool parsed = minisign_parse_sig(text, size, &sig, &err);
     enum minisign_result result = MINISIGN_BAD_FORMAT;
     if (parsed) {
         if (!sig.trusted_comment || strlen(sig.trusted_comment) > MINISIGN_TRUSTED_COMMENT_MAX ||
@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     int64_t timestamp;
-    bool ok = minisign_check(&key, text, size, message, message_len, &timestamp, err, sizeof(err));
+    bool ok = minisign_check(&key, text, size, message, message_len, &timestamp, &err);
     if (ok != (result == MINISIGN_OK) || timestamp != (ok ? sig.timestamp : -1))
         abort();
     minisign_sig_finish(&sig);
