@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "text.h"
-#include "unicode.h"
 
 #include "common.h"
 
