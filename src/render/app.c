@@ -311,7 +311,7 @@ static bool open_renderer(struct app *a)
 static bool wait_first_scene(struct app *a)
 {
     int64_t deadline = util_now_ns() + 2000000000;
-    while (a->stage.newest < 0 && util_now_ns() < deadline) {
+    while (!stage_current(&a->stage) && util_now_ns() < deadline) {
         SDL_Event ev;
         int ms = (int)((deadline - util_now_ns()) / 1000000);
         if (!SDL_WaitEventTimeout(&ev, ms > 0 ? ms : 1))
