@@ -120,6 +120,12 @@ bool unicode_is_tag(uint32_t c)
     return c >= 0xE0000 && c <= 0xE007F;
 }
 
+bool unicode_is_bidi_control(uint32_t c)
+{
+    return c == 0x61C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+           (c >= 0x2066 && c <= 0x2069);
+}
+
 bool unicode_is_emoji_modifier(uint32_t c)
 {
     return c >= 0x1F3FB && c <= 0x1F3FF;

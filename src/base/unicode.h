@@ -71,3 +71,6 @@ bool unicode_is_tag(uint32_t c);
 
 /* The emoji skin tone modifiers U+1F3FB-U+1F3FF. */
 bool unicode_is_emoji_modifier(uint32_t c);
+/* The bidi formatting characters (UAX #9): the marks ALM, LRM, RLM, the embeddings and
+ * overrides LRE..RLO with PDF, the isolates LRI..PDI. No glyph; they steer the bidi algorithm. */
+bool unicode_is_bidi_control(uint32_t c);

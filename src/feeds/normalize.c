@@ -90,15 +90,16 @@ static bool is_plain(unsigned char c)
     return c - 0x21u < 0x5Eu && c != '&' && c != '<' && c != ']';
 }
 
-/* Characters with no glyph of their own: a font draws a box or nothing, and the effect they
- * exist for (bidi embedding, hyphenation hints) means nothing on a one-line crawl. The
- * joiners U+200C/U+200D stay: Persian, Indic scripts and emoji sequences need them. */
+/* Characters with no glyph of their own that mean nothing on a sign: a font draws a box or
+ * nothing (hyphenation hints, invisible operators, noncharacters). The joiners U+200C/U+200D
+ * stay (Persian, Indic scripts and emoji sequences need them), and so do the bidi controls
+ * (unicode_is_bidi_control): right-to-left feeds place numbers and punctuation with them, and
+ * each headline, summary or label is its own bidi paragraph, so none reaches past its text. */
 static bool is_invisible(unsigned c)
 {
-    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xAD || c == 0x61C || c == 0x180E ||
-           c == 0x200B || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
-           (c >= 0x2060 && c <= 0x2064) || (c >= 0x2066 && c <= 0x2069) || c == 0xFEFF ||
-           (c >= 0xFFF9 && c <= 0xFFFB) || (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xAD || c == 0x180E || c == 0x200B ||
+           (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFB) ||
+           (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
 }
 
 /* Appends printable ASCII with single spaces inside, the due space first. It may be cut
@@ -526,7 +527,7 @@ static bool has_visible(const unsigned char *s, size_t len)
     for (size_t i = 0, n; i < len; i += n) {
         unsigned c = unicode_utf8_decode((const char *)s + i, len - i, &n);
         if (!unicode_is_space(c) && !unicode_is_joiner(c) && !unicode_is_variation_selector(c) &&
-            !unicode_is_tag(c))
+            !unicode_is_tag(c) && !unicode_is_bidi_control(c))
             return true;
     }
     return false;

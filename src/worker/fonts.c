@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bidi.h"
 #include "log.h"
 #include "unicode.h"
 #include "util.h"
@@ -205,54 +206,70 @@ const char *font_face_for(struct font *f, uint32_t cp)
     return face < 0 ? NULL : f->faces[face].path;
 }
 
-/* Marks that belong to the character before them, whatever font has them. */
+/* Marks that belong to the character before them, whatever font has them; and the bidi
+ * controls, which have no glyph. */
 static bool joins_previous(uint32_t cp)
 {
     return (cp >= 0x300 && cp <= 0x36F) || unicode_is_variation_selector(cp) || cp == 0x200D ||
-           unicode_is_emoji_modifier(cp);
+           unicode_is_emoji_modifier(cp) || unicode_is_bidi_control(cp);
 }
 
-/* Splits s into runs of one face each; calls fn(start, len, face) per run. */
-struct run {
-    size_t start, len;
-    int face;
-};
-
-static size_t split_runs(struct font *f, const char *s, size_t len, struct run *runs,
-                         size_t max_runs)
+/* Appends the pieces of one bidi run, cut where the face or the style changes, in the order
+ * they are drawn (reversed in a right-to-left run). */
+static size_t face_pieces(struct font *const *fonts, const uint8_t *styles, const char *s,
+                          const struct bidi_run *r, struct font_piece *out, size_t max)
 {
     size_t n = 0;
-    for (size_t i = 0; i < len;) {
+    for (size_t i = r->start; i < r->start + r->len;) {
         size_t cl;
-        uint32_t cp = unicode_utf8_decode(s + i, len - i, &cl);
-        int face = face_index(f, cp);
+        uint32_t cp = unicode_utf8_decode(s + i, r->start + r->len - i, &cl);
+        int style = styles ? styles[i] : 0;
+        int face = face_index(fonts[style], cp);
         if (face < 0)
             face = 0;
-        if (n > 0 && (runs[n - 1].face == face || joins_previous(cp))) {
-            runs[n - 1].len += cl;
-        } else if (n == max_runs) {
-            runs[n - 1].len += cl; /* pathological mixing: the rest goes in the last run */
-        } else {
-            runs[n++] = (struct run){i, cl, face};
-        }
+        struct font_piece *last = n > 0 ? &out[n - 1] : NULL;
+        if (last && last->style == style && (last->face == face || joins_previous(cp) || n == max))
+            last->len += cl;
+        else if (n == max)
+            last->len += cl; /* pathological mixing: the rest goes in the last piece */
+        else
+            out[n++] = (struct font_piece){
+                .start = i, .len = cl, .face = face, .style = style, .rtl = r->rtl};
+        memcpy(out[n - 1].script, r->script, sizeof(r->script));
         i += cl;
     }
+    if (r->rtl)
+        for (size_t a = 0, b = n - 1; n > 0 && a < b; a++, b--) {
+            struct font_piece t = out[a];
+            out[a] = out[b];
+            out[b] = t;
+        }
     return n;
 }
 
-#define MAX_RUNS 64
 /* SDL_ttf wants NUL-terminated strings; short substrings are copied to the stack. */
 #define SHORT_TEXT 512
 
-static int run_width(struct font *f, const struct run *r, int size_px, const char *s)
+/* The piece's face at size_px, set to shape it in its direction and script. */
+static TTF_Font *piece_font(struct font *f, const struct font_piece *p, int size_px)
 {
-    TTF_Font *ttf = face_at(f, (size_t)r->face, size_px);
+    TTF_Font *ttf = face_at(f, (size_t)p->face, size_px);
+    if (ttf) {
+        TTF_SetFontDirection(ttf, p->rtl ? TTF_DIRECTION_RTL : TTF_DIRECTION_LTR);
+        TTF_SetFontScriptName(ttf, p->script[0] ? p->script : "Zzzz");
+    }
+    return ttf;
+}
+
+static int piece_width(struct font *f, const struct font_piece *p, int size_px, const char *s)
+{
+    TTF_Font *ttf = piece_font(f, p, size_px);
     if (!ttf)
         return 0;
     char small[SHORT_TEXT];
-    char *buf = r->len < sizeof(small) ? small : xmalloc(r->len + 1);
-    memcpy(buf, s + r->start, r->len);
-    buf[r->len] = '\0';
+    char *buf = p->len < sizeof(small) ? small : xmalloc(p->len + 1);
+    memcpy(buf, s + p->start, p->len);
+    buf[p->len] = '\0';
     int w = 0, h = 0;
     if (TTF_SizeUTF8(ttf, buf, &w, &h) != 0)
         w = 0;
@@ -261,16 +278,37 @@ static int run_width(struct font *f, const struct run *r, int size_px, const cha
     return w;
 }
 
-int font_width(struct font *f, int size_px, const char *s, size_t len)
+size_t font_line_pieces(struct font *const *fonts, const uint8_t *styles, int size_px,
+                        const char *s, size_t len, bool rtl, struct font_piece *out, size_t max)
+{
+    struct bidi_run runs[BIDI_MAX_RUNS];
+    size_t nr = bidi_runs(s, len, rtl, runs, BIDI_MAX_RUNS);
+    size_t n = 0;
+    int x = 0;
+    for (size_t i = 0; i < nr && n < max; i++) {
+        size_t added = face_pieces(fonts, styles, s, &runs[i], out + n, max - n);
+        for (size_t k = n; k < n + added; k++) {
+            out[k].x = x;
+            out[k].w = piece_width(fonts[out[k].style], &out[k], size_px, s);
+            x += out[k].w;
+        }
+        n += added;
+    }
+    return n;
+}
+
+int font_width_dir(struct font *f, int size_px, const char *s, size_t len, bool rtl)
 {
     if (len == 0)
         return 0;
-    struct run runs[MAX_RUNS];
-    size_t n = split_runs(f, s, len, runs, MAX_RUNS);
-    int w = 0;
-    for (size_t i = 0; i < n; i++)
-        w += run_width(f, &runs[i], size_px, s);
-    return w;
+    struct font_piece pieces[FONT_MAX_PIECES];
+    size_t n = font_line_pieces(&f, NULL, size_px, s, len, rtl, pieces, FONT_MAX_PIECES);
+    return n > 0 ? pieces[n - 1].x + pieces[n - 1].w : 0;
+}
+
+int font_width(struct font *f, int size_px, const char *s, size_t len)
+{
+    return font_width_dir(f, size_px, s, len, bidi_is_rtl(s, len));
 }
 
 static int measure_width(void *ctx, int size_px, const char *s, size_t len)
@@ -294,13 +332,13 @@ struct text_measure font_measure(struct font *f)
     return (struct text_measure){f, measure_width, measure_line_height};
 }
 
-static SDL_Surface *render_run(struct font *f, const struct run *r, int size_px, const char *s,
-                               SDL_Color fg)
+SDL_Surface *font_render_piece(struct font *f, const struct font_piece *p, int size_px,
+                               const char *s, SDL_Color fg)
 {
-    TTF_Font *ttf = face_at(f, (size_t)r->face, size_px);
+    TTF_Font *ttf = piece_font(f, p, size_px);
     if (!ttf)
         return NULL;
-    char *buf = xstrndup(s + r->start, r->len);
+    char *buf = xstrndup(s + p->start, p->len);
     SDL_Surface *surface = TTF_RenderUTF8_Blended(ttf, buf, fg);
     if (!surface)
         log_error("cannot render text \"%.40s\": %s", buf, TTF_GetError());
@@ -308,41 +346,47 @@ static SDL_Surface *render_run(struct font *f, const struct run *r, int size_px,
     return surface;
 }
 
-SDL_Surface *font_render(struct font *f, int size_px, const char *s, size_t len, SDL_Color fg)
+int font_baseline_offset(struct font *f, const struct font_piece *p, int size_px)
+{
+    TTF_Font *own = font_at(f, size_px), *ttf = face_at(f, (size_t)p->face, size_px);
+    return own && ttf ? TTF_FontAscent(own) - TTF_FontAscent(ttf) : 0;
+}
+
+SDL_Surface *font_render_dir(struct font *f, int size_px, const char *s, size_t len, bool rtl,
+                             SDL_Color fg)
 {
     if (len == 0)
         return NULL;
-    struct run runs[MAX_RUNS];
-    size_t n = split_runs(f, s, len, runs, MAX_RUNS);
+    struct font_piece pieces[FONT_MAX_PIECES];
+    size_t n = font_line_pieces(&f, NULL, size_px, s, len, rtl, pieces, FONT_MAX_PIECES);
     if (n == 1)
-        return render_run(f, &runs[0], size_px, s, fg);
+        return font_render_piece(f, &pieces[0], size_px, s, fg);
 
-    /* Mixed faces: each run rendered on its own, laid on the font's own baseline and line
-     * box (fallback faces are often taller; their glyphs still fit the line). */
+    /* Several pieces: each rendered on its own, laid on the font's own baseline and line box
+     * (fallback faces are often taller; their glyphs still fit the line). */
     TTF_Font *own = font_at(f, size_px);
-    if (!own)
+    if (!own || n == 0)
         return NULL;
-    int ascent = TTF_FontAscent(own), height = TTF_FontHeight(own), width = 0;
-    int xs[MAX_RUNS];
-    for (size_t i = 0; i < n; i++) {
-        xs[i] = width;
-        width += run_width(f, &runs[i], size_px, s);
-    }
-    SDL_Surface *out = SDL_CreateRGBSurfaceWithFormat(0, width > 0 ? width : 1, height, 32,
-                                                      SDL_PIXELFORMAT_ARGB8888);
+    int width = pieces[n - 1].x + pieces[n - 1].w;
+    SDL_Surface *out = SDL_CreateRGBSurfaceWithFormat(0, width > 0 ? width : 1, TTF_FontHeight(own),
+                                                      32, SDL_PIXELFORMAT_ARGB8888);
     if (!out)
         return NULL;
     SDL_FillRect(out, NULL, SDL_MapRGBA(out->format, fg.r, fg.g, fg.b, 0));
     for (size_t i = 0; i < n; i++) {
-        SDL_Surface *part = render_run(f, &runs[i], size_px, s, fg);
+        SDL_Surface *part = font_render_piece(f, &pieces[i], size_px, s, fg);
         if (!part)
             continue;
-        TTF_Font *ttf = face_at(f, (size_t)runs[i].face, size_px);
-        SDL_Rect dst = {xs[i], ascent - (ttf ? TTF_FontAscent(ttf) : ascent), 0, 0};
-        /* Runs sit side by side: copy, so the transparent surface stays unpremultiplied. */
+        SDL_Rect dst = {pieces[i].x, font_baseline_offset(f, &pieces[i], size_px), 0, 0};
+        /* Pieces sit side by side: copy, so the transparent surface stays unpremultiplied. */
         SDL_SetSurfaceBlendMode(part, SDL_BLENDMODE_NONE);
         SDL_BlitSurface(part, NULL, out, &dst);
         SDL_FreeSurface(part);
     }
     return out;
+}
+
+SDL_Surface *font_render(struct font *f, int size_px, const char *s, size_t len, SDL_Color fg)
+{
+    return font_render_dir(f, size_px, s, len, bidi_is_rtl(s, len), fg);
 }

@@ -58,7 +58,37 @@ TTF_Font *font_at(struct font *f, int size_px);
  * installed font has it. */
 const char *font_face_for(struct font *f, uint32_t cp);
 struct text_measure font_measure(struct font *f);
+
+/* Pieces a line is drawn in at most. */
+#define FONT_MAX_PIECES 64
+
+/* A piece of a line drawn in one go: one face, one style, one direction and script (the
+ * shaper's), at x in the line. */
+struct font_piece {
+    size_t start, len; /* byte range of the line */
+    int x, w;          /* pixels */
+    int face;          /* of fonts[style]: 0 its own, else a fallback */
+    int style;         /* index into the fonts the line was laid out with */
+    bool rtl;
+    char script[5]; /* ISO 15924, "" unknown */
+};
+
+/* Lays out a line of text (one paragraph of base direction rtl, bidi_is_rtl) in pieces, in the
+ * order they are drawn left to right, with their positions: each byte i of s in the font
+ * fonts[styles[i]] (styles NULL: all fonts[0]). Returns the count. */
+size_t font_line_pieces(struct font *const *fonts, const uint8_t *styles, int size_px,
+                        const char *s, size_t len, bool rtl, struct font_piece *out, size_t max);
+/* Rasterises one piece (f: the font of its style) anti-aliased in colour fg: ARGB8888, caller
+ * frees; NULL on failure. Its top goes font_baseline_offset below the line's top. */
+SDL_Surface *font_render_piece(struct font *f, const struct font_piece *p, int size_px,
+                               const char *s, SDL_Color fg);
+int font_baseline_offset(struct font *f, const struct font_piece *p, int size_px);
+
+/* The width of s[0..len) as one line, its base direction its own (font_width) or given. */
 int font_width(struct font *f, int size_px, const char *s, size_t len);
-/* Rasterises s[0..len) anti-aliased in colour fg: an ARGB8888 surface, or NULL for empty
- * text. Caller frees. */
+int font_width_dir(struct font *f, int size_px, const char *s, size_t len, bool rtl);
+/* Rasterises s[0..len) as one line, anti-aliased in colour fg, in the order the bidi
+ * algorithm gives: an ARGB8888 surface, or NULL for empty text. Caller frees. */
 SDL_Surface *font_render(struct font *f, int size_px, const char *s, size_t len, SDL_Color fg);
+SDL_Surface *font_render_dir(struct font *f, int size_px, const char *s, size_t len, bool rtl,
+                             SDL_Color fg);

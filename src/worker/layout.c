@@ -9,6 +9,23 @@ static int u(const struct screen_layout *sl, int hundredths_of_unit)
     return (int)((v + 5000) / 10000);
 }
 
+static void mirror(const struct rect *card, struct rect *r)
+{
+    r->x = 2 * card->x + card->w - r->x - r->w;
+}
+
+void layout_mirror_card(const struct screen_layout *sl, struct card_layout *cl)
+{
+    mirror(&sl->card, &cl->text);
+    mirror(&sl->card, &cl->headline_box);
+    mirror(&sl->card, &cl->summary_box);
+    for (size_t i = 0; i < cl->tile_count; i++) {
+        mirror(&sl->card, &cl->tiles[i]);
+        mirror(&sl->card, &cl->value_box[i]);
+        mirror(&sl->card, &cl->label_box[i]);
+    }
+}
+
 int layout_scale_1080(const struct screen_layout *sl, int value_at_1080)
 {
     int base = sl->width < sl->height ? sl->width : sl->height;

@@ -46,6 +46,10 @@ void layout_card(const struct screen_layout *sl, const struct text_measure *bold
                  const struct text_measure *regular, const struct story *story,
                  struct card_layout *out);
 
+/* Mirrors a card's layout left to right inside the card, for a story that reads right to left:
+ * the text column on the right, the tiles on the left. */
+void layout_mirror_card(const struct screen_layout *sl, struct card_layout *cl);
+
 /* Scales a length given for a 1080-line screen to this screen (crawl speed, for one). */
 int layout_scale_1080(const struct screen_layout *sl, int value_at_1080);
 

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "ascii.h"
+#include "bidi.h"
 #include "log.h"
 #include "util.h"
 
@@ -201,29 +202,36 @@ SDL_Surface *scene_image_pixels(const struct scene_image *img)
     return out;
 }
 
-/* Renders one line of a block, with its ellipsis. */
+/* Renders one line of a block, with its ellipsis, in its paragraph's direction. */
 static uint32_t render_line(struct scene *s, struct font *font, const char *text,
-                            const struct text_block *b, size_t i, SDL_Color color, SDL_Color bg)
+                            const struct text_block *b, size_t i, bool rtl, SDL_Color color,
+                            SDL_Color bg)
 {
     const struct text_line *l = &b->lines[i];
     char *line =
         xasprintf("%.*s%s", (int)l->len, text + l->start, l->ellipsis ? TEXT_ELLIPSIS : "");
-    uint32_t img = add_text(s, font_render(font, b->size_px, line, strlen(line), color), color, bg);
+    uint32_t img =
+        add_text(s, font_render_dir(font, b->size_px, line, strlen(line), rtl, color), color, bg);
     free(line);
     return img;
 }
 
 /* A card's lines: an image each, always (an empty one when there is nothing to draw, or the
- * text is for later), so a card has the same images whether rasterised now or on request. */
+ * text is for later), so a card has the same images whether rasterised now or on request.
+ * Each text is a paragraph of its own direction; in a right-to-left card every line lines up
+ * on the right of its box. */
 static void place_block(struct scene *s, struct font *font, const char *text,
-                        const struct text_block *b, struct rect box, SDL_Color color, SDL_Color bg,
-                        bool rasterise)
+                        const struct text_block *b, struct rect box, bool right, SDL_Color color,
+                        SDL_Color bg, bool rasterise)
 {
+    bool rtl = bidi_is_rtl(text, strlen(text));
     for (size_t i = 0; i < b->line_count; i++) {
-        uint32_t img = rasterise ? render_line(s, font, text, b, i, color, bg) : SCENE_NO_IMAGE;
+        uint32_t img =
+            rasterise ? render_line(s, font, text, b, i, rtl, color, bg) : SCENE_NO_IMAGE;
         if (img == SCENE_NO_IMAGE)
             img = add_mask(s, NULL, 0, 0, color, color, bg);
-        place(s, img, box.x, box.y + (int)i * b->line_height);
+        int x = right ? box.x + box.w - b->lines[i].width : box.x;
+        place(s, img, x, box.y + (int)i * b->line_height);
     }
 }
 
@@ -234,24 +242,31 @@ static void build_card(struct scene *s, struct scene_fonts *fonts, const struct 
     struct text_measure regular = font_measure(&fonts->regular);
     struct card_layout cl;
     layout_card(&s->layout, &bold, &regular, story, &cl);
+    /* A story that reads right to left gets a mirrored card: text column and rule on the
+     * right, tiles on the left. */
+    bool rtl = bidi_is_rtl(story->title, strlen(story->title));
+    if (rtl)
+        layout_mirror_card(&s->layout, &cl);
 
     struct scene_card *card = &s->cards[s->card_count++];
     card->first = (uint32_t)s->placed_count;
     card->ready = rasterise;
     /* All text is opaque on the colour it stands on (the surface, a tile); the surface does
      * not fade, the rest fades over it (draw.c). */
-    place_block(s, &fonts->bold, story->title, &cl.headline, cl.headline_box, s->colors.foreground,
-                s->colors.surface, rasterise);
-    place_block(s, &fonts->regular, story->summary, &cl.summary, cl.summary_box, s->colors.muted,
-                s->colors.surface, rasterise);
-    card->accent = (struct rect){s->layout.card.x + s->layout.padding, cl.text.y,
-                                 s->layout.accent_w, cl.headline.height};
+    place_block(s, &fonts->bold, story->title, &cl.headline, cl.headline_box, rtl,
+                s->colors.foreground, s->colors.surface, rasterise);
+    place_block(s, &fonts->regular, story->summary, &cl.summary, cl.summary_box, rtl,
+                s->colors.muted, s->colors.surface, rasterise);
+    const struct rect *area = &s->layout.card;
+    int rule_x = rtl ? area->x + area->w - s->layout.padding - s->layout.accent_w
+                     : area->x + s->layout.padding;
+    card->accent = (struct rect){rule_x, cl.text.y, s->layout.accent_w, cl.headline.height};
     card->tile_count = cl.tile_count;
     for (size_t i = 0; i < cl.tile_count; i++) {
         card->tiles[i] = cl.tiles[i];
-        place_block(s, &fonts->bold, story->figures[i].value, &cl.value[i], cl.value_box[i],
+        place_block(s, &fonts->bold, story->figures[i].value, &cl.value[i], cl.value_box[i], rtl,
                     s->colors.accent, s->colors.tile, rasterise);
-        place_block(s, &fonts->regular, story->figures[i].label, &cl.label[i], cl.label_box[i],
+        place_block(s, &fonts->regular, story->figures[i].label, &cl.label[i], cl.label_box[i], rtl,
                     s->colors.foreground, s->colors.tile, rasterise);
     }
     card->count = (uint32_t)s->placed_count - card->first;
@@ -315,7 +330,7 @@ size_t scene_find_highlights(const struct story *story, size_t starts[], size_t 
 
 struct run {
     SDL_Surface *surface;
-    int x;
+    int x, dy; /* dy: below the line's top, to sit on its baseline */
     bool accent;
 };
 
@@ -363,30 +378,28 @@ static void build_segment(struct scene *s, struct scene_fonts *fonts, const stru
 {
     int px = s->layout.crawl_px;
     const char *t = story->title;
+    size_t len = strlen(t);
     size_t hs[MAX_RUNS], he[MAX_RUNS];
     size_t nh = scene_find_highlights(story, hs, he, MAX_RUNS / 2 - 1);
-
-    struct run runs[MAX_RUNS];
-    size_t nr = 0;
-    int x = 0;
-    size_t pos = 0;
-    /* Runs are laid end to end by their own advance: the bold figures are wider than the
-     * same text in the regular face. Kerning across a run edge is lost; nothing overlaps. */
-    for (size_t i = 0; i <= nh; i++) {
-        size_t a = i < nh ? hs[i] : strlen(t);
-        if (a > pos) {
-            runs[nr++] = (struct run){
-                as_argb(font_render(&fonts->regular, px, t + pos, a - pos, s->colors.band_text)), x,
-                false};
-            x += font_width(&fonts->regular, px, t + pos, a - pos);
-        }
-        if (i < nh) {
-            runs[nr++] = (struct run){as_argb(font_render(&fonts->bold, px, t + hs[i],
-                                                          he[i] - hs[i], s->colors.band_accent)),
-                                      x, true};
-            x += font_width(&fonts->bold, px, t + hs[i], he[i] - hs[i]);
-            pos = he[i];
-        }
+    /* The headline is one bidi paragraph, its figures in the bold face: laid out whole, so an
+     * Arabic or Hebrew headline reads right to left with its numbers in place. Pieces sit on
+     * the regular face's baseline, each at its own advance (kerning across a piece edge is
+     * lost; nothing overlaps). */
+    uint8_t *styles = xcalloc(len + 1, 1);
+    for (size_t i = 0; i < nh; i++)
+        memset(styles + hs[i], 1, he[i] - hs[i]);
+    struct font *faces[2] = {&fonts->regular, &fonts->bold};
+    struct font_piece pieces[FONT_MAX_PIECES];
+    size_t nr =
+        font_line_pieces(faces, styles, px, t, len, bidi_is_rtl(t, len), pieces, FONT_MAX_PIECES);
+    free(styles);
+    struct run runs[FONT_MAX_PIECES];
+    for (size_t i = 0; i < nr; i++) {
+        const struct font_piece *p = &pieces[i];
+        struct font *f = faces[p->style];
+        SDL_Color fg = p->style ? s->colors.band_accent : s->colors.band_text;
+        runs[i] = (struct run){as_argb(font_render_piece(f, p, px, t, fg)), p->x,
+                               font_baseline_offset(f, p, px), p->style != 0};
     }
     int text_w = 0;
     for (size_t i = 0; i < nr; i++)
@@ -404,7 +417,7 @@ static void build_segment(struct scene *s, struct scene_fonts *fonts, const stru
     int y = (band_h - font_h) / 2;
     for (size_t i = 0; i < nr; i++)
         if (runs[i].surface)
-            widen_strip(s, y, runs[i].surface->h);
+            widen_strip(s, y + runs[i].dy, runs[i].surface->h);
     if (sep)
         widen_strip(s, y, sep->h);
     /* The whole headline as one mask on the band, then cut into tiles (opaque images: a
@@ -412,7 +425,8 @@ static void build_segment(struct scene *s, struct scene_fonts *fonts, const stru
     uint8_t *line = xcalloc((size_t)width * (size_t)band_h, 1);
     for (size_t i = 0; i < nr; i++)
         if (runs[i].surface)
-            coverage_to_mask(runs[i].surface, line, width, band_h, runs[i].x, y, runs[i].accent);
+            coverage_to_mask(runs[i].surface, line, width, band_h, runs[i].x, y + runs[i].dy,
+                             runs[i].accent);
     if (sep)
         coverage_to_mask(sep, line, width, band_h, text_w, y, true);
     for (int x0 = 0; x0 < width; x0 += max_tile_w) {
@@ -474,9 +488,10 @@ static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char
     struct text_measure bold = font_measure(&fonts->bold);
     struct text_block tb;
     text_wrap(&bold, title, sl->brand_px, sl->brand.w, 1, &tb);
-    s->brand = tb.line_count ? render_line(s, &fonts->bold, title, &tb, 0, s->colors.foreground,
-                                           s->colors.background)
-                             : SCENE_NO_IMAGE;
+    s->brand = tb.line_count
+                   ? render_line(s, &fonts->bold, title, &tb, 0, bidi_is_rtl(title, strlen(title)),
+                                 s->colors.foreground, s->colors.background)
+                   : SCENE_NO_IMAGE;
     s->status = build_status(s, fonts, p);
 
     for (size_t i = 0; i < SCENE_CLOCK_GLYPHS; i++)

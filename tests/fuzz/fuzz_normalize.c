@@ -45,8 +45,8 @@ static bool is_forbidden(unsigned c)
     bool control = c < 0x20 || (c >= 0x7F && c <= 0x9F);
     bool other_space = c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
                        c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
-    bool format = c == 0xAD || c == 0x200B || c == 0x200E || c == 0x200F ||
-                  (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF;
+    /* Bidi controls (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) stay. */
+    bool format = c == 0xAD || c == 0x200B || (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF;
     bool noncharacter = (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
     return control || other_space || format || noncharacter;
 }
