@@ -5,7 +5,7 @@
 #   apt-get install gcc-aarch64-linux-gnu qemu-user-static \
 #       libsdl2-dev:arm64 libsdl2-ttf-dev:arm64 libcurl4-openssl-dev:arm64 libcjson-dev:arm64 \
 #       libexpat1-dev:arm64 libsodium-dev:arm64 libfontconfig-dev:arm64 zlib1g-dev:arm64 \
-#       libpng-dev:arm64 libfribidi-dev:arm64 libunistring-dev:arm64 libcmocka-dev:arm64
+#       libpng-dev:arm64 libfribidi-dev:arm64 libunistring-dev:arm64 libthai-dev:arm64 libcmocka-dev:arm64
 #   cmake -B build-arm64 -DCMAKE_TOOLCHAIN_FILE=toolchain.cmake
 #
 # TICKER_TARGET_ARCH picks the board: aarch64 (default: Pi 3/4/Zero 2 W on a 64-bit OS) or

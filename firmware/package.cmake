@@ -28,7 +28,11 @@ endif()
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "fontconfig, fonts-inter, libegl1, libgles2, libegl-mesa0, libgl1-mesa-dri, libgbm1, systemd (>= 247)")
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "fonts-droid-fallback, ca-certificates")
+# Fonts for the world's scripts (docs/operations.md, "Fonts"): DejaVu (Greek, Cyrillic, Hebrew,
+# Arabic), Noto (the Indic scripts, Thai, Lao, Khmer, Myanmar, Ethiopic...), Droid (CJK).
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
+    "fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback, ca-certificates")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "fonts-noto-cjk")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "minisign")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA

@@ -18,6 +18,23 @@ void fonts_shutdown(void)
     FcFini();
 }
 
+/* The file of a font, or NULL; colour bitmap fonts (Noto Color Emoji's CBDT strikes) do not
+ * count: SDL_ttf draws their glyphs as solid blocks in a coverage mask. */
+static char *usable_file(FcPattern *font, uint32_t cp)
+{
+    FcBool color;
+    FcCharSet *cs;
+    FcChar8 *file;
+    if (FcPatternGetBool(font, FC_COLOR, 0, &color) == FcResultMatch && color)
+        return NULL;
+    if (cp && (FcPatternGetCharSet(font, FC_CHARSET, 0, &cs) != FcResultMatch ||
+               !FcCharSetHasChar(cs, cp)))
+        return NULL;
+    if (FcPatternGetString(font, FC_FILE, 0, &file) != FcResultMatch)
+        return NULL;
+    return xstrdup((const char *)file);
+}
+
 /* Best file for a pattern, optionally one that has code point cp (cp 0: any). */
 static char *resolve(const char *pattern, uint32_t cp)
 {
@@ -27,22 +44,29 @@ static char *resolve(const char *pattern, uint32_t cp)
     FcPattern *pat = FcNameParse((const FcChar8 *)(pattern[0] == '/' ? "sans-serif" : pattern));
     if (!pat)
         return NULL;
-    if (cp) {
-        FcCharSet *cs = FcCharSetCreate();
-        FcCharSetAddChar(cs, cp);
-        FcPatternAddCharSet(pat, FC_CHARSET, cs);
-        FcCharSetDestroy(cs);
-    }
     FcConfigSubstitute(NULL, pat, FcMatchPattern);
     FcDefaultSubstitute(pat);
     FcResult result;
-    FcPattern *match = FcFontMatch(NULL, pat, &result);
     char *path = NULL;
-    FcChar8 *file;
-    if (match && FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch)
-        path = xstrdup((const char *)file);
-    if (match)
-        FcPatternDestroy(match);
+    if (cp == 0) {
+        FcPattern *match = FcFontMatch(NULL, pat, &result);
+        if (match) {
+            path = usable_file(match, 0);
+            FcPatternDestroy(match);
+        }
+    } else {
+        /* Fonts in the order fontconfig prefers them for the pattern: the first that has cp. */
+        FcFontSet *fonts = FcFontSort(NULL, pat, FcTrue, NULL, &result);
+        for (int i = 0; fonts && i < fonts->nfont && !path; i++) {
+            FcPattern *font = FcFontRenderPrepare(NULL, pat, fonts->fonts[i]);
+            if (font) {
+                path = usable_file(font, cp);
+                FcPatternDestroy(font);
+            }
+        }
+        if (fonts)
+            FcFontSetDestroy(fonts);
+    }
     FcPatternDestroy(pat);
     return path;
 }

@@ -1,40 +1,94 @@
 #include "text.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <thai/thbrk.h>
+#include <thai/thwchar.h>
+#include <unigbrk.h>
+#include <unilbrk.h>
 
 #include "unicode.h"
+#include "util.h"
 
-static bool breaks_after(unsigned c)
+/* Where a line may break, for every script: UAX #14 (libunistring), which keeps CJK
+ * punctuation off the wrong end of a line (kinsoku: no "。" or "」" first, no "「" last), and
+ * libthai's dictionary between Thai words, which UAX #14 leaves to the implementation. */
+
+static pthread_once_t thai_once = PTHREAD_ONCE_INIT;
+static ThBrk *thai_breaker; /* read-only once made; NULL when libthai has no dictionary */
+
+static void thai_init(void)
 {
-    return c == '-' || c == '/' || c == 0x2013 || c == 0x2014;
+    thai_breaker = th_brk_new(NULL);
 }
 
-/* End (exclusive) of the next unbreakable unit starting at pos, which is not a space. */
-static size_t unit_end(const char *s, size_t len, size_t pos)
+static bool is_thai(uint32_t c)
 {
-    size_t i = pos;
-    while (i < len) {
+    return c >= 0x0E01 && c <= 0x0E5B;
+}
+
+/* Adds the breaks between the Thai words of s[start..end) (Thai letters only). */
+static void thai_breaks(const char *s, size_t start, size_t end, char *p)
+{
+    pthread_once(&thai_once, thai_init);
+    size_t chars = (end - start) / 3; /* every Thai letter is 3 bytes of UTF-8 */
+    if (!thai_breaker || chars < 2)
+        return;
+    thchar_t *tis = xmalloc(chars + 1);
+    int *pos = xmalloc(chars * sizeof(*pos));
+    for (size_t i = 0; i < chars; i++) {
         size_t n;
-        unsigned c = unicode_utf8_decode(s + i, len - i, &n);
-        if (unicode_is_space(c))
-            break;
-        if (unicode_is_cjk(c)) {
-            /* A CJK character is a unit of its own, but never start a run with it mid-unit. */
-            if (i == pos)
-                i += n;
-            break;
-        }
-        i += n;
-        if (breaks_after(c))
-            break;
-        if (i < len) {
-            size_t n2;
-            unsigned next = unicode_utf8_decode(s + i, len - i, &n2);
-            if (unicode_is_cjk(next))
-                break;
-        }
+        tis[i] = th_uni2tis((thwchar_t)unicode_utf8_decode(s + start + 3 * i, 3, &n));
     }
+    tis[chars] = 0;
+    int found = th_brk_find_breaks(thai_breaker, tis, pos, chars);
+    for (int i = 0; i < found; i++)
+        if (pos[i] > 0 && (size_t)pos[i] < chars)
+            p[start + 3 * (size_t)pos[i]] = UC_BREAK_POSSIBLE;
+    free(pos);
+    free(tis);
+}
+
+/* p[i] == UC_BREAK_POSSIBLE when a line may start at byte i. */
+static void find_breaks(const char *s, size_t len, char *p)
+{
+    u8_possible_linebreaks((const uint8_t *)s, len, "UTF-8", p);
+    for (size_t i = 0; i < len;) {
+        size_t n;
+        if (!is_thai(unicode_utf8_decode(s + i, len - i, &n))) {
+            i += n;
+            continue;
+        }
+        size_t start = i;
+        while (i < len && is_thai(unicode_utf8_decode(s + i, len - i, &n)))
+            i += n;
+        thai_breaks(s, start, i, p);
+    }
+}
+
+/* End (exclusive) of the unit that starts at pos: the next place a line may break. */
+static size_t unit_end(size_t len, const char *breaks, size_t pos)
+{
+    size_t i = pos + 1;
+    while (i < len && breaks[i] != UC_BREAK_POSSIBLE && breaks[i] != UC_BREAK_HYPHENATION)
+        i++;
     return i;
+}
+
+/* end, less the spaces before it. */
+static size_t trim_end(const char *s, size_t start, size_t end)
+{
+    while (end > start) {
+        size_t p = end - 1;
+        while (p > start && ((unsigned char)s[p] & 0xC0) == 0x80)
+            p--;
+        size_t n;
+        if (!unicode_is_space(unicode_utf8_decode(s + p, end - p, &n)))
+            break;
+        end = p;
+    }
+    return end;
 }
 
 static size_t skip_spaces(const char *s, size_t len, size_t pos)
@@ -49,19 +103,21 @@ static size_t skip_spaces(const char *s, size_t len, size_t pos)
     return pos;
 }
 
-/* How many bytes of s[start..end) fit in max_width, cut at code point boundaries; at least
- * one code point so wrapping always progresses. */
+/* How many bytes of s[start..end) fit in max_width, cut between grapheme clusters (a letter
+ * with its marks, a conjunct, an emoji sequence stay whole); at least one cluster so
+ * wrapping always progresses. */
 static size_t fit_prefix(const struct text_measure *m, int size, const char *s, size_t start,
                          size_t end, int max_width)
 {
-    size_t best = unicode_utf8_len(s + start, end - start);
-    size_t i = start + best;
-    while (i < end) {
-        size_t n = unicode_utf8_len(s + i, end - i);
-        if (m->width(m->ctx, size, s + start, i + n - start) > max_width)
+    const uint8_t *u = (const uint8_t *)s, *stop = u + end;
+    const uint8_t *next = u8_grapheme_next(u + start, stop);
+    size_t best = next ? (size_t)(next - u) - start : end - start;
+    while (next && next < stop) {
+        const uint8_t *after = u8_grapheme_next(next, stop);
+        if (!after || m->width(m->ctx, size, s + start, (size_t)(after - u) - start) > max_width)
             break;
-        i += n;
-        best = i - start;
+        next = after;
+        best = (size_t)(next - u) - start;
     }
     return best;
 }
@@ -107,6 +163,9 @@ void text_wrap(const struct text_measure *m, const char *s, int size_px, int max
         return;
     }
     size_t len = strlen(s);
+    char small[512];
+    char *breaks = len < sizeof(small) ? small : xmalloc(len + 1);
+    find_breaks(s, len, breaks);
     size_t pos = skip_spaces(s, len, 0);
     while (pos < len) {
         if (out->line_count == max_lines) {
@@ -118,16 +177,13 @@ void text_wrap(const struct text_measure *m, const char *s, int size_px, int max
         line->start = pos;
         size_t end = pos; /* end of the text accepted on this line */
         for (;;) {
-            size_t ue = unit_end(s, len, pos);
+            size_t next = unit_end(len, breaks, pos);
+            size_t ue = trim_end(s, pos, next);
             if (m->width(m->ctx, size_px, s + line->start, ue - line->start) <= max_width) {
                 end = ue;
-                pos = ue;
-                size_t after = skip_spaces(s, len, pos);
-                if (after == len) {
-                    pos = after;
+                pos = next;
+                if (pos == len)
                     break;
-                }
-                pos = after;
                 continue;
             }
             if (end == line->start) {
@@ -141,6 +197,8 @@ void text_wrap(const struct text_measure *m, const char *s, int size_px, int max
         line->width = m->width(m->ctx, size_px, s + line->start, line->len);
         pos = skip_spaces(s, len, pos);
     }
+    if (breaks != small)
+        free(breaks);
     for (size_t i = 0; i < out->line_count; i++)
         out->width = out->lines[i].width > out->width ? out->lines[i].width : out->width;
     out->height = (int)out->line_count * out->line_height;
