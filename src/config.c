@@ -60,6 +60,7 @@ static bool check_public_key(const char *value, struct error *err);
 static bool check_font(const char *value, struct error *err);
 
 static const char *const clock_names[] = {"24h", "12h", "off", NULL};
+static const char *const crawl_direction_names[] = {"auto", "left", "right", NULL};
 static const char *const rotate_names[] = {"0", "90", "180", "270", NULL};
 
 /* Enum keys are stored through an int *. */
@@ -109,6 +110,14 @@ static const struct key keys[] = {
      .max = 2000,
      .offset = CFG(crawl_speed),
      .doc = "Crawl speed in pixels per second on a 1080-line screen; scaled with the screen."},
+    {.section = "sign",
+     .name = "crawl_direction",
+     .type = KEY_ENUM,
+     .def = "auto",
+     .choices = crawl_direction_names,
+     .offset = CFG(crawl_direction),
+     .doc = "Where the crawl moves: left, right, or auto: right (as Arabic and Hebrew news "
+            "channels crawl) when most headlines read right to left."},
     {.section = "sign",
      .name = "font",
      .type = KEY_STRING,

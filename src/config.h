@@ -14,6 +14,7 @@
 #define CONFIG_MAX_SOURCE_NAME 128
 
 enum config_clock { CONFIG_CLOCK_24H, CONFIG_CLOCK_12H, CONFIG_CLOCK_OFF };
+enum config_crawl_direction { CONFIG_CRAWL_AUTO, CONFIG_CRAWL_LEFT, CONFIG_CRAWL_RIGHT };
 
 /* Colours as 0xRRGGBB. */
 struct config_theme {
@@ -35,6 +36,7 @@ struct config {
     int card_seconds;
     int transition_ms;
     int crawl_speed; /* px/s on a 1080-line screen */
+    enum config_crawl_direction crawl_direction;
     char *font;
     char *font_bold;
     enum config_clock clock;

@@ -222,6 +222,20 @@ static void test_shipped_fonts_cover_scripts(void **state)
     assert_null(font_face_for(&f->fonts.regular, 0x10FFFD));
 }
 
+/* auto: the crawl moves right when more headlines read right to left than left to right. */
+static void test_crawl_direction(void **state)
+{
+    (void)state;
+    struct story st[3] = {{.title = (char *)"שלום עולם"},
+                          {.title = (char *)"مرحبا بالعالم"},
+                          {.title = (char *)"Hello world"}};
+    assert_true(scene_crawl_rightward(CONFIG_CRAWL_AUTO, st, 3));
+    assert_false(scene_crawl_rightward(CONFIG_CRAWL_AUTO, st + 1, 2)); /* one each */
+    assert_false(scene_crawl_rightward(CONFIG_CRAWL_AUTO, st + 2, 1));
+    assert_false(scene_crawl_rightward(CONFIG_CRAWL_LEFT, st, 3));
+    assert_true(scene_crawl_rightward(CONFIG_CRAWL_RIGHT, st + 2, 1));
+}
+
 struct highlight_case {
     const char *title;
     const char *figure;
@@ -520,10 +534,12 @@ static void twin_close(struct twin *t)
  * the software painter's own. */
 #define FADE_TOLERANCE 2
 
-static void damage_matches_full_redraw(struct fixture *f, bool gpu)
+static void damage_matches_full_redraw(struct fixture *f, bool gpu,
+                                       enum config_crawl_direction direction)
 {
     struct twin t;
     twin_open(&t, f, (bool[2]){!gpu, true});
+    t.cfg.crawl_direction = direction;
     int64_t wall = 1741078800 + 50; /* the minute changes 10 s in */
     int partial_frames = 0;
     for (int frame = 0; frame < 1200; frame++) {
@@ -577,12 +593,20 @@ static void damage_matches_full_redraw(struct fixture *f, bool gpu)
 
 static void test_damage_matches_full_redraw(void **state)
 {
-    damage_matches_full_redraw(*state, false);
+    damage_matches_full_redraw(*state, false, CONFIG_CRAWL_LEFT);
 }
 
 static void test_damage_matches_gpu_painter(void **state)
 {
-    damage_matches_full_redraw(*state, true);
+    damage_matches_full_redraw(*state, true, CONFIG_CRAWL_LEFT);
+}
+
+/* A crawl that moves right: the software painter moves the strip the other way and draws the
+ * columns coming in at the left. */
+static void test_damage_matches_rightward_crawl(void **state)
+{
+    damage_matches_full_redraw(*state, false, CONFIG_CRAWL_RIGHT);
+    damage_matches_full_redraw(*state, true, CONFIG_CRAWL_RIGHT);
 }
 
 /* The worker's side of a lazy scene, in the test: the asks the stage made, answered with
@@ -842,10 +866,12 @@ int main(void)
         cmocka_unit_test(test_stress_feed_fits),
         cmocka_unit_test(test_default_content_has_glyphs),
         cmocka_unit_test(test_shipped_fonts_cover_scripts),
+        cmocka_unit_test(test_crawl_direction),
         cmocka_unit_test(test_highlights),
         cmocka_unit_test(test_stage_survives_rapid_updates),
         cmocka_unit_test(test_damage_matches_full_redraw),
         cmocka_unit_test(test_damage_matches_gpu_painter),
+        cmocka_unit_test(test_damage_matches_rightward_crawl),
         cmocka_unit_test(test_preview_hands_over),
         cmocka_unit_test(test_status_line_replaced),
         cmocka_unit_test(test_lazy_cards_match_eager),

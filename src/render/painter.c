@@ -191,6 +191,14 @@ static bool touches(const SDL_Rect *clip, struct rect r)
     return !clip || layout_rects_overlap((struct rect){clip->x, clip->y, clip->w, clip->h}, r);
 }
 
+/* Where something the conveyor puts at x (from the strip's left, as for a crawl that moves
+ * left), w wide, goes on screen: there, or mirrored in the strip for a crawl that moves right
+ * (the order of the headlines mirrored, never the headlines themselves). */
+static int band_x(const struct scene *sc, int x, int w)
+{
+    return sc->crawl_rightward ? 2 * sc->strip.x + sc->strip.w - x - w : x;
+}
+
 /* The crawl's tiles are opaque and as tall as the strip: only what they leave uncovered (the
  * band above and below the strip, the end of a short crawl, a segment whose scene is gone)
  * is filled. */
@@ -216,10 +224,11 @@ static void draw_band(struct painter *p, struct stage *st, const struct scene *s
     for (size_t i = 0; i < st->crawl.count && x < sc->width; i++) {
         const struct crawl_segment *seg = &st->crawl.segments[i];
         int slot = stage_slot_of(st, seg->snapshot_id);
+        int left = band_x(sc, x, seg->width);
         if (slot >= 0) {
             const struct stage_scene *segss = &st->scenes[slot];
             const struct scene_segment *ssg = &segss->scene->segments[seg->index];
-            int tx = x;
+            int tx = left;
             for (uint32_t k = 0; k < ssg->count; k++) {
                 const struct scene_image *img = &segss->scene->images[ssg->first + k];
                 if (tx + img->w > 0 && tx < sc->width)
@@ -228,13 +237,13 @@ static void draw_band(struct painter *p, struct stage *st, const struct scene *s
                 tx += img->w;
             }
         } else {
-            painter_fill(r, (struct rect){x, strip->y, seg->width, strip->h});
+            painter_fill(r, (struct rect){left, strip->y, seg->width, strip->h});
         }
         x += seg->width;
     }
     if (x < strip->x + strip->w) {
-        int left = MAX(x, strip->x);
-        painter_fill(r, (struct rect){left, strip->y, strip->x + strip->w - left, strip->h});
+        int from = MAX(x, strip->x), w = strip->x + strip->w - from;
+        painter_fill(r, (struct rect){band_x(sc, from, w), strip->y, w, strip->h});
     }
 }
 

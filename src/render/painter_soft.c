@@ -82,14 +82,19 @@ static void crawl_tile(struct painter *p, const struct stage_scene *ss, uint32_t
         painter_blit(p, ss, image, x, y, 255);
 }
 
-/* Moves the picture in region r of the target px pixels to the left (picture coordinates). */
-static void scroll_left(struct soft_painter *sp, const SDL_Rect *r, int px)
+/* Moves the picture in region r of the target px pixels to the left, or to the right
+ * (picture coordinates); returns the columns that came free, to draw. */
+static SDL_Rect scroll(struct soft_painter *sp, const SDL_Rect *r, int px, bool right)
 {
     SDL_RenderFlush(sp->base.renderer);
     for (int row = r->y; row < r->y + r->h; row++) {
         Uint32 *d = scene_row32(sp->image, row + sp->vp.y) + r->x + sp->vp.x;
-        memmove(d, d + px, (size_t)(r->w - px) * sizeof(*d));
+        if (right)
+            memmove(d + px, d, (size_t)(r->w - px) * sizeof(*d));
+        else
+            memmove(d, d + px, (size_t)(r->w - px) * sizeof(*d));
     }
+    return (SDL_Rect){right ? r->x : r->x + r->w - px, r->y, px, r->h};
 }
 
 static void draw(struct painter *p, struct stage *st, int64_t wall_time, struct stage_damage *out)
@@ -106,8 +111,8 @@ static void draw(struct painter *p, struct stage *st, int64_t wall_time, struct 
         SDL_Rect r = {a.x, a.y, a.w, a.h};
         if (out->moved[i] > 0) {
             /* The crawl moves what is on screen and draws only the columns coming in. */
-            scroll_left(sp, &r, out->moved[i]);
-            SDL_Rect in = {r.x + r.w - out->moved[i], r.y, out->moved[i], r.h};
+            bool right = stage_current(st)->scene->crawl_rightward;
+            SDL_Rect in = scroll(sp, &r, out->moved[i], right);
             painter_compose(p, st, wall_time, &in, false);
         } else {
             painter_compose(p, st, wall_time, &r, out->fading[i]);

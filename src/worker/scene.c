@@ -556,6 +556,7 @@ struct scene *scene_build(const struct scene_params *p, struct scene_fonts *font
     size_t n;
     const struct story *list = scene_stories(p, stories, &fallback, &n);
     s->story_count = (int)stories->count;
+    s->crawl_rightward = scene_crawl_rightward(p->config->crawl_direction, list, n);
     s->preview = p->preview;
     s->lazy = p->lazy_cards;
     s->cards = xcalloc(n, sizeof(*s->cards));
@@ -577,6 +578,17 @@ struct scene *scene_build(const struct scene_params *p, struct scene_fonts *font
         }
     crop_crawl(s);
     return s;
+}
+
+bool scene_crawl_rightward(enum config_crawl_direction direction, const struct story *stories,
+                           size_t n)
+{
+    if (direction != CONFIG_CRAWL_AUTO)
+        return direction == CONFIG_CRAWL_RIGHT;
+    size_t rtl = 0;
+    for (size_t i = 0; i < n; i++)
+        rtl += bidi_is_rtl(stories[i].title, strlen(stories[i].title));
+    return rtl * 2 > n;
 }
 
 size_t scene_crawl_fit(int width, int height)

@@ -65,6 +65,7 @@ struct scene {
     struct screen_layout layout;
     struct scene_colors colors;
     int crawl_step_px_s;            /* crawl speed for this screen, px/s */
+    bool crawl_rightward;           /* the crawl moves right: headlines join at the left edge */
     int64_t card_ns, transition_ns; /* card rotation of the config the scene was built with */
 
     size_t image_count, image_cap;
@@ -88,6 +89,11 @@ struct scene {
     bool preview; /* built with scene_params.preview: the next scene is the same, complete */
     bool lazy;    /* built with scene_params.lazy_cards */
 };
+
+/* Whether the crawl moves right for these stories under direction (the config's): auto
+ * means when more headlines read right to left than left to right. Pure. */
+bool scene_crawl_rightward(enum config_crawl_direction direction, const struct story *stories,
+                           size_t n);
 
 /* Bytes of crawl masks a scene holds at most (at the band's full height, before the rows
  * without text are cut). */
