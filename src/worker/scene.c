@@ -8,6 +8,7 @@
 #include "ascii.h"
 #include "bidi.h"
 #include "log.h"
+#include "unicode.h"
 #include "util.h"
 
 static const char *const clock_glyph_text[SCENE_CLOCK_GLYPHS] = {
@@ -578,6 +579,31 @@ struct scene *scene_build(const struct scene_params *p, struct scene_fonts *font
         }
     crop_crawl(s);
     return s;
+}
+
+static size_t missing_in(struct font *font, const char *text, uint32_t *first, size_t count)
+{
+    size_t len = strlen(text);
+    for (size_t i = 0, n; i < len; i += n) {
+        uint32_t c = unicode_utf8_decode(text + i, len - i, &n);
+        if (unicode_is_space(c) || unicode_is_bidi_control(c) || unicode_is_joiner(c) ||
+            unicode_is_variation_selector(c) || unicode_is_tag(c) || font_face_for(font, c))
+            continue;
+        if (count++ == 0)
+            *first = c;
+    }
+    return count;
+}
+
+size_t scene_missing_glyphs(struct scene_fonts *fonts, const struct story *s, uint32_t *first)
+{
+    size_t count = missing_in(&fonts->bold, s->title, first, 0);
+    count = missing_in(&fonts->regular, s->summary, first, count);
+    for (size_t i = 0; i < s->figure_count; i++) {
+        count = missing_in(&fonts->bold, s->figures[i].value, first, count);
+        count = missing_in(&fonts->regular, s->figures[i].label, first, count);
+    }
+    return count;
 }
 
 bool scene_crawl_rightward(enum config_crawl_direction direction, const struct story *stories,

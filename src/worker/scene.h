@@ -139,6 +139,10 @@ struct scene_fonts {
 bool scene_fonts_init(struct scene_fonts *f, const struct config *cfg);
 void scene_fonts_finish(struct scene_fonts *f);
 
+/* Characters of a story's text (headline, summary, figures) that no installed font has, which
+ * the sign draws as the font's missing-glyph box; *first is the first of them. Worker thread. */
+size_t scene_missing_glyphs(struct scene_fonts *fonts, const struct story *s, uint32_t *first);
+
 /* Builds a scene for stories (may be empty: the fallback message shows). */
 struct scene *scene_build(const struct scene_params *p, struct scene_fonts *fonts,
                           const struct story_list *stories);

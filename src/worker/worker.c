@@ -24,6 +24,8 @@
 
 #define CARD_QUEUE 8
 
+#define GLYPHS_CHECKED 1024
+
 struct worker {
     pthread_t thread;
     int wake_fd; /* eventfd: other threads wake the worker by writing to it */
@@ -74,6 +76,10 @@ struct worker {
     struct scene_params card_params;
     struct story_list card_stories;
     size_t crawl_cut_said; /* headlines in the crawl when it could not hold them all; 0: all */
+    /* Stories whose glyphs were checked (a hash of id and text each, the last GLYPHS_CHECKED):
+     * a story with characters no font has is said once, not at every rebuild. */
+    uint64_t glyphs_checked[GLYPHS_CHECKED];
+    size_t glyphs_checked_next;
     uint32_t next_scene_id;
     bool posted_status; /* the scene posted last has a status line to replace */
 };
@@ -111,6 +117,40 @@ static void wake_render_thread(struct worker *w)
 
 static int64_t last_update(const struct worker *w, bool *offline);
 
+static uint64_t story_hash(const struct story *s)
+{
+    uint64_t h = 14695981039346656037u; /* FNV-1a */
+    const char *parts[] = {s->id, s->title, s->summary};
+    for (size_t k = 0; k < ARRAY_LEN(parts); k++)
+        for (const char *p = parts[k];; p++) {
+            h = (h ^ (unsigned char)*p) * 1099511628211u;
+            if (!*p)
+                break;
+        }
+    return h;
+}
+
+/* Logs, once per story, the characters of its text that no installed font has. */
+static void check_glyphs(struct worker *w)
+{
+    for (size_t i = 0; i < w->stories.count; i++) {
+        const struct story *s = &w->stories.items[i];
+        uint64_t h = story_hash(s);
+        bool seen = false;
+        for (size_t k = 0; k < GLYPHS_CHECKED && !seen; k++)
+            seen = w->glyphs_checked[k] == h;
+        if (seen)
+            continue;
+        w->glyphs_checked[w->glyphs_checked_next++ % GLYPHS_CHECKED] = h;
+        uint32_t first = 0;
+        size_t missing = scene_missing_glyphs(&w->fonts, s, &first);
+        if (missing)
+            log_warn("%s: story \"%.60s\": %zu character%s no installed font has (first U+%04X), "
+                     "shown as boxes",
+                     s->source, s->title, missing, missing == 1 ? "" : "s", first);
+    }
+}
+
 static void post_scene(struct worker *w, const struct scene_params *p)
 {
     int64_t t0 = util_now_ns();
@@ -127,8 +167,10 @@ static void post_scene(struct worker *w, const struct scene_params *p)
         log_warn("the crawl holds the first %zu of %zu headlines: at %dx%d the rest would pass "
                  "its %u MiB (see max_stories)",
                  cut, w->stories.count, p->width, p->height, SCENE_CRAWL_BUDGET >> 20);
-    if (!p->preview)
+    if (!p->preview) {
         w->crawl_cut_said = cut;
+        check_glyphs(w);
+    }
     pthread_mutex_lock(&w->lock);
     struct scene *stale = w->mailbox;
     w->mailbox = scene;
