@@ -94,9 +94,13 @@ static TTF_Font *face_at(struct font *f, size_t face, int size_px)
     struct font_face *ff = &f->faces[face];
     if (size_px < 1)
         size_px = 1;
+    /* Every open size is a FreeType face of its own, with its own copy of the font's tables
+     * (a CJK or Indic fallback's are hundreds of KiB): fallbacks keep few, and change the size
+     * of one rather than open another. */
+    size_t slots = face == 0 ? FONT_CACHED_SIZES : FONT_FALLBACK_SIZES;
     size_t victim = 0;
     f->clock++;
-    for (size_t i = 0; i < FONT_CACHED_SIZES; i++) {
+    for (size_t i = 0; i < slots; i++) {
         if (ff->sizes[i].ttf && ff->sizes[i].size == size_px) {
             ff->sizes[i].last_used = f->clock;
             return ff->sizes[i].ttf;
@@ -106,11 +110,16 @@ static TTF_Font *face_at(struct font *f, size_t face, int size_px)
         if (!ff->sizes[i].ttf)
             break;
     }
+    TTF_Font *ttf = ff->sizes[victim].ttf;
+    if (ttf && face > 0 && TTF_SetFontSize(ttf, size_px) == 0) {
+        ff->sizes[victim].size = size_px;
+        ff->sizes[victim].last_used = f->clock;
+        return ttf;
+    }
     if (!ff->data)
         map_face(ff);
-    TTF_Font *ttf =
-        ff->data ? TTF_OpenFontRW(SDL_RWFromConstMem(ff->data, (int)ff->data_len), 1, size_px)
-                 : TTF_OpenFont(ff->path, size_px);
+    ttf = ff->data ? TTF_OpenFontRW(SDL_RWFromConstMem(ff->data, (int)ff->data_len), 1, size_px)
+                   : TTF_OpenFont(ff->path, size_px);
     if (!ttf) {
         log_error("%s: cannot open font: %s", ff->path, TTF_GetError());
         return NULL;

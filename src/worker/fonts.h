@@ -11,7 +11,8 @@
 
 #include "text.h"
 
-#define FONT_CACHED_SIZES 12
+#define FONT_CACHED_SIZES 12  /* open sizes of the font itself */
+#define FONT_FALLBACK_SIZES 1 /* and of each fallback */
 #define FONT_MAX_FALLBACKS 8
 #define FONT_FACE_CACHE 512 /* code point -> face, direct-mapped */
 #define FONT_FC_BLOCK 16
