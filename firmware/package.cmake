@@ -28,10 +28,11 @@ endif()
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
     "fontconfig, fonts-inter, libegl1, libgles2, libegl-mesa0, libgl1-mesa-dri, libgbm1, systemd (>= 247)")
-# Fonts for the world's scripts (docs/operations.md, "Fonts"): DejaVu (Greek, Cyrillic, Hebrew,
-# Arabic), Noto (the Indic scripts, Thai, Lao, Khmer, Myanmar, Ethiopic...), Droid (CJK).
+# Fonts for the world's scripts (docs/operations.md, "Scripts and fonts"): DejaVu (Greek,
+# Cyrillic, Hebrew, Arabic), Noto (the Indic scripts, Thai, Lao, Khmer, Myanmar, Ethiopic...),
+# Droid (CJK), Noto Color Emoji.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
-    "fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback, ca-certificates")
+    "fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback, fonts-noto-color-emoji, ca-certificates")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "fonts-noto-cjk")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "minisign")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)

@@ -25,7 +25,8 @@ static struct soft_painter *soft(struct painter *p)
  * every pixel of it; else only the pixels the text covers, the rest left alone (it is bg
  * already: the card's surface, or a tile filled just before). */
 static void write_text(struct soft_painter *sp, const SDL_Rect *clip, const struct scene_image *img,
-                       int x, int y, SDL_Color fg, SDL_Color fg2, SDL_Color bg, bool whole)
+                       int x, int y, SDL_Color fg, SDL_Color fg2, SDL_Color bg, bool whole,
+                       Uint8 opacity)
 {
     SDL_Rect vp = sp->vp, box = {x, y, img->w, img->h}, area;
     SDL_Rect within = clip ? *clip : (SDL_Rect){0, 0, vp.w, vp.h};
@@ -52,6 +53,10 @@ static void write_text(struct soft_painter *sp, const SDL_Rect *clip, const stru
             if (whole || m[i])
                 d[i] = lut[m[i]];
     }
+    /* Colour glyphs over it, at the card's opacity. */
+    SDL_Rect in_image = {area.x - x, area.y - y, area.w, area.h};
+    for (size_t k = 0; k < img->sprite_count; k++)
+        scene_sprite_blend(&img->sprites[k], in_image, sp->image, x + vp.x, y + vp.y, opacity);
 }
 
 /* The text in the colours the card's opacity gives it, over the fills drawn before. */
@@ -68,7 +73,7 @@ static void card_text(struct painter *p, const struct stage_scene *ss,
         const struct scene_image *img = &sc->images[pl->image];
         write_text(soft(p), clip, img, pl->x, pl->y, scene_blend(surface, img->fg, alpha),
                    scene_blend(surface, img->fg2, alpha), scene_blend(surface, img->bg, alpha),
-                   false);
+                   false, alpha);
     }
 }
 
@@ -77,7 +82,7 @@ static void crawl_tile(struct painter *p, const struct stage_scene *ss, uint32_t
 {
     const struct scene_image *img = &ss->scene->images[image];
     if (img->mask)
-        write_text(soft(p), clip, img, x, y, img->fg, img->fg2, img->bg, true);
+        write_text(soft(p), clip, img, x, y, img->fg, img->fg2, img->bg, true, 255);
     else
         painter_blit(p, ss, image, x, y, 255);
 }

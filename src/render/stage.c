@@ -287,9 +287,13 @@ void stage_attach_card(struct stage *st, struct scene_card_pack *pack)
                 struct scene_image *img = &sc->images[sc->placed[card->first + i].image];
                 scene_image_finish(img);
                 img->mask = pack->images[i].mask;
+                img->sprites = pack->images[i].sprites;
+                img->sprite_count = pack->images[i].sprite_count;
                 img->w = pack->images[i].w;
                 img->h = pack->images[i].h;
                 pack->images[i].mask = NULL;
+                pack->images[i].sprites = NULL;
+                pack->images[i].sprite_count = 0;
             }
         } else {
             /* Cannot happen with the same fonts and layout; never hold the rotation on it. */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <unictype.h>
 #include <unistd.h>
 
 #include "bidi.h"
@@ -18,14 +19,22 @@ void fonts_shutdown(void)
     FcFini();
 }
 
-/* The file of a font, or NULL; colour bitmap fonts (Noto Color Emoji's CBDT strikes) do not
- * count: SDL_ttf draws their glyphs as solid blocks in a coverage mask. */
-static char *usable_file(FcPattern *font, uint32_t cp)
+/* Whether cp is drawn from a colour font when there is one: emoji shown as emoji by default,
+ * and the regional indicators that make flags. */
+static bool wants_color(uint32_t cp)
 {
-    FcBool color;
+    return (cp >= 0x1F1E6 && cp <= 0x1F1FF) || uc_is_property_emoji_presentation(cp);
+}
+
+/* The file of a font that has cp (cp 0: any) and is a colour font or not, as color says; NULL
+ * when it is not. */
+static char *usable_file(FcPattern *font, uint32_t cp, bool color)
+{
+    FcBool is_color = FcFalse;
     FcCharSet *cs;
     FcChar8 *file;
-    if (FcPatternGetBool(font, FC_COLOR, 0, &color) == FcResultMatch && color)
+    FcPatternGetBool(font, FC_COLOR, 0, &is_color);
+    if ((is_color != FcFalse) != color)
         return NULL;
     if (cp && (FcPatternGetCharSet(font, FC_CHARSET, 0, &cs) != FcResultMatch ||
                !FcCharSetHasChar(cs, cp)))
@@ -35,9 +44,26 @@ static char *usable_file(FcPattern *font, uint32_t cp)
     return xstrdup((const char *)file);
 }
 
-/* Best file for a pattern, optionally one that has code point cp (cp 0: any). */
-static char *resolve(const char *pattern, uint32_t cp)
+/* The first of fonts (fontconfig's order for pat) that has cp and is a colour font or not. */
+static char *first_with(FcFontSet *fonts, FcPattern *pat, uint32_t cp, bool color)
 {
+    char *path = NULL;
+    for (int i = 0; fonts && i < fonts->nfont && !path; i++) {
+        FcPattern *font = FcFontRenderPrepare(NULL, pat, fonts->fonts[i]);
+        if (font) {
+            path = usable_file(font, cp, color);
+            FcPatternDestroy(font);
+        }
+    }
+    return path;
+}
+
+/* Best file for a pattern, optionally one that has code point cp (cp 0: any). Colour fonts
+ * (Noto Color Emoji) only for the code points that want colour (*color then set): their
+ * glyphs are bitmaps in colour, which the sign keeps beside its coverage masks. */
+static char *resolve(const char *pattern, uint32_t cp, bool *color)
+{
+    *color = false;
     if (pattern[0] == '/' && cp == 0)
         return xstrdup(pattern);
     /* For a path, fallbacks are matched against the generic family. */
@@ -51,19 +77,15 @@ static char *resolve(const char *pattern, uint32_t cp)
     if (cp == 0) {
         FcPattern *match = FcFontMatch(NULL, pat, &result);
         if (match) {
-            path = usable_file(match, 0);
+            path = usable_file(match, 0, false);
             FcPatternDestroy(match);
         }
     } else {
-        /* Fonts in the order fontconfig prefers them for the pattern: the first that has cp. */
         FcFontSet *fonts = FcFontSort(NULL, pat, FcTrue, NULL, &result);
-        for (int i = 0; fonts && i < fonts->nfont && !path; i++) {
-            FcPattern *font = FcFontRenderPrepare(NULL, pat, fonts->fonts[i]);
-            if (font) {
-                path = usable_file(font, cp);
-                FcPatternDestroy(font);
-            }
-        }
+        if (wants_color(cp) && (path = first_with(fonts, pat, cp, true)))
+            *color = true;
+        else
+            path = first_with(fonts, pat, cp, false);
         if (fonts)
             FcFontSetDestroy(fonts);
     }
@@ -146,7 +168,8 @@ static TTF_Font *face_any(struct font *f, size_t face)
 bool font_init(struct font *f, const char *pattern)
 {
     memset(f, 0, sizeof(*f));
-    f->faces[0].path = resolve(pattern, 0);
+    bool color;
+    f->faces[0].path = resolve(pattern, 0, &color);
     if (!f->faces[0].path) {
         log_error("font \"%s\": no match from fontconfig", pattern);
         return false;
@@ -183,37 +206,46 @@ TTF_Font *font_at(struct font *f, int size_px)
     return face_at(f, 0, size_px);
 }
 
-/* Looks for a fallback face with cp, asking fontconfig only on a miss. */
+/* Looks for a fallback face with cp, asking fontconfig only on a miss. An emoji comes from a
+ * colour face when one is installed, else from any face that has it in outline. */
 static int find_face(struct font *f, uint32_t cp)
 {
+    bool want_color = wants_color(cp);
+    int outline = -1;
     for (size_t k = 0; k < f->face_count; k++) {
         TTF_Font *ttf = face_any(f, k);
-        if (ttf && TTF_GlyphIsProvided32(ttf, cp))
+        if (!ttf || !TTF_GlyphIsProvided32(ttf, cp))
+            continue;
+        if (f->faces[k].color == want_color)
             return (int)k;
+        if (!f->faces[k].color && outline < 0)
+            outline = (int)k;
     }
     size_t block = cp / FONT_FC_BLOCK;
     uint8_t bit = (uint8_t)(1u << (block % 8));
     if (f->face_count == 1 + FONT_MAX_FALLBACKS || cp >= 0x110000 ||
         (f->fc_exhausted[block / 8] & bit))
-        return -1;
-    char *path = resolve(f->pattern, cp);
+        return outline;
+    bool color;
+    char *path = resolve(f->pattern, cp, &color);
     f->fc_queries++;
     for (size_t k = 0; path && k < f->face_count; k++) {
         if (strcmp(f->faces[k].path, path) == 0) {
-            free(path); /* fontconfig's best is a face we have, and it lacks cp */
+            free(path); /* fontconfig's best is a face we have: outline, or it lacks cp */
             path = NULL;
         }
     }
     if (!path) {
         f->fc_exhausted[block / 8] |= bit;
-        return -1;
+        return outline;
     }
     size_t k = f->face_count++;
     memset(&f->faces[k], 0, sizeof(f->faces[k]));
     f->faces[k].path = path;
+    f->faces[k].color = color;
     TTF_Font *ttf = face_any(f, k);
     if (!ttf || !TTF_GlyphIsProvided32(ttf, cp))
-        return -1;
+        return outline;
     log_debug("font \"%s\": falling back to %s for U+%04X", f->pattern, path, cp);
     return (int)k;
 }
@@ -266,8 +298,12 @@ static size_t face_pieces(struct font *const *fonts, const uint8_t *styles, cons
         else if (n == max)
             last->len += cl; /* pathological mixing: the rest goes in the last piece */
         else
-            out[n++] = (struct font_piece){
-                .start = i, .len = cl, .face = face, .style = style, .rtl = r->rtl};
+            out[n++] = (struct font_piece){.start = i,
+                                           .len = cl,
+                                           .face = face,
+                                           .style = style,
+                                           .rtl = r->rtl,
+                                           .color = fonts[style]->faces[face].color};
         memcpy(out[n - 1].script, r->script, sizeof(r->script));
         i += cl;
     }
@@ -294,6 +330,20 @@ static TTF_Font *piece_font(struct font *f, const struct font_piece *p, int size
     return ttf;
 }
 
+/* A colour face's glyphs come at the one size its bitmaps have: they are scaled to this height,
+ * a little more than the type size, like the emoji of a phone's text. */
+static int color_height(int size_px)
+{
+    return size_px * 115 / 100;
+}
+
+/* The width of w pixels of a colour face's bitmaps, scaled to color_height. */
+static int color_width(TTF_Font *ttf, int w, int size_px)
+{
+    int strike_h = TTF_FontHeight(ttf);
+    return strike_h > 0 ? (int)((int64_t)w * color_height(size_px) / strike_h) : w;
+}
+
 static int piece_width(struct font *f, const struct font_piece *p, int size_px, const char *s)
 {
     TTF_Font *ttf = piece_font(f, p, size_px);
@@ -308,7 +358,7 @@ static int piece_width(struct font *f, const struct font_piece *p, int size_px, 
         w = 0;
     if (buf != small)
         free(buf);
-    return w;
+    return p->color ? color_width(ttf, w, size_px) : w;
 }
 
 size_t font_line_pieces(struct font *const *fonts, const uint8_t *styles, int size_px,
@@ -365,6 +415,58 @@ struct text_measure font_measure(struct font *f)
     return (struct text_measure){f, measure_width, measure_line_height};
 }
 
+static Uint32 *row32(const SDL_Surface *s, int y)
+{
+    return (Uint32 *)(void *)((Uint8 *)s->pixels + (ptrdiff_t)y * s->pitch);
+}
+
+/* Halves an ARGB8888 surface with a 2x2 box filter on premultiplied colour (no dark fringes
+ * at the edges of an emoji); frees the original. */
+static SDL_Surface *halve(SDL_Surface *in)
+{
+    int w = MAX(in->w / 2, 1), h = MAX(in->h / 2, 1);
+    SDL_Surface *out = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (!out) {
+        SDL_FreeSurface(in);
+        return NULL;
+    }
+    for (int y = 0; y < h; y++) {
+        Uint32 *o = row32(out, y);
+        for (int x = 0; x < w; x++) {
+            uint32_t a = 0, r = 0, g = 0, b = 0;
+            for (int dy = 0; dy < 2; dy++)
+                for (int dx = 0; dx < 2; dx++) {
+                    Uint32 px = row32(in, MIN(2 * y + dy, in->h - 1))[MIN(2 * x + dx, in->w - 1)];
+                    uint32_t pa = px >> 24;
+                    a += pa;
+                    r += ((px >> 16) & 255) * pa;
+                    g += ((px >> 8) & 255) * pa;
+                    b += (px & 255) * pa;
+                }
+            o[x] = a ? (a / 4) << 24 | (r / a) << 16 | (g / a) << 8 | (b / a) : 0;
+        }
+    }
+    SDL_FreeSurface(in);
+    return out;
+}
+
+/* Scales a colour piece's bitmap to w x h: halved while it is twice as large, then bilinear. */
+static SDL_Surface *scale_color(SDL_Surface *in, int w, int h)
+{
+    while (in && in->w >= 2 * w && in->h >= 2 * h)
+        in = halve(in);
+    if (!in || (in->w == w && in->h == h))
+        return in;
+    SDL_Surface *out =
+        SDL_CreateRGBSurfaceWithFormat(0, MAX(w, 1), MAX(h, 1), 32, SDL_PIXELFORMAT_ARGB8888);
+    if (out && SDL_SoftStretchLinear(in, NULL, out, NULL) != 0) {
+        SDL_FreeSurface(out);
+        out = NULL;
+    }
+    SDL_FreeSurface(in);
+    return out;
+}
+
 SDL_Surface *font_render_piece(struct font *f, const struct font_piece *p, int size_px,
                                const char *s, SDL_Color fg)
 {
@@ -376,12 +478,17 @@ SDL_Surface *font_render_piece(struct font *f, const struct font_piece *p, int s
     if (!surface)
         log_error("cannot render text \"%.40s\": %s", buf, TTF_GetError());
     free(buf);
+    if (surface && p->color)
+        surface =
+            scale_color(surface, color_width(ttf, surface->w, size_px), color_height(size_px));
     return surface;
 }
 
 int font_baseline_offset(struct font *f, const struct font_piece *p, int size_px)
 {
     TTF_Font *own = font_at(f, size_px), *ttf = face_at(f, (size_t)p->face, size_px);
+    if (own && p->color)
+        return (TTF_FontHeight(own) - color_height(size_px)) / 2; /* centred in the line */
     return own && ttf ? TTF_FontAscent(own) - TTF_FontAscent(ttf) : 0;
 }
 
@@ -392,7 +499,7 @@ SDL_Surface *font_render_dir(struct font *f, int size_px, const char *s, size_t 
         return NULL;
     struct font_piece pieces[FONT_MAX_PIECES];
     size_t n = font_line_pieces(&f, NULL, size_px, s, len, rtl, pieces, FONT_MAX_PIECES);
-    if (n == 1)
+    if (n == 1 && !pieces[0].color)
         return font_render_piece(f, &pieces[0], size_px, s, fg);
 
     /* Several pieces: each rendered on its own, laid on the font's own baseline and line box

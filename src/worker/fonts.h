@@ -19,6 +19,7 @@
 
 struct font_face {
     char *path; /* owned */
+    bool color; /* a colour font (emoji): bitmaps in colour, drawn at one size and scaled */
     /* The file, mapped read-only once: every size opens it from memory, so FreeType's glyph
      * loads cost no lseek/read system calls. NULL when not mapped (then opened by path). */
     void *data;
@@ -71,6 +72,7 @@ struct font_piece {
     int face;          /* of fonts[style]: 0 its own, else a fallback */
     int style;         /* index into the fonts the line was laid out with */
     bool rtl;
+    bool color;     /* from a colour face: an emoji, drawn in its own colours */
     char script[5]; /* ISO 15924, "" unknown */
 };
 

@@ -139,20 +139,75 @@ static SDL_Surface *as_argb(SDL_Surface *text)
     return argb;
 }
 
+/* A pixel of a rendered line that is not the text colour: a colour glyph's (an emoji). Text
+ * pixels are fg with the coverage as alpha (font_render). */
+static bool in_color(Uint32 px, SDL_Color fg)
+{
+    return (px >> 24) && (px & 0xFFFFFF) != ((Uint32)fg.r << 16 | (Uint32)fg.g << 8 | fg.b);
+}
+
 /* Puts an ARGB8888 text surface (font_render: fg, with the glyphs' coverage as alpha) into a
  * w x h mask at x, y, cut to it: 7-bit coverage, bit 7 for the second colour. Where two
- * runs' edges meet, the stronger coverage wins. */
-static void coverage_to_mask(const SDL_Surface *text, uint8_t *mask, int w, int h, int x, int y,
-                             bool second)
+ * runs' edges meet, the stronger coverage wins. Colour glyphs stay out (take_sprites). */
+static void coverage_to_mask(const SDL_Surface *text, SDL_Color fg, uint8_t *mask, int w, int h,
+                             int x, int y, bool second)
 {
     for (int row = MAX(0, -y); row < text->h && row + y < h; row++) {
         const Uint32 *in = scene_row32(text, row);
         uint8_t *out = mask + (size_t)(row + y) * (size_t)w;
         for (int i = MAX(0, -x); i < text->w && i + x < w; i++) {
+            if (in_color(in[i], fg))
+                continue;
             uint8_t c = (uint8_t)(((in[i] >> 24) * 127 + 127) / 255);
             if (c > (out[i + x] & 127))
                 out[i + x] = (uint8_t)(c | (second ? 128 : 0));
         }
+    }
+}
+
+struct sprites {
+    struct scene_sprite *items;
+    size_t count, cap;
+};
+
+static void sprites_add(struct sprites *l, struct scene_sprite sp)
+{
+    if (l->count == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 4;
+        l->items = xrealloc(l->items, l->cap * sizeof(*l->items));
+    }
+    l->items[l->count++] = sp;
+}
+
+/* The colour glyphs of a rendered line (in_color), as sprites at x, y: one per run of columns
+ * that have colour, cut to the rows that do. */
+static void take_sprites(const SDL_Surface *text, SDL_Color fg, int x, int y, struct sprites *out)
+{
+    for (int c0 = 0; c0 < text->w;) {
+        int top = text->h, bottom = -1, c1 = c0;
+        for (; c1 < text->w; c1++) {
+            int t = -1, b = -1;
+            for (int row = 0; row < text->h; row++)
+                if (in_color(scene_row32(text, row)[c1], fg))
+                    b = row, t = t < 0 ? row : t;
+            if (t < 0)
+                break;
+            top = MIN(top, t);
+            bottom = MAX(bottom, b);
+        }
+        if (c1 == c0) {
+            c0++;
+            continue;
+        }
+        struct scene_sprite sp = {x + c0, y + top, c1 - c0, bottom - top + 1, NULL};
+        sp.argb = xmalloc((size_t)sp.w * (size_t)sp.h * sizeof(*sp.argb));
+        for (int row = 0; row < sp.h; row++)
+            for (int i = 0; i < sp.w; i++) {
+                Uint32 px = scene_row32(text, top + row)[c0 + i];
+                sp.argb[(size_t)row * (size_t)sp.w + (size_t)i] = in_color(px, fg) ? px : 0;
+            }
+        sprites_add(out, sp);
+        c0 = c1;
     }
 }
 
@@ -163,8 +218,12 @@ static uint32_t add_text(struct scene *s, SDL_Surface *text, SDL_Color fg, SDL_C
     if (!(text = as_argb(text)))
         return SCENE_NO_IMAGE;
     uint8_t *mask = xcalloc((size_t)text->w * (size_t)text->h, 1);
-    coverage_to_mask(text, mask, text->w, text->h, 0, 0, false);
+    coverage_to_mask(text, fg, mask, text->w, text->h, 0, 0, false);
+    struct sprites sprites = {0};
+    take_sprites(text, fg, 0, 0, &sprites);
     uint32_t img = add_mask(s, mask, text->w, text->h, fg, fg, bg);
+    s->images[img].sprites = sprites.items;
+    s->images[img].sprite_count = sprites.count;
     SDL_FreeSurface(text);
     return img;
 }
@@ -186,6 +245,30 @@ void scene_text_lut(SDL_Color fg, SDL_Color fg2, SDL_Color bg, const SDL_PixelFo
     }
 }
 
+void scene_sprite_blend(const struct scene_sprite *sp, SDL_Rect area, SDL_Surface *dst, int dst_x,
+                        int dst_y, Uint8 opacity)
+{
+    SDL_Rect box = {sp->x, sp->y, sp->w, sp->h}, in;
+    if (!SDL_IntersectRect(&box, &area, &in))
+        return;
+    const SDL_PixelFormat *f = dst->format;
+    for (int y = in.y; y < in.y + in.h; y++) {
+        const uint32_t *src = sp->argb + (size_t)(y - sp->y) * (size_t)sp->w + (in.x - sp->x);
+        Uint32 *d = scene_row32(dst, y + dst_y) + in.x + dst_x;
+        for (int i = 0; i < in.w; i++) {
+            uint32_t a = (src[i] >> 24) * opacity / 255;
+            if (!a)
+                continue;
+            Uint8 r, g, b;
+            SDL_GetRGB(d[i], f, &r, &g, &b);
+            SDL_Color under = {r, g, b, 255};
+            SDL_Color over = {(Uint8)(src[i] >> 16), (Uint8)(src[i] >> 8), (Uint8)src[i], 255};
+            SDL_Color c = scene_blend(under, over, (Uint8)a);
+            d[i] = SDL_MapRGB(f, c.r, c.g, c.b);
+        }
+    }
+}
+
 SDL_Surface *scene_image_pixels(const struct scene_image *img)
 {
     SDL_Surface *out =
@@ -200,6 +283,8 @@ SDL_Surface *scene_image_pixels(const struct scene_image *img)
         for (int x = 0; x < img->w; x++)
             row[x] = lut[in[x]];
     }
+    for (size_t i = 0; i < img->sprite_count; i++)
+        scene_sprite_blend(&img->sprites[i], (SDL_Rect){0, 0, img->w, img->h}, out, 0, 0, 255);
     return out;
 }
 
@@ -354,6 +439,27 @@ static void widen_strip(struct scene *s, int y, int h)
 
 /* Cuts every crawl tile down to the strip: the band's margins above and below the text are
  * plain colour, drawn once, and each crawl frame copies and sends only the text rows. */
+/* The parts of a headline's sprites (line coordinates) that fall in the tile starting at x0. */
+static void tile_sprites(struct scene_image *tile, const struct sprites *line, int x0)
+{
+    struct sprites out = {0};
+    for (size_t i = 0; i < line->count; i++) {
+        const struct scene_sprite *sp = &line->items[i];
+        int a = MAX(sp->x, x0), b = MIN(sp->x + sp->w, x0 + tile->w);
+        if (a >= b)
+            continue;
+        struct scene_sprite part = {a - x0, sp->y, b - a, sp->h, NULL};
+        part.argb = xmalloc((size_t)part.w * (size_t)part.h * sizeof(*part.argb));
+        for (int row = 0; row < part.h; row++)
+            memcpy(part.argb + (size_t)row * (size_t)part.w,
+                   sp->argb + (size_t)row * (size_t)sp->w + (a - sp->x),
+                   (size_t)part.w * sizeof(*part.argb));
+        sprites_add(&out, part);
+    }
+    tile->sprites = out.items;
+    tile->sprite_count = out.count;
+}
+
 static void crop_crawl(struct scene *s)
 {
     const struct rect *band = &s->layout.band;
@@ -367,6 +473,8 @@ static void crop_crawl(struct scene *s)
             memmove(img->mask, img->mask + (size_t)s->strip.y * (size_t)img->w, size);
             img->mask = xrealloc(img->mask, size);
             img->h = s->strip.h;
+            for (size_t i = 0; i < img->sprite_count; i++)
+                img->sprites[i].y -= s->strip.y;
         }
     }
     s->strip = (struct rect){band->x, band->y + s->strip.y, band->w, s->strip.h};
@@ -424,12 +532,17 @@ static void build_segment(struct scene *s, struct scene_fonts *fonts, const stru
     /* The whole headline as one mask on the band, then cut into tiles (opaque images: a
      * software renderer copies them; a texture is at most max_tile_w wide). */
     uint8_t *line = xcalloc((size_t)width * (size_t)band_h, 1);
-    for (size_t i = 0; i < nr; i++)
-        if (runs[i].surface)
-            coverage_to_mask(runs[i].surface, line, width, band_h, runs[i].x, y + runs[i].dy,
-                             runs[i].accent);
+    struct sprites sprites = {0};
+    for (size_t i = 0; i < nr; i++) {
+        if (!runs[i].surface)
+            continue;
+        SDL_Color fg = runs[i].accent ? s->colors.band_accent : s->colors.band_text;
+        coverage_to_mask(runs[i].surface, fg, line, width, band_h, runs[i].x, y + runs[i].dy,
+                         runs[i].accent);
+        take_sprites(runs[i].surface, fg, runs[i].x, y + runs[i].dy, &sprites);
+    }
     if (sep)
-        coverage_to_mask(sep, line, width, band_h, text_w, y, true);
+        coverage_to_mask(sep, s->colors.band_accent, line, width, band_h, text_w, y, true);
     for (int x0 = 0; x0 < width; x0 += max_tile_w) {
         int w = MIN(max_tile_w, width - x0);
         uint8_t *tile = xmalloc((size_t)w * (size_t)band_h);
@@ -439,7 +552,11 @@ static void build_segment(struct scene *s, struct scene_fonts *fonts, const stru
         uint32_t img = add_mask(s, tile, w, band_h, s->colors.band_text, s->colors.band_accent,
                                 s->colors.band);
         s->images[img].crawl = true;
+        tile_sprites(&s->images[img], &sprites, x0);
     }
+    for (size_t i = 0; i < sprites.count; i++)
+        free(sprites.items[i].argb);
+    free(sprites.items);
     free(line);
     seg->count = (uint32_t)s->image_count - seg->first;
     for (size_t i = 0; i < nr; i++)
@@ -644,6 +761,8 @@ bool scene_build_card(const struct scene_params *p, struct scene_fonts *fonts,
     for (size_t i = 0; i < s->placed_count; i++) {
         out->images[i] = s->images[s->placed[i].image];
         s->images[s->placed[i].image].mask = NULL; /* moved */
+        s->images[s->placed[i].image].sprites = NULL;
+        s->images[s->placed[i].image].sprite_count = 0;
     }
     scene_destroy(s);
     return true;
@@ -661,6 +780,11 @@ void scene_image_finish(struct scene_image *img)
 {
     free(img->mask);
     img->mask = NULL;
+    for (size_t i = 0; i < img->sprite_count; i++)
+        free(img->sprites[i].argb);
+    free(img->sprites);
+    img->sprites = NULL;
+    img->sprite_count = 0;
 }
 
 void scene_destroy(struct scene *s)

@@ -28,8 +28,17 @@ static inline Uint32 *scene_row32(const SDL_Surface *s, int y)
  * (the crawl's highlighted figures). Textures are made from it (scene_image_pixels) as they
  * are needed, a card's each time the card comes up; without a GPU it is written to the screen
  * directly. */
+/* Pixels in colour over a mask image (an emoji): straight-alpha ARGB8888, w x h at x, y in the
+ * image. Only where a colour glyph is: a line of text with one emoji carries a few KiB. */
+struct scene_sprite {
+    int x, y, w, h;
+    uint32_t *argb; /* owned */
+};
+
 struct scene_image {
-    uint8_t *mask; /* owned; NULL once the render thread has no more use for it */
+    uint8_t *mask;                /* owned; NULL once the render thread has no more use for it */
+    struct scene_sprite *sprites; /* owned; drawn over the mask, in order; NULL: none */
+    size_t sprite_count;
     SDL_Color fg, fg2, bg;
     int w, h;
     bool crawl; /* a crawl tile */
@@ -156,14 +165,19 @@ SDL_Color scene_blend(SDL_Color under, SDL_Color over, Uint8 alpha);
 /* The pixel of a mask image for every mask byte, in a 32-bit format. */
 void scene_text_lut(SDL_Color fg, SDL_Color fg2, SDL_Color bg, const SDL_PixelFormat *format,
                     Uint32 lut[256]);
-/* The pixels of a mask image: an opaque RGB888 surface (caller frees), NULL when out of
- * memory. Any thread. */
+/* The pixels of a mask image, its sprites over it: an opaque RGB888 surface (caller frees),
+ * NULL when out of memory. Any thread. */
 SDL_Surface *scene_image_pixels(const struct scene_image *img);
 /* Only the top bar's status line for p, as the image a scene built with p would have it: a new
  * "Updated" time needs no new scene (stage_set_status). False when p has none (updated_at 0)
  * or it cannot be drawn. */
 bool scene_build_status(const struct scene_params *p, struct scene_fonts *fonts,
                         struct scene_image *out);
+/* Blends a sprite's pixels inside area (image coordinates, clipped to the sprite) into the 32-bit
+ * rows of dst, where the image's top left is at dst_x, dst_y; opacity scales the sprite's alpha
+ * (a fading card). Any thread. */
+void scene_sprite_blend(const struct scene_sprite *sp, SDL_Rect area, SDL_Surface *dst, int dst_x,
+                        int dst_y, Uint8 opacity);
 /* Frees what an image owns. */
 void scene_image_finish(struct scene_image *img);
 /* Frees everything; accepts NULL. Any thread (no SDL_ttf, no renderer calls). */
