@@ -148,21 +148,26 @@ static bool in_color(Uint32 px, SDL_Color fg)
 
 /* Puts an ARGB8888 text surface (font_render: fg, with the glyphs' coverage as alpha) into a
  * w x h mask at x, y, cut to it: 7-bit coverage, bit 7 for the second colour. Where two
- * runs' edges meet, the stronger coverage wins. Colour glyphs stay out (take_sprites). */
-static void coverage_to_mask(const SDL_Surface *text, SDL_Color fg, uint8_t *mask, int w, int h,
+ * runs' edges meet, the stronger coverage wins. Colour glyphs stay out: returns whether there
+ * were any (take_sprites). */
+static bool coverage_to_mask(const SDL_Surface *text, SDL_Color fg, uint8_t *mask, int w, int h,
                              int x, int y, bool second)
 {
+    bool color = false;
     for (int row = MAX(0, -y); row < text->h && row + y < h; row++) {
         const Uint32 *in = scene_row32(text, row);
         uint8_t *out = mask + (size_t)(row + y) * (size_t)w;
         for (int i = MAX(0, -x); i < text->w && i + x < w; i++) {
-            if (in_color(in[i], fg))
+            if (in_color(in[i], fg)) {
+                color = true;
                 continue;
+            }
             uint8_t c = (uint8_t)(((in[i] >> 24) * 127 + 127) / 255);
             if (c > (out[i + x] & 127))
                 out[i + x] = (uint8_t)(c | (second ? 128 : 0));
         }
     }
+    return color;
 }
 
 struct sprites {
@@ -218,9 +223,9 @@ static uint32_t add_text(struct scene *s, SDL_Surface *text, SDL_Color fg, SDL_C
     if (!(text = as_argb(text)))
         return SCENE_NO_IMAGE;
     uint8_t *mask = xcalloc((size_t)text->w * (size_t)text->h, 1);
-    coverage_to_mask(text, fg, mask, text->w, text->h, 0, 0, false);
     struct sprites sprites = {0};
-    take_sprites(text, fg, 0, 0, &sprites);
+    if (coverage_to_mask(text, fg, mask, text->w, text->h, 0, 0, false))
+        take_sprites(text, fg, 0, 0, &sprites);
     uint32_t img = add_mask(s, mask, text->w, text->h, fg, fg, bg);
     s->images[img].sprites = sprites.items;
     s->images[img].sprite_count = sprites.count;
@@ -537,9 +542,9 @@ static void build_segment(struct scene *s, struct scene_fonts *fonts, const stru
         if (!runs[i].surface)
             continue;
         SDL_Color fg = runs[i].accent ? s->colors.band_accent : s->colors.band_text;
-        coverage_to_mask(runs[i].surface, fg, line, width, band_h, runs[i].x, y + runs[i].dy,
-                         runs[i].accent);
-        take_sprites(runs[i].surface, fg, runs[i].x, y + runs[i].dy, &sprites);
+        if (coverage_to_mask(runs[i].surface, fg, line, width, band_h, runs[i].x, y + runs[i].dy,
+                             runs[i].accent))
+            take_sprites(runs[i].surface, fg, runs[i].x, y + runs[i].dy, &sprites);
     }
     if (sep)
         coverage_to_mask(sep, s->colors.band_accent, line, width, band_h, text_w, y, true);
