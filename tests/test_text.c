@@ -42,6 +42,18 @@ static const struct wrap_case wrap_cases[] = {
     {"中国和美国的贸易谈判", 10, 20, 5, {"中国和美", "国的贸易", "谈判"}, false},
     {"20% tariffs", 10, 50, 1, {"20%…"}, true},
     {"", 10, 50, 3, {NULL}, false},
+    /* Kinsoku (UAX #14): "。" never starts a line, "「" never ends one. */
+    {"東京で桜が満開。新幹線", 10, 35, 3, {"東京で桜が満", "開。新幹線"}, false},
+    {"東京「桜」満開", 10, 15, 3, {"東京", "「桜」", "満開"}, false},
+    /* Thai has no spaces: libthai's dictionary finds the words. */
+    {"ภาษาไทยเป็นภาษาที่สวยงาม", 10, 40, 5, {"ภาษาไทย", "เป็นภาษา", "ที่สวย", "งาม"}, false},
+    /* A word wider than the line is cut between grapheme clusters: a letter keeps its accent. */
+    {"e\u0301e\u0301e\u0301e\u0301e\u0301e\u0301",
+     10,
+     25,
+     4,
+     {"e\u0301e\u0301", "e\u0301e\u0301", "e\u0301e\u0301"},
+     false},
 };
 
 static void test_wrap_table(void **state)

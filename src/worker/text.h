@@ -30,9 +30,11 @@ struct text_block {
     bool truncated;    /* text was cut and ends in an ellipsis */
 };
 
-/* Wraps s into at most max_lines lines no wider than max_width. Breaks at spaces, after
- * hyphens and dashes, between CJK characters, and inside a word only when the word alone is
- * wider than the line. When the text needs more lines, the last one ends in an ellipsis. */
+/* Wraps s into at most max_lines lines no wider than max_width. Breaks where UAX #14 allows
+ * (spaces, after hyphens, between CJK characters but not before their closing punctuation),
+ * between Thai words (libthai), and inside a word only when the word alone is wider than the
+ * line, between grapheme clusters. When the text needs more lines, the last one ends in an
+ * ellipsis. */
 void text_wrap(const struct text_measure *m, const char *s, int size_px, int max_width,
                size_t max_lines, struct text_block *out);
 
