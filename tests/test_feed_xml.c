@@ -492,6 +492,46 @@ static void test_figures_extracted(void **state)
     story_list_finish(&p.list);
 }
 
+/* A blank line (or a byte order mark and spaces) before the XML declaration: every reader shows
+ * such a feed, so the sign does, with its declared encoding; error positions still count the
+ * skipped lines. */
+static void test_space_before_declaration(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *doc;
+        const char *title; /* NULL: refused, with error */
+        const char *error;
+    } rows[] = {
+        {.doc = "\n\n<?xml version=\"1.0\"?><rss><channel><item><title>Blank lines first"
+                "</title></item></channel></rss>",
+         .title = "Blank lines first"},
+        {.doc = "\xEF\xBB\xBF \r\n<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss><channel><item>"
+                "<title>BOM then spaces</title></item></channel></rss>",
+         .title = "BOM then spaces"},
+        /* The declared Latin-1 is found after the blank line. */
+        {.doc = "\n<?xml version='1.0' encoding='ISO-8859-1'?><rss><channel><item><title>Caf\xe9"
+                "</title></item></channel></rss>",
+         .title = "Caf\xc3\xa9"},
+        /* A fault on the document's third line is reported there. */
+        {.doc = "\n\n<?xml version=\"1.0\"?><rss><channel><item><title>x</titel></item>",
+         .error = "mem.xml:3:"},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+        struct parsed p;
+        parse_string(rows[i].doc, strlen(rows[i].doc), &p);
+        if (rows[i].title) {
+            if (!p.ok || p.list.count != 1)
+                fail_msg("row %zu: not read (%s)", i, p.err.msg);
+            check_str("row", "title", p.list.items[0].title, rows[i].title);
+        } else {
+            assert_false(p.ok);
+            check_prefix("row", "error", p.err.msg, rows[i].error);
+        }
+        story_list_finish(&p.list);
+    }
+}
+
 /* A title-less item leads with its text, finished the same way whatever the format: cut at a
  * word to FEED_HEADLINE_FROM_SUMMARY_CHARS, with an ellipsis, and no summary under it. */
 static void test_titleless_headline_same_in_both_formats(void **state)
@@ -550,6 +590,7 @@ int main(void)
         cmocka_unit_test(test_structure_limits),
         cmocka_unit_test(test_figures_extracted),
         cmocka_unit_test(test_titleless_headline_same_in_both_formats),
+        cmocka_unit_test(test_space_before_declaration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -68,6 +68,9 @@ static bool declared_encoding(const char *d, size_t len, char *buf, bool *valid)
 {
     if (len >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0)
         d += 3, len -= 3;
+    /* Blank lines before the declaration (a PHP template's): feed_xml_parse skips them. */
+    while (len > 0 && ascii_is_space(*d))
+        d++, len--;
     if (len < 6 || memcmp(d, "<?xml", 5) != 0 || !ascii_is_space(d[5]))
         return false;
     size_t end = 5, limit = MIN(len, (size_t)DECLARATION_MAX_BYTES);

@@ -230,6 +230,7 @@ struct parser {
     bool have_feed_title;
     char *feed_link; /* owned; the feed's own web page, for root-relative item links */
     enum { RUN, STOP_ITEM_LIMIT, STOP_ERROR } state;
+    unsigned long lines_skipped; /* blank lines before the document, for error positions */
 };
 
 /* Character data of one field: grows as needed, never past max. Allocated from the start, so
@@ -430,7 +431,7 @@ static bool looks_like_url(const char *s, size_t len)
 static void fail_at(struct parser *p, const char *what)
 {
     error_set(p->err, "%s:%llu:%llu: %s", p->name,
-              (unsigned long long)XML_GetCurrentLineNumber(p->xml),
+              (unsigned long long)(XML_GetCurrentLineNumber(p->xml) + p->lines_skipped),
               (unsigned long long)XML_GetCurrentColumnNumber(p->xml) + 1, what);
     p->state = STOP_ERROR;
     XML_StopParser(p->xml, XML_FALSE);
@@ -852,7 +853,15 @@ bool feed_xml_parse(const char *data, size_t len, const char *name, const char *
     for (int i = 0; i < SUM_COUNT; i++)
         buf_init(&p.summary_buf[i], SUMMARY_RAW_MAX);
 
+    /* A byte order mark, or white space, before the XML declaration makes expat refuse the
+     * whole document ("XML or text declaration not at start of entity"), yet every reader
+     * people use shows it (PHP templates leave a blank line there): both are skipped. The
+     * document is UTF-8 by now, and error positions still count the skipped lines. */
     size_t off = 0;
+    if (doc.len >= 3 && memcmp(doc.data, "\xEF\xBB\xBF", 3) == 0)
+        off = 3;
+    while (off < doc.len && ascii_is_space(doc.data[off]))
+        p.lines_skipped += doc.data[off++] == '\n';
     enum XML_Status status = XML_STATUS_OK;
     do {
         size_t n = MIN((size_t)CHUNK_BYTES, doc.len - off);
@@ -865,7 +874,7 @@ bool feed_xml_parse(const char *data, size_t len, const char *name, const char *
         ok = true;
     } else if (p.state != STOP_ERROR) {
         error_set(err, "%s:%llu:%llu: %s", name,
-                  (unsigned long long)XML_GetCurrentLineNumber(p.xml),
+                  (unsigned long long)(XML_GetCurrentLineNumber(p.xml) + p.lines_skipped),
                   (unsigned long long)XML_GetCurrentColumnNumber(p.xml) + 1,
                   XML_ErrorString(XML_GetErrorCode(p.xml)));
     }
