@@ -58,6 +58,14 @@ static const struct text_case text_cases[] = {
     {"<svg><title>icon</title><svg/></svg>Text", H, "Text"},
     {"<iframe src=\"v\" />After frame", H, "After frame"},
     {"Before<script>never closed", H, "Before"},
+    /* Containers feeds leave open lose their start tag only, never the story after them. */
+    {"<iframe src=\"https://v.example/1\">Watch the video", H, "Watch the video"},
+    {"<object data=x>fallback</object> after", H, "after"},
+    {"<object data=x><param name=a>Read on", H, "Read on"},
+    {"<applet code=A>Java needed</applet>Text", H, "Text"},
+    {"<embed src=x> shown", H, "shown"},
+    {"<frameset><frame src=a></frameset>Frames", H, "Frames"},
+    {"<html><head><title>T</title><meta charset=utf-8><body>Open head", H, "Open head"},
     {"</script>stray end", H, "stray end"},
     /* Comments, CDATA, declarations, processing instructions */
     {"<!-- comment -->Visible", H, "Visible"},

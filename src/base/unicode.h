@@ -71,6 +71,11 @@ bool unicode_is_tag(uint32_t c);
 
 /* The emoji skin tone modifiers U+1F3FB-U+1F3FF. */
 bool unicode_is_emoji_modifier(uint32_t c);
+/* The character byte b stands for in Windows-1252, which browsers take unlabelled and
+ * mislabelled Latin-1 for (and HTML5 maps &#128;..&#159; through): 0x80-0x9F its punctuation,
+ * the five it leaves undefined as the C1 controls themselves, every other byte as Latin-1. */
+uint32_t unicode_from_cp1252(unsigned char b);
+
 /* The bidi formatting characters (UAX #9): the marks ALM, LRM, RLM, the embeddings and
  * overrides LRE..RLO with PDF, the isolates LRI..PDI. No glyph; they steer the bidi algorithm. */
 bool unicode_is_bidi_control(uint32_t c);

@@ -185,18 +185,6 @@ static size_t first_bad_byte(const unsigned char *s, size_t len)
     return len;
 }
 
-/* The character a byte stands for in Windows-1252 (what browsers and feed readers take an
- * unlabelled or mislabelled Latin-1 byte for): 0x80-0x9F its punctuation, the five it leaves
- * undefined as the C1 controls (removed later, like every control), 0xA0-0xFF Latin-1. */
-static uint32_t cp1252(unsigned char b)
-{
-    static const uint16_t c1[32] = {0x20AC, 0x81,   0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-                                    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D,   0x017D, 0x8F,
-                                    0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-                                    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D,   0x017E, 0x0178};
-    return b >= 0x80 && b < 0xA0 ? c1[b - 0x80] : b;
-}
-
 /* Makes UTF-8 text fit for expat. A byte that is not part of valid UTF-8 is read as Windows-1252,
  * as browsers and feed readers do: a Latin-1 feed with no label shows its accents, a stray
  * "don\x92t" in a UTF-8 feed shows "don’t", and the sign never draws U+FFFD. The non-characters
@@ -223,7 +211,7 @@ static char *repair_utf8(const char *data, size_t len, size_t *out_len)
         } else {
             /* Each byte of the bad sequence is a character of its own. */
             for (size_t k = 0; k < n; k++)
-                o += unicode_utf8_encode(cp1252(s[i + k]), out + o);
+                o += unicode_utf8_encode(unicode_from_cp1252(s[i + k]), out + o);
         }
         i += n;
     }

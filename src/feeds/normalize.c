@@ -51,37 +51,73 @@ struct tag_info {
  * end tag that matches in depth. Media and canvas only hold "your browser does not support"
  * fallback text, a select holds a menu. */
 static const struct tag_info tag_infos[] = {
-    {"address", TAG_BLOCK},     {"article", TAG_BLOCK},      {"aside", TAG_BLOCK},
-    {"audio", TAG_DROP_NESTED}, {"blockquote", TAG_BLOCK},   {"body", TAG_BLOCK},
-    {"br", TAG_BLOCK},          {"canvas", TAG_DROP_NESTED}, {"caption", TAG_BLOCK},
-    {"center", TAG_BLOCK},      {"dd", TAG_BLOCK},           {"details", TAG_BLOCK},
-    {"dialog", TAG_BLOCK},      {"dir", TAG_BLOCK},          {"div", TAG_BLOCK},
-    {"dl", TAG_BLOCK},          {"dt", TAG_BLOCK},           {"fieldset", TAG_BLOCK},
-    {"figcaption", TAG_BLOCK},  {"figure", TAG_BLOCK},       {"footer", TAG_BLOCK},
-    {"form", TAG_BLOCK},        {"h1", TAG_BLOCK},           {"h2", TAG_BLOCK},
-    {"h3", TAG_BLOCK},          {"h4", TAG_BLOCK},           {"h5", TAG_BLOCK},
-    {"h6", TAG_BLOCK},          {"head", TAG_DROP_NESTED},   {"header", TAG_BLOCK},
-    {"hgroup", TAG_BLOCK},      {"hr", TAG_BLOCK},           {"html", TAG_BLOCK},
-    {"iframe", TAG_DROP},       {"legend", TAG_BLOCK},       {"li", TAG_BLOCK},
-    {"main", TAG_BLOCK},        {"math", TAG_DROP_NESTED},   {"menu", TAG_BLOCK},
-    {"nav", TAG_BLOCK},         {"noembed", TAG_DROP},       {"noframes", TAG_DROP},
-    {"noscript", TAG_DROP},     {"object", TAG_DROP_NESTED}, {"ol", TAG_BLOCK},
-    {"p", TAG_BLOCK},           {"pre", TAG_BLOCK},          {"script", TAG_DROP},
-    {"section", TAG_BLOCK},     {"select", TAG_DROP_NESTED}, {"style", TAG_DROP},
-    {"summary", TAG_BLOCK},     {"svg", TAG_DROP_NESTED},    {"table", TAG_BLOCK},
-    {"tbody", TAG_BLOCK},       {"td", TAG_BLOCK},           {"template", TAG_DROP_NESTED},
-    {"textarea", TAG_DROP},     {"tfoot", TAG_BLOCK},        {"th", TAG_BLOCK},
-    {"thead", TAG_BLOCK},       {"title", TAG_DROP},         {"tr", TAG_BLOCK},
-    {"ul", TAG_BLOCK},          {"video", TAG_DROP_NESTED},  {"xmp", TAG_DROP},
-};
-
-/* What HTML5 maps &#128; to &#159; to: browsers read those as windows-1252, and so do feeds
- * written by people copying from Word. Zero: no mapping, the C1 control stays (and is removed
- * later). */
-static const unsigned short cp1252_c1[32] = {
-    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+    {"address", TAG_BLOCK},
+    {"applet", TAG_DROP_NESTED},
+    {"article", TAG_BLOCK},
+    {"aside", TAG_BLOCK},
+    {"audio", TAG_DROP_NESTED},
+    {"blockquote", TAG_BLOCK},
+    {"body", TAG_BLOCK},
+    {"br", TAG_BLOCK},
+    {"canvas", TAG_DROP_NESTED},
+    {"caption", TAG_BLOCK},
+    {"center", TAG_BLOCK},
+    {"dd", TAG_BLOCK},
+    {"details", TAG_BLOCK},
+    {"dialog", TAG_BLOCK},
+    {"dir", TAG_BLOCK},
+    {"div", TAG_BLOCK},
+    {"dl", TAG_BLOCK},
+    {"dt", TAG_BLOCK},
+    {"fieldset", TAG_BLOCK},
+    {"figcaption", TAG_BLOCK},
+    {"figure", TAG_BLOCK},
+    {"footer", TAG_BLOCK},
+    {"form", TAG_BLOCK},
+    {"h1", TAG_BLOCK},
+    {"h2", TAG_BLOCK},
+    {"h3", TAG_BLOCK},
+    {"h4", TAG_BLOCK},
+    {"h5", TAG_BLOCK},
+    {"h6", TAG_BLOCK},
+    {"head", TAG_DROP_NESTED},
+    {"header", TAG_BLOCK},
+    {"hgroup", TAG_BLOCK},
+    {"hr", TAG_BLOCK},
+    {"html", TAG_BLOCK},
+    {"iframe", TAG_DROP_NESTED},
+    {"legend", TAG_BLOCK},
+    {"li", TAG_BLOCK},
+    {"main", TAG_BLOCK},
+    {"math", TAG_DROP_NESTED},
+    {"menu", TAG_BLOCK},
+    {"nav", TAG_BLOCK},
+    {"noembed", TAG_DROP_NESTED},
+    {"noframes", TAG_DROP_NESTED},
+    {"noscript", TAG_DROP_NESTED},
+    {"object", TAG_DROP_NESTED},
+    {"ol", TAG_BLOCK},
+    {"p", TAG_BLOCK},
+    {"pre", TAG_BLOCK},
+    {"script", TAG_DROP},
+    {"section", TAG_BLOCK},
+    {"select", TAG_DROP_NESTED},
+    {"style", TAG_DROP},
+    {"summary", TAG_BLOCK},
+    {"svg", TAG_DROP_NESTED},
+    {"table", TAG_BLOCK},
+    {"tbody", TAG_BLOCK},
+    {"td", TAG_BLOCK},
+    {"template", TAG_DROP_NESTED},
+    {"textarea", TAG_DROP},
+    {"tfoot", TAG_BLOCK},
+    {"th", TAG_BLOCK},
+    {"thead", TAG_BLOCK},
+    {"title", TAG_DROP},
+    {"tr", TAG_BLOCK},
+    {"ul", TAG_BLOCK},
+    {"video", TAG_DROP_NESTED},
+    {"xmp", TAG_DROP},
 };
 
 /* Printable ASCII that needs no look at all: the fast path of the scan. */
@@ -222,8 +258,8 @@ static unsigned numeric_ref_cp(unsigned long v)
 {
     if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
         return UNICODE_REPLACEMENT;
-    if (v >= 0x80 && v <= 0x9F && cp1252_c1[v - 0x80])
-        return cp1252_c1[v - 0x80];
+    if (v >= 0x80 && v <= 0x9F)
+        return unicode_from_cp1252((unsigned char)v); /* HTML5: as Windows-1252 */
     return (unsigned)v;
 }
 
@@ -348,17 +384,19 @@ static bool at_name(const struct normalize_scan *sc, size_t p, const unsigned ch
 }
 
 /* Skips the content of a dropped element that starts at p, and its end tag. Without an end
- * tag the element runs to the end, as in a browser. */
+ * tag a raw-text element (script, style) runs to the end, as in a browser; a container
+ * (object, iframe, noscript) left open loses only its start tag: feeds leave <iframe ...> and
+ * <object ...> unclosed, and the story's text after them must show. */
 static size_t skip_element(const struct normalize_scan *sc, size_t p, const unsigned char *name,
                            size_t name_len, bool nested)
 {
     const unsigned char *s = sc->s;
-    size_t depth = 1;
+    size_t depth = 1, content = p;
     size_t gt = p; /* first '>' after the last name found, or len; searched once passed */
     for (;;) {
         const unsigned char *lt = memchr(s + p, '<', sc->len - p);
         if (!lt)
-            return sc->len;
+            return nested ? content : sc->len;
         p = (size_t)(lt - s) + 1;
         bool end = p < sc->len && s[p] == '/';
         if (!at_name(sc, end ? p + 1 : p, name, name_len))
