@@ -145,6 +145,10 @@ static const struct fixture_case fixture_cases[] = {
      /* é in Latin-1, a truncated en dash: read as Windows-1252 ("Café", "â‚"), never U+FFFD */
      "Caf\xc3\xa9 owner s: \xc3\xa2\xe2\x80\x9a broken UTF-8 and a vertical tab",
      "Still shown: one bad byte must not cost the feed.", "", NULL, "Broken Bytes", NULL},
+    /* Atom 0.3: escaped HTML content, issued as the date, an escaped HTML feed title. */
+    {"atom03.xml", NULL, true, 2, "Canteen reopens after 3 weeks",
+     "The canteen on floor 2 is open again.", "http://intra.example/canteen",
+     "2025-03-04T08:00:00Z", "Intranet News", NULL},
     {"dates-mixed.xml", NULL, true, 9, "Numeric offset east of UTC", "",
      "https://dates.example.com/1", "2025-03-04T03:30:00Z", "Date Formats", NULL},
     {"truncated.xml", NULL, false, 2, "First story arrives whole",
@@ -465,8 +469,9 @@ static void test_structure_limits(void **state)
     check_str("mem.xml", "error", p.err.msg, "mem.xml:1:1: no element found");
     story_list_finish(&p.list);
 
-    static const char atom03[] = "<feed xmlns='http://purl.org/atom/ns#'><title>x</title></feed>";
-    parse_string(atom03, sizeof(atom03) - 1, &p);
+    /* A <feed> in no Atom namespace (1.0 or 0.3) is not a feed. */
+    static const char other[] = "<feed xmlns='http://example.org/not-atom'><title>x</title></feed>";
+    parse_string(other, sizeof(other) - 1, &p);
     assert_false(p.ok);
     check_str("mem.xml", "error", p.err.msg, "mem.xml: not a feed (root element <feed>)");
     story_list_finish(&p.list);

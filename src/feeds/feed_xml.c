@@ -65,6 +65,8 @@ static const struct {
         uri, sizeof(uri) - 1, ns                                                                   \
     }
     NS_ENTRY("http://www.w3.org/2005/Atom", NS_ATOM),
+    /* Atom 0.3 (old Blogger, intranet CMSs): the same elements, read the same way. */
+    NS_ENTRY("http://purl.org/atom/ns#", NS_ATOM),
     NS_ENTRY("http://purl.org/rss/1.0/", NS_RSS1),
     NS_ENTRY("http://purl.org/rss/1.0/modules/content/", NS_CONTENT),
     NS_ENTRY("http://purl.org/dc/elements/1.1/", NS_DC),
@@ -128,6 +130,8 @@ static const struct {
     {NS_BIT(NS_ATOM), "id", EL_ATOM_ID},
     {NS_BIT(NS_ATOM), "published", EL_ATOM_PUBLISHED},
     {NS_BIT(NS_ATOM), "updated", EL_ATOM_UPDATED},
+    {NS_BIT(NS_ATOM), "issued", EL_ATOM_PUBLISHED}, /* Atom 0.3 */
+    {NS_BIT(NS_ATOM), "modified", EL_ATOM_UPDATED}, /* Atom 0.3 */
     {NS_BIT(NS_CONTENT), "encoded", EL_CONTENT_ENCODED},
     {NS_BIT(NS_DC), "title", EL_DC_TITLE},
     {NS_BIT(NS_DC), "description", EL_DC_DESCRIPTION},
@@ -348,6 +352,14 @@ static bool ends_with(const char *s, const char *suffix)
 static enum text_kind atom_text_kind(const XML_Char **atts, bool content)
 {
     const char *type = attribute(atts, "type");
+    /* Atom 0.3 says how the text is stored in mode="escaped|base64|xml" and its media type in
+     * type (text/plain by default); xml is read like Atom 1.0's. */
+    const char *mode = attribute(atts, "mode");
+    if (mode && ascii_casecmp(mode, "base64") == 0)
+        return TEXT_SKIP;
+    if (mode && ascii_casecmp(mode, "escaped") == 0)
+        return type && (ends_with(type, "html") || ends_with(type, "html+xml")) ? TEXT_HTML
+                                                                                : TEXT_PLAIN;
     if (content && attribute(atts, "src"))
         return TEXT_SKIP;
     if (!type || ascii_casecmp(type, "text") == 0)
