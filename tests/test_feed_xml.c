@@ -333,6 +333,21 @@ static void test_summary_sources(void **state)
     check_str("media-rss.xml", "title", p.list.items[1].title, "Choir rehearsal");
     check_str("media-rss.xml", "summary", p.list.items[1].summary, "Sopranos first.");
     story_list_finish(&p.list);
+
+    /* Text found elsewhere: xhtml:body, itunes:summary, media:description in a media:group;
+     * an item's <summary> beats its <description>. Items have no dates: feed order. */
+    static const char *const elsewhere[] = {
+        "First paragraph. Second one.",
+        "Episode about ports.",
+        "Grouped description.",
+        "The short one.",
+    };
+    parse_fixture("rss2-text-elsewhere.xml", NULL, &p);
+    assert_true(p.ok);
+    assert_int_equal(p.list.count, ARRAY_LEN(elsewhere));
+    for (size_t i = 0; i < ARRAY_LEN(elsewhere); i++)
+        check_str("rss2-text-elsewhere.xml", "summary", p.list.items[i].summary, elsewhere[i]);
+    story_list_finish(&p.list);
 }
 
 static void test_rss_ids_and_guids(void **state)

@@ -49,6 +49,8 @@ enum ns {
     NS_CONTENT,
     NS_DC,
     NS_MEDIA,
+    NS_ITUNES,
+    NS_XHTML,
     NS_OTHER,
 };
 
@@ -72,6 +74,8 @@ static const struct {
     NS_ENTRY("http://purl.org/dc/elements/1.1/", NS_DC),
     NS_ENTRY("http://search.yahoo.com/mrss/", NS_MEDIA),
     NS_ENTRY("http://search.yahoo.com/mrss", NS_MEDIA),
+    NS_ENTRY("http://www.itunes.com/dtds/podcast-1.0.dtd", NS_ITUNES),
+    NS_ENTRY("http://www.w3.org/1999/xhtml", NS_XHTML),
     NS_ENTRY("http://www.w3.org/1999/02/22-rdf-syntax-ns#", NS_RDF),
     NS_ENTRY("http://my.netscape.com/rdf/simple/0.9/", NS_RSS090),
     /* Some RSS 2.0 generators still put their elements in this early draft namespace. */
@@ -105,6 +109,9 @@ enum element {
     EL_DC_DATE,
     EL_MEDIA_TITLE,
     EL_MEDIA_DESCRIPTION,
+    EL_RSS_SUMMARY,
+    EL_XHTML_BODY,
+    EL_ITUNES_SUMMARY,
 };
 
 static const struct {
@@ -138,6 +145,9 @@ static const struct {
     {NS_BIT(NS_DC), "date", EL_DC_DATE},
     {NS_BIT(NS_MEDIA), "title", EL_MEDIA_TITLE},
     {NS_BIT(NS_MEDIA), "description", EL_MEDIA_DESCRIPTION},
+    {NS_RSS_FAMILY, "summary", EL_RSS_SUMMARY}, /* not RSS, but feeds put one there */
+    {NS_BIT(NS_XHTML), "body", EL_XHTML_BODY},
+    {NS_BIT(NS_ITUNES), "summary", EL_ITUNES_SUMMARY},
 };
 
 /* Elements that separate words when a field holds markup (Atom xhtml, or HTML a feed forgot to
@@ -158,12 +168,16 @@ enum text_kind {
     TEXT_SKIP,  /* out-of-line or base64 Atom content: nothing to show */
 };
 
-/* Summary sources in order of preference. */
+/* Summary sources in order of preference. An RSS item with both a <summary> and a
+ * <description> is summarised by the first (feed readers take the description as its body). */
 enum summary_source {
+    SUM_RSS_SUMMARY,
     SUM_DESCRIPTION, /* RSS description, Atom summary */
     SUM_CONTENT_ENCODED,
+    SUM_XHTML_BODY,
     SUM_ATOM_CONTENT,
     SUM_DC_DESCRIPTION,
+    SUM_ITUNES_SUMMARY,
     SUM_MEDIA_DESCRIPTION,
     SUM_COUNT,
 };
@@ -643,6 +657,15 @@ static void item_child(struct parser *p, enum element el, const XML_Char **atts)
         break;
     case EL_DC_DESCRIPTION:
         begin_summary(p, SUM_DC_DESCRIPTION, TEXT_PLAIN);
+        break;
+    case EL_RSS_SUMMARY:
+        begin_summary(p, SUM_RSS_SUMMARY, TEXT_HTML);
+        break;
+    case EL_XHTML_BODY:
+        begin_summary(p, SUM_XHTML_BODY, TEXT_XHTML);
+        break;
+    case EL_ITUNES_SUMMARY:
+        begin_summary(p, SUM_ITUNES_SUMMARY, TEXT_PLAIN);
         break;
     case EL_LINK:
         begin_capture(p, FIELD_LINK, RANK_LINK, TEXT_PLAIN, &p->small_buf);
