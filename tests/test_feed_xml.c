@@ -348,6 +348,22 @@ static void test_summary_sources(void **state)
     for (size_t i = 0; i < ARRAY_LEN(elsewhere); i++)
         check_str("rss2-text-elsewhere.xml", "summary", p.list.items[i].summary, elsewhere[i]);
     story_list_finish(&p.list);
+
+    /* Atom content (and a text construct) of another media type is base64: decoded, read as
+     * HTML; content that does not decode shows nothing of itself, and no error. */
+    static const char *const base64[][2] = {
+        {"Content in base64", "Hello world"},
+        {"Title in base64", "s"},
+        {"Broken base64", "fallback summary"},
+    };
+    parse_fixture("atom-base64.xml", NULL, &p);
+    assert_true(p.ok);
+    assert_int_equal(p.list.count, ARRAY_LEN(base64));
+    for (size_t i = 0; i < ARRAY_LEN(base64); i++) {
+        check_str("atom-base64.xml", "title", p.list.items[i].title, base64[i][0]);
+        check_str("atom-base64.xml", "summary", p.list.items[i].summary, base64[i][1]);
+    }
+    story_list_finish(&p.list);
 }
 
 static void test_rss_ids_and_guids(void **state)

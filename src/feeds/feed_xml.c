@@ -10,6 +10,7 @@
 
 #include <limits.h>
 #include <stdint.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,10 +163,11 @@ static const char *const block_elements[] = {
 enum format { FORMAT_UNKNOWN, FORMAT_RSS, FORMAT_RDF, FORMAT_ATOM };
 
 enum text_kind {
-    TEXT_PLAIN, /* characters as they are */
-    TEXT_HTML,  /* escaped HTML: tags stripped, entities decoded */
-    TEXT_XHTML, /* inline markup: character data of every descendant */
-    TEXT_SKIP,  /* out-of-line or base64 Atom content: nothing to show */
+    TEXT_PLAIN,  /* characters as they are */
+    TEXT_HTML,   /* escaped HTML: tags stripped, entities decoded */
+    TEXT_XHTML,  /* inline markup: character data of every descendant */
+    TEXT_BASE64, /* Atom content of another media type: base64, decoded and read as HTML */
+    TEXT_SKIP,   /* out-of-line Atom content (src=): nothing to show */
 };
 
 /* Summary sources in order of preference. An RSS item with both a <summary> and a
@@ -370,7 +372,7 @@ static enum text_kind atom_text_kind(const XML_Char **atts, bool content)
      * type (text/plain by default); xml is read like Atom 1.0's. */
     const char *mode = attribute(atts, "mode");
     if (mode && ascii_casecmp(mode, "base64") == 0)
-        return TEXT_SKIP;
+        return TEXT_BASE64;
     if (mode && ascii_casecmp(mode, "escaped") == 0)
         return type && (ends_with(type, "html") || ends_with(type, "html+xml")) ? TEXT_HTML
                                                                                 : TEXT_PLAIN;
@@ -382,15 +384,13 @@ static enum text_kind atom_text_kind(const XML_Char **atts, bool content)
         return TEXT_HTML;
     if (ascii_casecmp(type, "xhtml") == 0)
         return TEXT_XHTML;
-    if (!content)
-        return TEXT_PLAIN;
     if (ascii_casecmp(type, "text/html") == 0)
         return TEXT_HTML;
     if (ascii_ncasecmp(type, "text/", 5) == 0)
         return TEXT_PLAIN;
     if (ends_with(type, "/xml") || ends_with(type, "+xml"))
         return TEXT_XHTML;
-    return TEXT_SKIP; /* base64 */
+    return TEXT_BASE64; /* RFC 4287 4.1.3.3: any other type is base64 */
 }
 
 static enum text_kind media_text_kind(const XML_Char **atts)
@@ -399,9 +399,21 @@ static enum text_kind media_text_kind(const XML_Char **atts)
     return type && ascii_casecmp(type, "html") == 0 ? TEXT_HTML : TEXT_PLAIN;
 }
 
-static unsigned normalize_flags(enum text_kind kind)
+/* A captured field as clean text: base64 decoded first (what it holds is usually HTML;
+ * anything else is cleaned the same way), a field that does not decode is empty. */
+static char *clean_field(const struct dynbuf *b, enum text_kind kind, size_t max)
 {
-    return kind == TEXT_HTML ? NORMALIZE_HTML : NORMALIZE_PLAIN;
+    if (kind != TEXT_BASE64)
+        return normalize_text(b->data, b->len, kind == TEXT_HTML ? NORMALIZE_HTML : NORMALIZE_PLAIN,
+                              max);
+    size_t cap = b->len / 4 * 3 + 3, len = 0;
+    unsigned char *bin = xmalloc(cap + 1);
+    if (!b->data || sodium_base642bin(bin, cap, b->data, b->len, " \t\r\n", &len, NULL,
+                                      sodium_base64_VARIANT_ORIGINAL) != 0)
+        len = 0;
+    char *clean = normalize_text((const char *)bin, len, NORMALIZE_HTML, max);
+    free(bin);
+    return clean;
 }
 
 static bool has_scheme(const char *s, size_t len)
@@ -530,8 +542,7 @@ static void end_item(struct parser *p)
         if (!it->summary_present[i])
             continue;
         const struct dynbuf *b = &p->summary_buf[i];
-        clean = normalize_text(b->data, b->len, normalize_flags(it->summary_kind[i]),
-                               FEED_MAX_SUMMARY_BYTES);
+        clean = clean_field(b, it->summary_kind[i], FEED_MAX_SUMMARY_BYTES);
         if (!clean[0]) {
             free(clean);
             clean = NULL;
@@ -564,8 +575,7 @@ static void end_capture(struct parser *p)
     case FIELD_TITLE: {
         if (c->rank >= it->title_rank)
             break; /* a better title is already there */
-        char *title =
-            normalize_text(b->data, b->len, normalize_flags(c->kind), FEED_MAX_TITLE_BYTES);
+        char *title = clean_field(b, c->kind, FEED_MAX_TITLE_BYTES);
         if (title[0])
             offer(&it->title, &it->title_rank, title, c->rank);
         else
@@ -598,8 +608,7 @@ static void end_capture(struct parser *p)
         }
         break;
     case FIELD_FEED_TITLE: {
-        char *title =
-            normalize_text(b->data, b->len, normalize_flags(c->kind), FEED_MAX_TITLE_BYTES);
+        char *title = clean_field(b, c->kind, FEED_MAX_TITLE_BYTES);
         if (title[0]) {
             free(p->out->title);
             p->out->title = title;
