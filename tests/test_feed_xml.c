@@ -313,9 +313,9 @@ static void test_summary_sources(void **state)
 {
     (void)state;
     static const char *const summaries[] = {
-        "Offshore The turbines went live on Friday.", /* content:encoded alone */
-        "Teaser: the bridge opens to traffic.",       /* description beats content:encoded */
-        "Doors open until midnight.",                 /* a blank description does not */
+        "Offshore. The turbines went live on Friday.", /* content:encoded alone */
+        "Teaser: the bridge opens to traffic.",        /* description beats content:encoded */
+        "Doors open until midnight.",                  /* a blank description does not */
     };
     struct parsed p;
     parse_fixture("content-encoded.xml", NULL, &p);

@@ -23,7 +23,7 @@ struct text_case {
 
 static const struct text_case text_cases[] = {
     /* Tags */
-    {"<p>Hello<br/>world</p>", H, "Hello world"},
+    {"<p>Hello<br/>world</p>", H, "Hello. world"},
     /* Only joiners (or selectors) show nothing: empty, so the story has no blank headline. */
     {"\u200D\u200C\u200D", P, ""},
     {" \u200D \uFE0F ", P, ""},
@@ -32,13 +32,31 @@ static const struct text_case text_cases[] = {
     {"<b>bold</b> and <i>italic</i>", H, "bold and italic"},
     {"<B>Hel</B>lo", H, "Hello"},
     {"<span class=\"x\">in</span>line", H, "inline"},
-    {"<ul><li>One</li><li>Two</li></ul>", H, "One Two"},
-    {"<table><tr><td>A</td><td>B</td></tr></table>", H, "A B"},
-    {"<h1>Title</h1><p>Body</p>", H, "Title Body"},
-    {"Line<hr>Next", H, "Line Next"},
-    {"<blockquote>Quote</blockquote>after", H, "Quote after"},
+    {"<ul><li>One</li><li>Two</li></ul>", H, "One. Two"},
+    {"<table><tr><td>A</td><td>B</td></tr></table>", H, "A. B"},
+    {"<h1>Title</h1><p>Body</p>", H, "Title. Body"},
+    {"Line<hr>Next", H, "Line. Next"},
+    {"<blockquote>Quote</blockquote>after", H, "Quote. after"},
     {"<DIV\nclass=\"x\"\n>multi-line tag</DIV>", H, "multi-line tag"},
-    {"<p> a </p> <p> b </p>", H, "a b"},
+    {"<p> a </p> <p> b </p>", H, "a. b"},
+    /* A block ends a sentence: a stop only where the text has none (and none after a comma,
+     * colon or dash), 。 after Chinese and Japanese, nothing after Thai, nothing before the
+     * first block or after the last. */
+    {"<p>Arsenal agree \xc2\xa3"
+     "95m price tag</p><p>Full story on Aubameyang</p>",
+     H,
+     "Arsenal agree \xc2\xa3"
+     "95m price tag. Full story on Aubameyang"},
+    {"<li>Done.</li><li>Next!</li><li>\xe2\x80\x9cQuoted.\xe2\x80\x9d</li><li>Last</li>", H,
+     "Done. Next! \xe2\x80\x9cQuoted.\xe2\x80\x9d Last"},
+    {"<p>Key points:</p><ul><li>Rates \xe2\x80\x94</li><li>(AP)</li><li>x</li></ul>", H,
+     "Key points: Rates \xe2\x80\x94 (AP). x"},
+    {"<p>\xe4\xb8\xad\xe6\x96\x87</p><p>\xe6\x97\xa5\xe6\x9c\xac</p>", H,
+     "\xe4\xb8\xad\xe6\x96\x87\xe3\x80\x82\xe6\x97\xa5\xe6\x9c\xac"},
+    {"<p>\xe0\xb8\x81\xe0\xb8\x82</p><p>\xe0\xb8\x84</p>", H,
+     "\xe0\xb8\x81\xe0\xb8\x82 \xe0\xb8\x84"},
+    {"<p>only</p>", H, "only"},
+    {"a <b>bold</b> <span>inline</span> <a href=x>link</a> b", H, "a bold inline link b"},
     {"<a href=\"x\" title=\"a>b\">link</a>", H, "link"},
     {"<a title='it\"s'>quote</a>", H, "quote"},
     {"<img src=\"a.jpg\" alt=\"A photo\">Caption", H, "Caption"},
@@ -188,7 +206,8 @@ static const struct limit_case limit_cases[] = {
     {"abc", P, 2, "ab"},
     {"\xf0\x9f\x98\x80x", P, 3, ""},
     {"&amp;&amp;", P, 1, "&"},
-    {"<p>one</p><p>two</p>", H, 5, "one t"},
+    {"<p>one</p><p>two</p>", H, 5, "one."},
+    {"<p>one</p><p>two</p>", H, 4, "one"},
     {"abc", P, 0, ""},
 };
 

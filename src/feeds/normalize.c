@@ -29,6 +29,7 @@ struct normalize_out {
     size_t len;
     size_t limit; /* bytes the text may take, NUL excluded */
     bool space;   /* white space seen: one ' ' is due before the next visible character */
+    bool block;   /* a block tag was seen: the text before it ends a sentence */
     bool full;    /* a code point did not fit: stop */
 };
 
@@ -138,10 +139,53 @@ static bool is_invisible(unsigned c)
            (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
 }
 
+static bool is_closer(unsigned c);
+static bool is_trailing_junk(unsigned c);
+static size_t cp_start_before(const unsigned char *s, size_t end, unsigned *c);
+
+static bool is_stop(unsigned c)
+{
+    return c == '.' || c == '!' || c == '?' || c == 0x2026 || c == 0x3002 || c == 0xFF01 ||
+           c == 0xFF1F || c == 0x061F || c == 0x06D4 || c == 0x0964 || c == 0x0965;
+}
+
+/* Text from block elements (paragraphs, list items, headings, cells, <br>) shows as one line:
+ * a block that ends without a stop gets one, so its last words do not run into the next
+ * block's as one sentence ("£95m price tag. Full story on ..."): sentence cuts and key-figure
+ * labels then stop there. A comma, colon or dash the block ends in stays as it is. */
+static void end_block(struct normalize_out *o)
+{
+    o->block = false;
+    if (o->len == 0)
+        return;
+    const unsigned char *buf = (const unsigned char *)o->buf;
+    unsigned c = 0;
+    for (size_t at = o->len; at > 0;) {
+        size_t before = cp_start_before(buf, at, &c);
+        if (before == at || !is_closer(c))
+            break;
+        at = before;
+    }
+    if (is_closer(c) || is_stop(c) || is_trailing_junk(c) || unicode_is_bidi_control(c))
+        return;
+    bool cjk = unicode_no_word_spaces(c) && c >= 0x2E80;
+    if (unicode_no_word_spaces(c) && !cjk)
+        return; /* Thai, Lao, Khmer, Myanmar: a space is the stop */
+    unsigned stop = cjk ? 0x3002 : '.';
+    size_t n = unicode_utf8_width(stop);
+    if (n + 1 > o->limit - o->len)
+        return;
+    o->len += unicode_utf8_encode(stop, o->buf + o->len);
+    if (cjk)
+        o->space = false;
+}
+
 /* Appends printable ASCII with single spaces inside, the due space first. It may be cut
  * anywhere but before a space. */
 static void out_ascii(struct normalize_out *o, const char *p, size_t n)
 {
+    if (o->block)
+        end_block(o);
     size_t space = o->space && o->len > 0 ? 1u : 0u;
     size_t room = o->limit - o->len;
     if (space + n > room) {
@@ -167,6 +211,8 @@ static void out_cp(struct normalize_out *o, unsigned c)
     }
     if (is_invisible(c))
         return;
+    if (o->block && !unicode_is_bidi_control(c))
+        end_block(o);
     size_t space = o->space && o->len > 0 ? 1u : 0u;
     size_t n = unicode_utf8_width(c);
     if (space + n > o->limit - o->len) {
@@ -448,7 +494,7 @@ static size_t scan_tag(struct normalize_scan *sc, size_t i, bool end, struct nor
     }
     enum tag_kind kind = tag_kind(s + name, name_len);
     if (kind == TAG_BLOCK)
-        o->space = true;
+        o->space = o->block = true;
     /* XHTML feeds write <iframe ... />; honour that rather than drop the rest of the text. */
     if ((kind == TAG_DROP || kind == TAG_DROP_NESTED) && !end && s[p - 1] != '/')
         return skip_element(sc, p + 1, s + name, name_len, kind == TAG_DROP_NESTED);
