@@ -249,8 +249,11 @@ static void test_highlights(void **state)
         {"Two rounds of US tariffs reach 20% on all Chinese goods", "20%", "20%"},
         {"US ties about 75,000 American deaths a year to fentanyl", "75,000", "75,000"},
         {"China's white paper of March 4 sets out its steps", "March 4", "March 4"},
-        {"Report of 2024 lists 7 findings", "2", "2024|7"},
-        {"5G rollout costs $1.5 billion", "", "$1.5"},
+        {"Report of 2024 lists 17 findings", "2", "17"},
+        {"5G rollout costs $1.5 billion", "", "$1.5 billion"},
+        {"About 40 percent of adults skip breakfast", "", "40"},
+        {"WildFly 10 is out, see you at Scrum Day 2016 at 9:30 in Room 204", "", ""},
+        {"Live: 13 min ago, 87 comments", "", ""},
         {"No numbers here", "here", "here"},
         {"Wang Yi–Waltz channel stalls", "", ""},
     };

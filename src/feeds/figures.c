@@ -55,12 +55,14 @@ enum word_flag {
     W_YEAR_VERB = 1u << 18,       /* "2024 was ...": a year as the subject is the point */
     W_PERCENT = 1u << 19,
     W_CLOCK = 1u << 20, /* "9 am", "10 GMT": a time of day */
+    W_SPAN = 1u << 21,  /* "13 min", "2 hours": how long or how long ago, never the point */
+    W_META = 1u << 22,  /* "87 comments", "342 points": about the post, not the story */
 };
 
 #define W_STOP (W_PREP | W_CONJ | W_VERB | W_BREAK)
 #define W_EDGE (W_ARTICLE | W_DET | W_LINK | W_PREP | W_CONJ | W_VERB | W_BREAK | W_APPROX)
 #define W_NOT_CONTENT                                                                              \
-    (W_EDGE | W_TIME | W_MONTH | W_SCALE | W_CURRENCY | W_PERCENT | W_CLOCK | W_LEADIN)
+    (W_EDGE | W_TIME | W_MONTH | W_SCALE | W_CURRENCY | W_PERCENT | W_CLOCK | W_LEADIN | W_META)
 
 struct word_group {
     unsigned flags;
@@ -118,6 +120,10 @@ static const struct word_group word_groups[] = {
     {W_TIME, "worldwide globally nationwide overseas abroad"},
     {W_TIME | W_UNIT_WORD, "year years month months week weeks day days hour hours minutes "
                            "seconds decades"},
+    /* Live blogs and link aggregators: "13 min ago", "5 min read", "2 hrs", "87 comments". */
+    {W_TIME | W_SPAN, "min mins minute minutes hr hrs hour hours sec secs seconds"},
+    {W_META, "comments comment replies upvotes upvoted downvotes likes retweets reposts "
+             "reactions karma"},
     {W_TIME | W_MONTH, "january february march april may june july august september october "
                        "november december"},
     {W_MONTH, "jan feb mar apr jun jul aug sep sept oct nov dec"},
@@ -133,7 +139,8 @@ static const struct word_group word_groups[] = {
     {W_NAMES_NUMBER, "no nos number page section article chapter route flight gate room level "
                      "grade version season episode phase stage round platform channel floor aged "
                      "age ages ranked week day"},
-    {W_CLOCK, "am pm a.m. p.m. gmt utc bst cet et est pt o'clock o’clock"},
+    {W_CLOCK, "am pm a.m. p.m. gmt utc bst cet cest et est edt pt pst pdt o'clock o’clock uhr "
+              "heures"},
 };
 
 /* ISO codes before or after an amount: "USD 5 million", "100 EUR". Matched case-sensitively
@@ -752,6 +759,10 @@ static bool number_is_name(struct window *w, size_t i)
     size_t p = i - 1;
     if (is_punct(w, p, '.') && p > 0 && (word_flags(w, p - 1) & W_NAMES_NUMBER))
         return true;
+    /* "Comments: 87", "Points: 342" under a link aggregator's item. */
+    if (is_punct(w, p, ':') && p > 0 && w->toks[p - 1].kind == TOK_WORD &&
+        ((word_flags(w, p - 1) & W_META) || word_equals(w, p - 1, "points")))
+        return true;
     if (w->toks[p].kind != TOK_WORD)
         return false;
     unsigned f = word_flags(w, p);
@@ -832,6 +843,8 @@ static bool plain_figure(struct window *w, size_t i, size_t j, struct figure_spa
     if (j >= w->n || w->toks[j].kind != TOK_WORD)
         return false;
     unsigned nf = word_flags(w, j);
+    if (nf & (W_SPAN | W_META | W_CLOCK))
+        return false;
     bool unit = (nf & W_UNIT_WORD) != 0;
     if (t->amount < 10 ? !unit : !(unit || is_content(nf)))
         return false;

@@ -7,6 +7,8 @@
 
 #include "ascii.h"
 #include "bidi.h"
+#include "feed.h"
+#include "figures.h"
 #include "log.h"
 #include "unicode.h"
 #include "util.h"
@@ -365,42 +367,49 @@ static void build_card(struct scene *s, struct scene_fonts *fonts, const struct 
         s->images[s->placed[i].image].card = (int)(s->card_count - 1);
 }
 
+/* Marks where value occurs in t as a whole token; a value the text words differently ("40%"
+ * for "40 percent") marks its number. */
+static void mark_value(const char *t, size_t len, const char *v, bool *mark)
+{
+    size_t vl = strlen(v);
+    bool found = false;
+    for (const char *p = vl ? strstr(t, v) : NULL; p; p = strstr(p + vl, v)) {
+        size_t a = (size_t)(p - t);
+        /* Whole tokens only: "2" must not light up inside "2024". */
+        if ((a == 0 || !ascii_is_alnum(t[a - 1])) &&
+            (a + vl == len || !ascii_is_alnum(t[a + vl]))) {
+            memset(mark + a, 1, vl);
+            found = true;
+        }
+    }
+    const char *digits = strpbrk(v, "0123456789");
+    if (found || !digits)
+        return;
+    size_t n = strspn(digits, "0123456789.,");
+    while (n > 0 && !ascii_is_digit(digits[n - 1]))
+        n--;
+    char number[FEED_MAX_FIGURE_BYTES];
+    snprintf(number, sizeof(number), "%.*s", (int)n, digits);
+    if (n > 0 && strcmp(number, v) != 0)
+        mark_value(t, len, number, mark);
+}
+
 size_t scene_find_highlights(const struct story *story, size_t starts[], size_t ends[], size_t max)
 {
     const char *t = story->title;
     size_t len = strlen(t);
     size_t n = 0;
     bool *mark = xcalloc(len + 1, 1);
-    for (size_t f = 0; f < story->figure_count; f++) {
-        const char *v = story->figures[f].value;
-        size_t vl = strlen(v);
-        if (vl == 0)
-            continue;
-        for (const char *p = strstr(t, v); p; p = strstr(p + vl, v)) {
-            size_t a = (size_t)(p - t);
-            /* Whole tokens only: "2" must not light up inside "2024". */
-            bool left_ok = a == 0 || !ascii_is_alnum(t[a - 1]);
-            bool right_ok = a + vl == len || !ascii_is_alnum(t[a + vl]);
-            if (left_ok && right_ok)
-                memset(mark + a, 1, vl);
-        }
-    }
-    /* Numbers: digits with separators, a leading currency sign, a trailing %. */
-    for (size_t i = 0; i < len; i++) {
-        if (!ascii_is_digit(t[i]) || (i > 0 && ascii_is_alnum(t[i - 1])))
-            continue;
-        size_t a = i, b = i;
-        if (a > 0 && strchr("$", t[a - 1]))
-            a--;
-        while (b < len && (ascii_is_digit(t[b]) || ((t[b] == ',' || t[b] == '.') && b + 1 < len &&
-                                                    ascii_is_digit(t[b + 1]))))
-            b++;
-        if (b < len && t[b] == '%')
-            b++;
-        if (b < len && ascii_is_alpha(t[b]))
-            continue; /* "3D", "5G": not figures */
-        memset(mark + a, 1, b - a);
-        i = b;
+    for (size_t f = 0; f < story->figure_count; f++)
+        mark_value(t, len, story->figures[f].value, mark);
+    /* The headline's own key figures too (a curated story's tiles may say other things): only
+     * numbers a reader would pick, never a year, a version or a time. */
+    struct figure own[STORY_MAX_FIGURES];
+    size_t own_count = figures_extract(t, NULL, own, STORY_MAX_FIGURES);
+    for (size_t f = 0; f < own_count; f++) {
+        mark_value(t, len, own[f].value, mark);
+        free(own[f].value);
+        free(own[f].label);
     }
     for (size_t i = 0; i < len && n < max;) {
         if (!mark[i]) {

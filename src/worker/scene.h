@@ -183,6 +183,7 @@ void scene_image_finish(struct scene_image *img);
 /* Frees everything; accepts NULL. Any thread (no SDL_ttf, no renderer calls). */
 void scene_destroy(struct scene *s);
 
-/* Byte ranges of s to highlight in the crawl: the story's figure values where they occur,
- * and numbers. Returns the number of ranges written (sorted, disjoint). Pure. */
+/* Byte ranges of the headline to highlight in the crawl: the story's figure values where they
+ * occur, and the headline's own key figures (figures_extract): never a year, a version, a
+ * time or a score. Returns the number of ranges written (sorted, disjoint). Pure. */
 size_t scene_find_highlights(const struct story *story, size_t starts[], size_t ends[], size_t max);
