@@ -4,12 +4,13 @@
  * feed_story_finish extracts up to STORY_MAX_FIGURES figures.
  *
  *   figures SET.json [--verbose] [--min-precision P] [--min-recall R]
+ *                    [--min-value-precision P]
  *
  * A figure is right when its value is one the set expects for the story (as written) and its
  * label passes one of that value's checks ("~word": contains word; else equal; no checks: any
  * label). Prints value and figure (value + label) precision and recall, and stories with every
- * figure right; --verbose lists each miss. Exits 1 when figure precision or value recall is
- * below the given floors. */
+ * figure right; --verbose lists each miss. Exits 1 when figure precision, value recall or value
+ * precision is below the given floor. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,12 +111,14 @@ int main(int argc, char **argv)
 {
     const char *path = NULL;
     bool verbose = false;
-    double min_precision = 0, min_recall = 0;
+    double min_precision = 0, min_recall = 0, min_value_precision = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--verbose") == 0)
             verbose = true;
         else if (strcmp(argv[i], "--min-precision") == 0 && i + 1 < argc)
             min_precision = strtod(argv[++i], NULL);
+        else if (strcmp(argv[i], "--min-value-precision") == 0 && i + 1 < argc)
+            min_value_precision = strtod(argv[++i], NULL);
         else if (strcmp(argv[i], "--min-recall") == 0 && i + 1 < argc)
             min_recall = strtod(argv[++i], NULL);
         else if (!path && argv[i][0] != '-')
@@ -156,9 +159,11 @@ int main(int argc, char **argv)
            100 * ratio(t.figures_right, t.values_right), t.figures_right, t.values_right);
     printf("stories with every figure right: %.1f%% (%zu/%zu)\n",
            100 * ratio(t.stories_right, t.stories), t.stories_right, t.stories);
-    if (fig_p < min_precision || value_r < min_recall) {
-        fprintf(stderr, "figures: below the floor (precision %.3f < %.3f or recall %.3f < %.3f)\n",
-                fig_p, min_precision, value_r, min_recall);
+    if (fig_p < min_precision || value_r < min_recall || value_p < min_value_precision) {
+        fprintf(stderr,
+                "figures: below a floor: figure precision %.3f (floor %.3f), value recall %.3f "
+                "(%.3f), value precision %.3f (%.3f)\n",
+                fig_p, min_precision, value_r, min_recall, value_p, min_value_precision);
         return 1;
     }
     return 0;

@@ -198,9 +198,24 @@ static const struct figures_case cases[] = {
 
     /* Other scripts: values, and a best-effort label that is never garbage */
     {"中国对美国商品加征20%关税，造成75,000人死亡", "", "20%|75,000", "关税|人死亡"},
-    {"Прибыль выросла на 20% до 1,5 млрд рублей", "", "20%", ""},
+    {"Прибыль выросла на 20% до 1,5 млрд рублей", "", "20%|1,5 млрд рублей", "|"},
     {"Около 20% на все китайские товары", "", "20%", "все китайские товары"},
     {"بلغ التضخم 5% في مارس", "", "5%", "~مارس"},
+
+    /* Issue 15: what live blogs, aggregators and other languages publish */
+    {"Live: 13 min ago, Storm cuts power to 20,000 homes", "", "20,000", "homes"},
+    {"Why rates matter (5 min read)", "Posted 2 hrs ago by a reader", "", ""},
+    {"Ask HN: What are you working on?", "Points: 342 Comments: 87", "", ""},
+    {"Rent now takes 40% of income", "2.3k upvotes, 87 comments", "40%", "income"},
+    {"Apple ships iOS 18 to the iPhone 15 Pro", "", "", ""},
+    {"Der Umsatz lag bei 3,1 Mrd. Euro", "", "3,1 Mrd. Euro", ""},
+    {"La dette dépasse 3\u202f300 milliards d’euros", "", "3\u202f300 milliards d’euros", "~dette"},
+    {"El Gobierno aprueba 14.100 millones de euros", "", "14.100 millones de euros", "~Gobierno"},
+    {"Le chômage remonte à 7,4\u202f%", "", "7,4%", "~chômage"},
+    {"Население сократилось на 596 тыс. человек", "", "596 тыс.", "~человек"},
+    {"比亚迪上半年营收3012亿元", "", "3012亿元", "半年营收"},
+    {"去年の出生数 72万988人で過去最少", "", "72万988", "出生数"},
+    {"这是中国队第14次夺得冠军，17年ぶり、24日", "", "", ""},
 };
 
 /* Copies the next '|'-separated field of *list into out and advances *list. */

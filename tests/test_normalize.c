@@ -150,7 +150,11 @@ static const struct text_case text_cases[] = {
     {"  lots   of\t\tspace \n\r ", P, "lots of space"},
     {"A&nbsp;&nbsp;B", H, "A B"},
     {"&nbsp;", H, ""},
-    {"a\u00a0b", P, "a b"},
+    /* One no-break space stays: it groups digits ("2 900") and binds a unit ("7,4 %"). */
+    {"a\u00a0b", P, "a\u00a0b"},
+    {"2\u202f900 morts, 7,4\u00a0%", P, "2\u202f900 morts, 7,4\u00a0%"},
+    {"a\u00a0 b \u00a0c\u00a0\u00a0d", P, "a b c d"},
+    {"A&nbsp;B", H, "A\u00a0B"},
     {"a\u2003b\u200ac", P, "a b c"},
     {"a\u3000b", P, "a b"},
     {"a\u2028b\u2029c", P, "a b c"},

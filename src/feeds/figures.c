@@ -32,6 +32,7 @@
 /* A label cut from text without spaces (Chinese, Japanese, Thai) takes this many characters after
  * the number. */
 #define UNSPACED_LABEL_CHARS 6
+#define UNSPACED_SUBJECT_CHARS 4
 
 enum word_flag {
     W_ARTICLE = 1u << 0,
@@ -121,7 +122,12 @@ static const struct word_group word_groups[] = {
     {W_TIME | W_UNIT_WORD, "year years month months week weeks day days hour hours minutes "
                            "seconds decades"},
     /* Live blogs and link aggregators: "13 min ago", "5 min read", "2 hrs", "87 comments". */
-    {W_TIME | W_SPAN, "min mins minute minutes hr hrs hour hours sec secs seconds"},
+    {W_TIME | W_SPAN, "min mins minute minutes hr hrs hour hours sec secs seconds minuten minuut "
+                      "minutos minuto minuti minuta минут минуты часов часа stunden horas heures "
+                      "uur ore"},
+    /* Years and days of other languages: time, never counted ("de 26 años" is an age). */
+    {W_TIME, "jahre jahren jahr tage tagen años año anos ano ans jours anni anno giorni jaar jaren "
+             "dagen лет года год дней"},
     {W_META, "comments comment replies upvotes upvoted downvotes likes retweets reposts "
              "reactions karma"},
     {W_TIME | W_MONTH, "january february march april may june july august september october "
@@ -132,10 +138,18 @@ static const struct word_group word_groups[] = {
     {W_UNIT, "km c kg mph kph cm mm mg lb lbs oz ft gw mw kw gwh mwh kwh twh tb gb gbps mbps ghz "
              "mhz"},
     {W_SCALE, "thousand million billion trillion mn mln bn tn trn crore crores lakh lakhs"},
+    /* The same in the languages of the sign's lobbies ("mil" is a thousand in Spanish and
+     * Portuguese). */
+    {W_SCALE, "millionen million mio milliarde milliarden mrd millions milliard milliards millón "
+              "millones millon mil milhão milhões milhao milhoes bilhão bilhões bilhao bilhoes "
+              "milione milioni miliardo miliardi miljoen miljoenen miljard miljarden тыс тысяч "
+              "тысячи млн миллион миллиона миллионов млрд миллиард миллиарда миллиардов трлн "
+              "ألف آلاف مليون ملايين مليار مليارات हज़ार हजार लाख करोड़ अरब"},
     {W_CURRENCY, "dollar dollars euro euros yuan renminbi yen rupee rupees rubles roubles pesos "
-                 "francs"},
+                 "francs dólar dólares dolares reais рублей рубля долларов доллара евро юаней "
+                 "دولار دولارات يورو جنيه ريال درهم रुपये"},
     {W_CURRENCY_SCALED, "won pounds rand reais lira"},
-    {W_PERCENT, "percent pct prozent"},
+    {W_PERCENT, "percent pct prozent procent процента процентов процент بالمئة بالمائة प्रतिशत"},
     {W_NAMES_NUMBER, "no nos number page section article chapter route flight gate room level "
                      "grade version season episode phase stage round platform channel floor aged "
                      "age ages ranked week day"},
@@ -628,6 +642,17 @@ static void build_word_index(void)
     }
 }
 
+static unsigned lookup_flags(const char *p, size_t len)
+{
+    if (len > INDEX_WORD_MAX)
+        return 0;
+    pthread_once(&word_index_once, build_word_index);
+    for (size_t h = hash_lower(p, len); word_index[h].word; h = (h + 1) & (INDEX_SLOTS - 1))
+        if (word_index[h].len == len && same_lower(p, word_index[h].word, len))
+            return word_index[h].flags;
+    return 0;
+}
+
 /* Looked up lazily: only words near a number ever need it. */
 static unsigned word_flags(struct window *w, size_t i)
 {
@@ -636,17 +661,7 @@ static unsigned word_flags(struct window *w, size_t i)
         return 0;
     if (!t->looked_up) {
         t->looked_up = true;
-        size_t len = tok_len(t);
-        const char *p = w->s + t->start;
-        if (len > INDEX_WORD_MAX)
-            return 0;
-        pthread_once(&word_index_once, build_word_index);
-        for (size_t h = hash_lower(p, len); word_index[h].word; h = (h + 1) & (INDEX_SLOTS - 1)) {
-            if (word_index[h].len == len && same_lower(p, word_index[h].word, len)) {
-                t->flags = word_index[h].flags;
-                break;
-            }
-        }
+        t->flags = lookup_flags(w->s + t->start, tok_len(t));
     }
     return t->flags;
 }
@@ -673,6 +688,48 @@ static bool is_unspaced_word(const struct window *w, size_t i)
 static bool is_capitalised(const struct window *w, size_t i)
 {
     return w->toks[i].kind == TOK_WORD && ascii_is_upper(first_cp(w, i));
+}
+
+/* "iPhone", "iOS", "macOS": a product's name, whatever number follows it. */
+static bool is_camel_case(const struct window *w, size_t i)
+{
+    const struct token *t = &w->toks[i];
+    if (t->kind != TOK_WORD || !ascii_is_lower((unsigned char)w->s[t->start]))
+        return false;
+    for (size_t k = t->start + 1; k < t->end; k++)
+        if (ascii_is_upper((unsigned char)w->s[k]))
+            return true;
+    return false;
+}
+
+/* Chinese and Japanese: the last code point of token i, and the first. */
+static unsigned last_cp(const struct window *w, size_t i)
+{
+    const struct token *t = &w->toks[i];
+    size_t at = t->end;
+    while (at > t->start && ((unsigned char)w->s[at - 1] & 0xC0) == 0x80)
+        at--;
+    size_t n;
+    return at > t->start ? unicode_utf8_decode(w->s + at - 1, t->end - at + 1, &n) : 0;
+}
+
+/* Characters after a number that make it a date, a time, a rank or a count of times in
+ * Chinese and Japanese: 17年ぶり, 24日, 8点, 3回目, 第14次. */
+static bool cjk_not_a_figure(const struct window *w, size_t i)
+{
+    static const unsigned after[] = {0x5E74, 0x6708, 0x65E5, 0x65F6, 0x6642, 0x70B9,
+                                     0x9EDE, 0x5206, 0x79D2, 0x53F7, 0x865F, 0x4F4D,
+                                     0x56DE, 0x5C4A, 0x671F, 0x4EE3, 0x6B21, 0x65E5};
+    if (i > 0 && !w->toks[i].space_before && w->toks[i - 1].kind == TOK_WORD &&
+        last_cp(w, i - 1) == 0x7B2C /* 第 */)
+        return true;
+    if (i + 1 >= w->n || w->toks[i + 1].space_before || w->toks[i + 1].kind != TOK_WORD)
+        return false;
+    unsigned c = first_cp(w, i + 1);
+    for (size_t k = 0; k < ARRAY_LEN(after); k++)
+        if (c == after[k])
+            return true;
+    return false;
 }
 
 /* A lowercase past tense or participle ("imposed", "killed"): ends a noun phrase once the
@@ -766,7 +823,7 @@ static bool number_is_name(struct window *w, size_t i)
     if (w->toks[p].kind != TOK_WORD)
         return false;
     unsigned f = word_flags(w, p);
-    if (f & W_NAMES_NUMBER)
+    if ((f & W_NAMES_NUMBER) || is_camel_case(w, p))
         return true;
     /* Even at the start of a sentence: the ordinary words that come before a number there
      * ("About", "Over", "Some") are all in the word lists. */
@@ -830,6 +887,8 @@ static bool plain_figure(struct window *w, size_t i, size_t j, struct figure_spa
     const struct token *t = &w->toks[i];
     if (t->form == NUM_DECIMAL_COMMA || t->form == NUM_DOT3)
         return false; /* "75.000" is 75 in English and 75000 in German: too ambiguous */
+    if (cjk_not_a_figure(w, i))
+        return false;
     if ((t->form == NUM_INT || t->form == NUM_DECIMAL) && number_is_name(w, i))
         return false;
     if (is_year(t))
@@ -1031,7 +1090,11 @@ static bool parse_word_suffix(struct window *w, struct figure_parse *st, struct 
         st->kind = FIG_PERCENT;
         f->suffix = "%";
         f->last = j++;
-    } else if (word_equals(w, j, "per") && j + 1 < w->n && word_equals(w, j + 1, "cent")) {
+    } else if ((word_equals(w, j, "per") || word_equals(w, j, "por") ||
+                word_equals(w, j, "pour")) &&
+               j + 1 < w->n &&
+               (word_equals(w, j + 1, "cent") || word_equals(w, j + 1, "cento") ||
+                word_equals(w, j + 1, "ciento"))) {
         st->kind = FIG_PERCENT;
         f->suffix = "%";
         f->last = j + 1;
@@ -1060,6 +1123,50 @@ static bool parse_word_suffix(struct window *w, struct figure_parse *st, struct 
     return true;
 }
 
+static bool is_cjk_scale(unsigned c)
+{
+    return c == 0x4E07 /* 万 */ || c == 0x842C /* 萬 */ || c == 0x4EBF /* 亿 */ ||
+           c == 0x5104 /* 億 */ || c == 0x5146 /* 兆 */;
+}
+
+/* Chinese and Japanese scale characters glued to the number, with the currency that may
+ * follow: "1050万", "72万988", "3012亿元", "8兆1395億円". The characters come from a longer run
+ * of text (a clause is one word token there), so they are kept as the value's suffix. */
+static void parse_cjk_scale(struct window *w, struct figure_parse *st, struct figure_span *f)
+{
+    static const char *const suffixes[] = {"万", "萬", "亿", "億", "兆"};
+    static const char *const with_currency[][2] = {
+        {"万元", "万円"}, {"萬元", "萬円"}, {"亿元", "亿円"}, {"億元", "億円"}, {"兆元", "兆円"}};
+    size_t j = st->next;
+    /* "72万988": a scale character alone between two numbers joins them. */
+    while (j + 1 < w->n && tok_len(&w->toks[j]) == 3 && is_cjk_scale(first_cp(w, j)) &&
+           w->toks[j + 1].kind == TOK_NUMBER && !w->toks[j + 1].space_before) {
+        f->number_last = f->last = j + 1;
+        j += 2;
+    }
+    st->kind = FIG_SCALED;
+    st->next = j;
+    if (j >= w->n || w->toks[j].kind != TOK_WORD || w->toks[j].space_before)
+        return;
+    unsigned c = first_cp(w, j);
+    size_t k = 0;
+    while (k < ARRAY_LEN(suffixes) &&
+           !(is_cjk_scale(c) && strncmp(w->s + w->toks[j].start, suffixes[k], 3) == 0))
+        k++;
+    if (k == ARRAY_LEN(suffixes))
+        return;
+    size_t n;
+    const char *rest = w->s + w->toks[j].start + 3;
+    unsigned money =
+        tok_len(&w->toks[j]) > 3 ? unicode_utf8_decode(rest, tok_len(&w->toks[j]) - 3, &n) : 0;
+    if (money == 0x5143 /* 元 */ || money == 0x5186 /* 円 */) {
+        f->suffix = with_currency[k][money == 0x5186];
+        st->money = true;
+    } else {
+        f->suffix = suffixes[k];
+    }
+}
+
 /* What follows the number (or range): a symbol, a suffix glued to it ("3bn", "5km"), or a word.
  * False when it is no figure. */
 static bool parse_suffix(struct window *w, struct figure_parse *st, struct figure_span *f)
@@ -1067,7 +1174,9 @@ static bool parse_suffix(struct window *w, struct figure_parse *st, struct figur
     if (st->next >= w->n)
         return true;
     const struct token *s = &w->toks[st->next];
-    if (s->kind == TOK_PUNCT) {
+    if (s->kind == TOK_WORD && !s->space_before && is_cjk_scale(first_cp(w, st->next))) {
+        parse_cjk_scale(w, st, f);
+    } else if (s->kind == TOK_PUNCT) {
         parse_symbol_suffix(w, st, f);
     } else if (s->kind == TOK_WORD && !s->space_before && first_cp(w, st->next) < 0x80) {
         if (!glued_suffix(w, st->i, st->next, st->money, &st->kind))
@@ -1077,6 +1186,55 @@ static bool parse_suffix(struct window *w, struct figure_parse *st, struct figur
         return parse_word_suffix(w, st, f);
     }
     return true;
+}
+
+static bool is_currency_word(struct window *w, size_t j)
+{
+    if (j >= w->n || w->toks[j].kind != TOK_WORD)
+        return false;
+    const unsigned money = W_CURRENCY | W_CURRENCY_SCALED;
+    if ((word_flags(w, j) & money) || is_currency_code(w, j))
+        return true;
+    /* French elides "de": "milliards d’euros". */
+    const char *p = w->s + w->toks[j].start;
+    size_t len = tok_len(&w->toks[j]);
+    size_t skip = len > 2 && (p[0] == 'd' || p[0] == 'D') && p[1] == '\'' ? 2
+                  : len > 4 && (p[0] == 'd' || p[0] == 'D') && !memcmp(p + 1, "\xe2\x80\x99", 3)
+                      ? 4
+                      : 0;
+    return skip && (lookup_flags(p + skip, len - skip) & money);
+}
+
+/* Scale words written short with a full stop: "3,1 Mrd. Euro", "596 тыс. человек". */
+static bool is_scale_abbreviation(struct window *w, size_t j)
+{
+    static const char *const abbreviations[] = {"mrd", "mio", "mln", "тыс", "млн", "млрд", "трлн"};
+    return word_in(w, j, abbreviations, ARRAY_LEN(abbreviations), false);
+}
+
+/* After a scale word: the abbreviation's full stop ("3,1 Mrd. Euro") and the currency, also
+ * joined by "de", "di" or "d’" ("5 million dollars", "2 billion pounds", "3bn USD",
+ * "14.100 millones de euros", "3 300 milliards d’euros"). Returns the token after them. */
+static size_t parse_scaled_currency(struct window *w, struct figure_parse *st,
+                                    struct figure_span *f)
+{
+    size_t j = st->next;
+    if (j + 1 < w->n && is_punct(w, j, '.') && !w->toks[j].space_before &&
+        is_scale_abbreviation(w, f->last) &&
+        (is_currency_word(w, j + 1) || !is_capitalised(w, j + 1)))
+        f->last = j++;
+    size_t at = j;
+    if (j + 1 < w->n && (word_equals(w, j, "de") || word_equals(w, j, "di")))
+        at = j + 1;
+    else if (j + 2 < w->n && word_equals(w, j, "d") && w->toks[j + 1].kind == TOK_PUNCT &&
+             (w->toks[j + 1].cp == '\'' || w->toks[j + 1].cp == 0x2019) &&
+             !w->toks[j + 2].space_before)
+        at = j + 2;
+    if (!is_currency_word(w, at))
+        return j;
+    st->money = true;
+    f->last = at;
+    return at + 1;
 }
 
 /* Decides whether the number at token i is a figure and which tokens make up its value. */
@@ -1090,14 +1248,12 @@ static bool parse_figure(struct window *w, size_t i, struct figure_span *f)
     struct figure_parse st = {.i = i, .next = i + 1, .kind = FIG_NONE};
     if (!parse_prefix(w, &st, f) || !parse_range(w, &st, f) || !parse_suffix(w, &st, f))
         return false;
-    /* "5 million dollars", "2 billion pounds", "3bn USD" */
     size_t j = st.next;
-    if (st.kind == FIG_SCALED && j < w->n && w->toks[j].kind == TOK_WORD &&
-        w->toks[j].space_before &&
-        ((word_flags(w, j) & (W_CURRENCY | W_CURRENCY_SCALED)) || is_currency_code(w, j))) {
-        st.money = true;
-        f->last = j++;
-    }
+    if (st.kind == FIG_SCALED)
+        j = parse_scaled_currency(w, &st, f);
+    /* "2.3k upvotes", "5 min read": about the post, not the story. */
+    if (j < w->n && w->toks[j].kind == TOK_WORD && (word_flags(w, j) & (W_META | W_SPAN)))
+        return false;
     if (f->last > f->consumed)
         f->consumed = f->last;
 
@@ -1314,6 +1470,12 @@ static void write_label(const struct window *w, const struct phrase *ph, char *o
         /* No spaces to cut at: take the first few characters after the number. */
         const struct token *t = &w->toks[ph->words[0]];
         size_t pos = t->start, chars = 0, n;
+        /* The value took these: 万人次 labels 1050万 as 人次. */
+        for (unsigned c; pos < t->end; pos += n) {
+            c = unicode_utf8_decode(w->s + pos, t->end - pos, &n);
+            if (!is_cjk_scale(c) && c != 0x5143 && c != 0x5186)
+                break;
+        }
         while (pos < t->end && chars < UNSPACED_LABEL_CHARS) {
             unicode_utf8_decode(w->s + pos, t->end - pos, &n);
             if (used + n > LABEL_MAX)
@@ -1337,9 +1499,87 @@ static void write_label(const struct window *w, const struct phrase *ph, char *o
     out[used] = '\0';
 }
 
+static bool is_cjk_particle(unsigned c)
+{
+    return c == 0x306B || c == 0x3067 || c == 0x3092 || c == 0x306F || c == 0x304C || c == 0x306E ||
+           c == 0x3068 || c == 0x3082 || c == 0x3078; /* にでをはがのともへ */
+}
+
+/* Chinese and Japanese put what a figure measures before it: 营收3012亿元 (revenue), 政策金利を
+ * 0.5%に (policy rate), 訪日客 3687万人. The label is the end of the clause before the number,
+ * its particle or linking verb dropped: at most UNSPACED_SUBJECT_CHARS characters. */
+static bool unspaced_subject(const struct window *w, const struct figure_span *f, char *out)
+{
+    static const char *const tails[] = {"达到", "达", "为", "至", "到",   "约", "超过",
+                                        "超",   "逾", "近", "を", "は",   "が", "に",
+                                        "で",   "と", "も", "の", "より", "，", "、"};
+    size_t p = f->first;
+    if (p == 0 || w->toks[p - 1].kind != TOK_WORD || !unicode_is_cjk(last_cp(w, p - 1)))
+        return false;
+    const struct token *t = &w->toks[p - 1];
+    size_t end = t->end;
+    for (bool again = true; again;) {
+        again = false;
+        for (size_t k = 0; k < ARRAY_LEN(tails); k++) {
+            size_t n = strlen(tails[k]);
+            if (end - t->start > n && memcmp(w->s + end - n, tails[k], n) == 0) {
+                end -= n;
+                again = true;
+            }
+        }
+    }
+    size_t start = end, chars = 0;
+    while (start > t->start && chars < UNSPACED_SUBJECT_CHARS) {
+        start--;
+        while (start > t->start && ((unsigned char)w->s[start] & 0xC0) == 0x80)
+            start--;
+        chars++;
+    }
+    size_t n;
+    while (start < end && is_cjk_particle(unicode_utf8_decode(w->s + start, end - start, &n)))
+        start += n; /* 去年の出生数: 出生数 */
+    if (end - start > LABEL_MAX || end == start)
+        return false;
+    memcpy(out, w->s + start, end - start);
+    out[end - start] = '\0';
+    return true;
+}
+
+/* The noun right after the number, glued to it, up to a particle: 20%关税 (tariffs), 75,000人死亡
+ * (deaths), 1050万人次 (trips). Fewer than two characters (a bare counter: 人, 辆) says too
+ * little. */
+static bool unspaced_object(const struct window *w, const struct figure_span *f, char *out)
+{
+    size_t j = f->consumed + 1;
+    if (j >= w->n || w->toks[j].kind != TOK_WORD || w->toks[j].space_before ||
+        !unicode_is_cjk(first_cp(w, j)))
+        return false;
+    const struct token *t = &w->toks[j];
+    size_t pos = t->start, n;
+    unsigned c;
+    for (; pos < t->end; pos += n) {
+        c = unicode_utf8_decode(w->s + pos, t->end - pos, &n);
+        if (!is_cjk_scale(c) && c != 0x5143 && c != 0x5186)
+            break;
+    }
+    size_t start = pos, chars = 0;
+    for (; pos < t->end && chars < UNSPACED_LABEL_CHARS; pos += n, chars++) {
+        c = unicode_utf8_decode(w->s + pos, t->end - pos, &n);
+        if (is_cjk_particle(c) || !unicode_is_cjk(c))
+            break;
+    }
+    if (chars < 2 || pos - start > LABEL_MAX)
+        return false;
+    memcpy(out, w->s + start, pos - start);
+    out[pos - start] = '\0';
+    return true;
+}
+
 static void make_label(struct window *w, const struct figure_span *f, char *out)
 {
     struct phrase label, subject;
+    if (f->rule == LABEL_AROUND && (unspaced_object(w, f, out) || unspaced_subject(w, f, out)))
+        return;
     if (f->rule == LABEL_CLAUSE_BEFORE) {
         collect_clause_before(w, f->rule_at, &label);
     } else if (f->rule == LABEL_AFTER) {
@@ -1490,7 +1730,9 @@ static void scan_text(const char *text, bool in_title, struct pool *pool, struct
     struct token t;
     while (next_token(&sc, &t)) {
         w->toks[w->n++] = t;
-        bool end = is_terminator(&t);
+        /* "3,1 Mrd. Euro": an abbreviation's full stop does not end the sentence. */
+        bool end = is_terminator(&t) && !(t.cp == '.' && !t.space_before && w->n >= 2 &&
+                                          is_scale_abbreviation(w, w->n - 2));
         if (!end && w->n < WINDOW)
             continue;
         size_t last = end ? w->n : w->n - LOOKAHEAD;

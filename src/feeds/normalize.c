@@ -27,10 +27,11 @@ struct normalize_entity {
 struct normalize_out {
     char *buf;
     size_t len;
-    size_t limit; /* bytes the text may take, NUL excluded */
-    bool space;   /* white space seen: one ' ' is due before the next visible character */
-    bool block;   /* a block tag was seen: the text before it ends a sentence */
-    bool full;    /* a code point did not fit: stop */
+    size_t limit;  /* bytes the text may take, NUL excluded */
+    bool space;    /* white space seen: one ' ' is due before the next visible character */
+    bool block;    /* a block tag was seen: the text before it ends a sentence */
+    unsigned nbsp; /* the due space is one no-break space, kept: "2 900", "7,4 %" */
+    bool full;     /* a code point did not fit: stop */
 };
 
 struct normalize_scan {
@@ -180,13 +181,37 @@ static void end_block(struct normalize_out *o)
         o->space = false;
 }
 
+/* Bytes of the space due before the next visible character: none at the start, a no-break
+ * space when that alone was seen (it groups digits and binds units), else one ' '. */
+static size_t due_space(const struct normalize_out *o)
+{
+    if (!o->space || o->len == 0)
+        return 0;
+    return o->nbsp ? unicode_utf8_width(o->nbsp) : 1;
+}
+
+static void put_space(struct normalize_out *o)
+{
+    if (o->nbsp)
+        o->len += unicode_utf8_encode(o->nbsp, o->buf + o->len);
+    else
+        o->buf[o->len++] = ' ';
+}
+
+static void see_space(struct normalize_out *o, unsigned c)
+{
+    bool no_break = c == 0xA0 || c == 0x202F || c == 0x2009;
+    o->nbsp = no_break && !o->space ? c : 0;
+    o->space = true;
+}
+
 /* Appends printable ASCII with single spaces inside, the due space first. It may be cut
  * anywhere but before a space. */
 static void out_ascii(struct normalize_out *o, const char *p, size_t n)
 {
     if (o->block)
         end_block(o);
-    size_t space = o->space && o->len > 0 ? 1u : 0u;
+    size_t space = due_space(o);
     size_t room = o->limit - o->len;
     if (space + n > room) {
         o->full = true;
@@ -197,7 +222,7 @@ static void out_ascii(struct normalize_out *o, const char *p, size_t n)
             n--;
     }
     if (space)
-        o->buf[o->len++] = ' ';
+        put_space(o);
     o->space = false;
     memcpy(o->buf + o->len, p, n);
     o->len += n;
@@ -206,21 +231,21 @@ static void out_ascii(struct normalize_out *o, const char *p, size_t n)
 static void out_cp(struct normalize_out *o, unsigned c)
 {
     if (unicode_is_space(c)) {
-        o->space = true;
+        see_space(o, c);
         return;
     }
     if (is_invisible(c))
         return;
     if (o->block && !unicode_is_bidi_control(c))
         end_block(o);
-    size_t space = o->space && o->len > 0 ? 1u : 0u;
+    size_t space = due_space(o);
     size_t n = unicode_utf8_width(c);
     if (space + n > o->limit - o->len) {
         o->full = true;
         return;
     }
     if (space)
-        o->buf[o->len++] = ' ';
+        put_space(o);
     o->space = false;
     o->len += unicode_utf8_encode(c, o->buf + o->len);
 }
@@ -494,7 +519,7 @@ static size_t scan_tag(struct normalize_scan *sc, size_t i, bool end, struct nor
     }
     enum tag_kind kind = tag_kind(s + name, name_len);
     if (kind == TAG_BLOCK)
-        o->space = o->block = true;
+        see_space(o, ' '), o->block = true;
     /* XHTML feeds write <iframe ... />; honour that rather than drop the rest of the text. */
     if ((kind == TAG_DROP || kind == TAG_DROP_NESTED) && !end && s[p - 1] != '/')
         return skip_element(sc, p + 1, s + name, name_len, kind == TAG_DROP_NESTED);
@@ -588,7 +613,7 @@ static void scan(struct normalize_scan *sc, struct normalize_out *o)
             out_ascii(o, (const char *)s + i, j - i);
             i = j;
         } else if (b == ' ') {
-            o->space = true;
+            see_space(o, ' ');
             i++;
         } else if (b == '&') {
             i = scan_ref(sc, i, o);
