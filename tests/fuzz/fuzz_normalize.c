@@ -43,12 +43,18 @@ static unsigned decode_strict(const unsigned char *s, size_t *len)
 static bool is_forbidden(unsigned c)
 {
     bool control = c < 0x20 || (c >= 0x7F && c <= 0x9F);
-    bool other_space = c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
-                       c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+    /* One no-break, narrow no-break or thin space may stand for a space ("2 900"). */
+    bool other_space = c == 0x1680 || (c >= 0x2000 && c <= 0x200A && c != 0x2009) || c == 0x2028 ||
+                       c == 0x2029 || c == 0x205F || c == 0x3000;
     /* Bidi controls (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) stay. */
     bool format = c == 0xAD || c == 0x200B || (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF;
     bool noncharacter = (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
     return control || other_space || format || noncharacter;
+}
+
+static bool is_kept_space(unsigned c)
+{
+    return c == ' ' || c == 0xA0 || c == 0x202F || c == 0x2009;
 }
 
 /* Valid, drawable, single-spaced and trimmed; returns the number of code points. */
@@ -56,12 +62,14 @@ static size_t check_clean(const char *text)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t len = strlen(text), count = 0, n;
-    check(len == 0 || (s[0] != ' ' && s[len - 1] != ' '));
+    bool after_space = true; /* no space first */
     for (size_t i = 0; i < len; i += n, count++) {
         unsigned c = decode_strict(s + i, &n);
         check(!is_forbidden(c));
-        check(!(c == ' ' && s[i + 1] == ' '));
+        check(!(is_kept_space(c) && after_space));
+        after_space = is_kept_space(c);
     }
+    check(!after_space || len == 0);
     return count;
 }
 
@@ -76,7 +84,8 @@ static void check_text(const uint8_t *data, size_t size, unsigned flags, size_t 
     /* The limit only ever shortens, at a code point, and only as much as it must. */
     check(memcmp(cut, full, cut_len) == 0);
     if (cut_len < full_len) {
-        size_t next = full[cut_len] == ' ' ? 1 : 0, n;
+        size_t next, n;
+        next = is_kept_space(decode_strict((const unsigned char *)full + cut_len, &n)) ? n : 0;
         decode_strict((const unsigned char *)full + cut_len + next, &n);
         check(cut_len + next + n > limit);
     }
