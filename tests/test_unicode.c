@@ -74,6 +74,19 @@ static void test_decode(void **state)
     }
 }
 
+/* One step back: over a code point's continuation bytes, never before start. */
+static void test_prev(void **state)
+{
+    (void)state;
+    const char *s = "a\xc3\xa9\xe4\xb8\xad\xf0\x9f\x98\x80";
+    assert_int_equal(unicode_utf8_prev(s, 0, 1), 0);
+    assert_int_equal(unicode_utf8_prev(s, 0, 3), 1);
+    assert_int_equal(unicode_utf8_prev(s, 0, 6), 3);
+    assert_int_equal(unicode_utf8_prev(s, 0, 10), 6);
+    assert_int_equal(unicode_utf8_prev(s, 7, 10), 7); /* not before start */
+    assert_int_equal(unicode_utf8_prev("\x80\x80", 0, 2), 0);
+}
+
 /* The decoder only reads avail bytes, whatever follows them. */
 static void test_decode_stops_at_avail(void **state)
 {
@@ -342,6 +355,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decode),
+        cmocka_unit_test(test_prev),
         cmocka_unit_test(test_decode_stops_at_avail),
         cmocka_unit_test(test_encode_round_trips),
         cmocka_unit_test(test_classes),

@@ -54,6 +54,14 @@ size_t unicode_utf8_len(const char *s, size_t avail)
     return n;
 }
 
+size_t unicode_utf8_prev(const char *s, size_t start, size_t end)
+{
+    size_t p = end - 1;
+    while (p > start && ((unsigned char)s[p] & 0xC0) == 0x80)
+        p--;
+    return p;
+}
+
 size_t unicode_utf8_width(uint32_t c)
 {
     return c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;

@@ -33,6 +33,11 @@ uint32_t unicode_utf8_decode(const char *s, size_t avail, size_t *consumed);
 /* Length in bytes of the code point (or invalid sequence) at s[0..avail). */
 size_t unicode_utf8_len(const char *s, size_t avail);
 
+/* Where the code point that ends at s[end) starts: one step back over its continuation bytes,
+ * never before start (end > start). Valid text steps back one code point; in bad bytes it stops
+ * after at most the continuation bytes there are. */
+size_t unicode_utf8_prev(const char *s, size_t start, size_t end);
+
 /* Bytes that c takes in UTF-8: 1 to 4. c must be a scalar value (no surrogate, <= U+10FFFF). */
 size_t unicode_utf8_width(uint32_t c);
 

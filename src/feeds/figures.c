@@ -702,15 +702,11 @@ static bool is_camel_case(const struct window *w, size_t i)
     return false;
 }
 
-/* Chinese and Japanese: the last code point of token i, and the first. */
 static unsigned last_cp(const struct window *w, size_t i)
 {
     const struct token *t = &w->toks[i];
-    size_t at = t->end;
-    while (at > t->start && ((unsigned char)w->s[at - 1] & 0xC0) == 0x80)
-        at--;
-    size_t n;
-    return at > t->start ? unicode_utf8_decode(w->s + at - 1, t->end - at + 1, &n) : 0;
+    size_t at = unicode_utf8_prev(w->s, t->start, t->end), n;
+    return unicode_utf8_decode(w->s + at, t->end - at, &n);
 }
 
 /* Characters after a number that make it a date, a time, a rank or a count of times in
@@ -1529,12 +1525,8 @@ static bool unspaced_subject(const struct window *w, const struct figure_span *f
         }
     }
     size_t start = end, chars = 0;
-    while (start > t->start && chars < UNSPACED_SUBJECT_CHARS) {
-        start--;
-        while (start > t->start && ((unsigned char)w->s[start] & 0xC0) == 0x80)
-            start--;
-        chars++;
-    }
+    for (; start > t->start && chars < UNSPACED_SUBJECT_CHARS; chars++)
+        start = unicode_utf8_prev(w->s, t->start, start);
     size_t n;
     while (start < end && is_cjk_particle(unicode_utf8_decode(w->s + start, end - start, &n)))
         start += n; /* 去年の出生数: 出生数 */

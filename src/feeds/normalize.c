@@ -140,14 +140,42 @@ static bool is_invisible(unsigned c)
            (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
 }
 
-static bool is_closer(unsigned c);
-static bool is_trailing_junk(unsigned c);
-static size_t cp_start_before(const unsigned char *s, size_t end, unsigned *c);
+static bool is_cjk_terminator(unsigned c)
+{
+    return c == 0x3002 || c == 0xFF01 || c == 0xFF1F;
+}
 
+/* May follow a sentence's final stop: 'He said "Stop." Then' ends after the quote. */
+static bool is_closer(unsigned c)
+{
+    return c == '"' || c == '\'' || c == ')' || c == ']' || c == 0x2019 || c == 0x201D ||
+           c == 0xBB || c == 0x300D || c == 0x300F || c == 0xFF09;
+}
+
+/* Left dangling at the end of a cut they make the text look broken: "Prices rose," */
+static bool is_trailing_junk(unsigned c)
+{
+    return unicode_is_space(c) || c == ',' || c == ';' || c == ':' || c == '-' || c == 0x2013 ||
+           c == 0x2014 || c == '(' || c == '[' || c == '{' || c == '/' || c == '&' || c == 0x2018 ||
+           c == 0x201C || c == 0xAB || c == 0x300C || c == 0x300E;
+}
+
+/* Byte offset where the code point ending at end starts; end itself when the bytes before it
+ * are not one valid code point. */
+static size_t cp_start_before(const unsigned char *s, size_t end, unsigned *c)
+{
+    size_t start = unicode_utf8_prev((const char *)s, end > 4 ? end - 4 : 0, end);
+    size_t n;
+    *c = unicode_utf8_decode((const char *)s + start, end - start, &n);
+    return start + n == end ? start : end;
+}
+
+/* Ends a sentence in some script: the stops normalize_cut knows, and the ellipsis, the Arabic
+ * question mark and full stop, the Devanagari danda. */
 static bool is_stop(unsigned c)
 {
-    return c == '.' || c == '!' || c == '?' || c == 0x2026 || c == 0x3002 || c == 0xFF01 ||
-           c == 0xFF1F || c == 0x061F || c == 0x06D4 || c == 0x0964 || c == 0x0965;
+    return c == '.' || c == '!' || c == '?' || is_cjk_terminator(c) || c == 0x2026 || c == 0x061F ||
+           c == 0x06D4 || c == 0x0964 || c == 0x0965;
 }
 
 /* Text from block elements (paragraphs, list items, headings, cells, <br>) shows as one line:
@@ -667,26 +695,6 @@ char *normalize_text(const char *in, size_t len, unsigned flags, size_t max_byte
     return o.buf;
 }
 
-static bool is_cjk_terminator(unsigned c)
-{
-    return c == 0x3002 || c == 0xFF01 || c == 0xFF1F;
-}
-
-/* May follow a sentence's final stop: 'He said "Stop." Then' ends after the quote. */
-static bool is_closer(unsigned c)
-{
-    return c == '"' || c == '\'' || c == ')' || c == ']' || c == 0x2019 || c == 0x201D ||
-           c == 0xBB || c == 0x300D || c == 0x300F || c == 0xFF09;
-}
-
-/* Left dangling at the end of a cut they make the text look broken: "Prices rose," */
-static bool is_trailing_junk(unsigned c)
-{
-    return unicode_is_space(c) || c == ',' || c == ';' || c == ':' || c == '-' || c == 0x2013 ||
-           c == 0x2014 || c == '(' || c == '[' || c == '{' || c == '/' || c == '&' || c == 0x2018 ||
-           c == 0x201C || c == 0xAB || c == 0x300C || c == 0x300E;
-}
-
 /* A '.' after these is rarely the end of a sentence. */
 static bool is_abbreviation(const unsigned char *word, size_t len)
 {
@@ -711,18 +719,6 @@ struct cut_point {
     size_t chars; /* code points kept */
     bool valid;
 };
-
-/* Byte offset where the code point ending at end starts; end itself when the bytes before it
- * are not one valid code point. */
-static size_t cp_start_before(const unsigned char *s, size_t end, unsigned *c)
-{
-    size_t start = end - 1;
-    while (start > 0 && end - start < 4 && (s[start] & 0xC0) == 0x80)
-        start--;
-    size_t n;
-    *c = unicode_utf8_decode((const char *)s + start, end - start, &n);
-    return start + n == end ? start : end;
-}
 
 static size_t strip_trailing_junk(const unsigned char *s, size_t end)
 {

@@ -80,9 +80,7 @@ static size_t unit_end(size_t len, const char *breaks, size_t pos)
 static size_t trim_end(const char *s, size_t start, size_t end)
 {
     while (end > start) {
-        size_t p = end - 1;
-        while (p > start && ((unsigned char)s[p] & 0xC0) == 0x80)
-            p--;
+        size_t p = unicode_utf8_prev(s, start, end);
         size_t n;
         if (!unicode_is_space(unicode_utf8_decode(s + p, end - p, &n)))
             break;
@@ -130,11 +128,7 @@ static void add_ellipsis(const struct text_measure *m, const char *s, int size, 
     size_t end = line->start + line->len;
     while (end > line->start &&
            m->width(m->ctx, size, s + line->start, end - line->start) + ell > max_width) {
-        /* Step back one code point. */
-        size_t p = end - 1;
-        while (p > line->start && ((unsigned char)s[p] & 0xC0) == 0x80)
-            p--;
-        end = p;
+        end = unicode_utf8_prev(s, line->start, end); /* one code point back */
     }
     /* Prefer cutting at a word boundary when that loses little. */
     size_t cut = end;
