@@ -251,6 +251,7 @@ struct figure_span {
     size_t number_last; /* last token of the number or range */
     size_t consumed;    /* last token the figure used; scanning resumes after it */
     const char *suffix; /* replaces tokens after number_last in the value ("%") */
+    size_t tail_bytes;  /* of the token after last, also the value's: 万 of 1050万人次 */
     enum label_rule rule;
     size_t rule_at;
 };
@@ -713,9 +714,10 @@ static unsigned last_cp(const struct window *w, size_t i)
  * Chinese and Japanese: 17年ぶり, 24日, 8点, 3回目, 第14次. */
 static bool cjk_not_a_figure(const struct window *w, size_t i)
 {
+    /* 年 月 日 时 時 点 點 分 秒 号 號 位 回 届 期 代 次 */
     static const unsigned after[] = {0x5E74, 0x6708, 0x65E5, 0x65F6, 0x6642, 0x70B9,
                                      0x9EDE, 0x5206, 0x79D2, 0x53F7, 0x865F, 0x4F4D,
-                                     0x56DE, 0x5C4A, 0x671F, 0x4EE3, 0x6B21, 0x65E5};
+                                     0x56DE, 0x5C4A, 0x671F, 0x4EE3, 0x6B21};
     if (i > 0 && !w->toks[i].space_before && w->toks[i - 1].kind == TOK_WORD &&
         last_cp(w, i - 1) == 0x7B2C /* 第 */)
         return true;
@@ -1125,14 +1127,22 @@ static bool is_cjk_scale(unsigned c)
            c == 0x5104 /* 億 */ || c == 0x5146 /* 兆 */;
 }
 
+/* Where the scale and currency characters that start s[pos..end) end: after 万元 in 万元的. */
+static size_t skip_cjk_value(const char *s, size_t pos, size_t end)
+{
+    for (size_t n; pos < end; pos += n) {
+        unsigned c = unicode_utf8_decode(s + pos, end - pos, &n);
+        if (!is_cjk_scale(c) && c != 0x5143 /* 元 */ && c != 0x5186 /* 円 */)
+            break;
+    }
+    return pos;
+}
+
 /* Chinese and Japanese scale characters glued to the number, with the currency that may
  * follow: "1050万", "72万988", "3012亿元", "8兆1395億円". The characters come from a longer run
  * of text (a clause is one word token there), so they are kept as the value's suffix. */
 static void parse_cjk_scale(struct window *w, struct figure_parse *st, struct figure_span *f)
 {
-    static const char *const suffixes[] = {"万", "萬", "亿", "億", "兆"};
-    static const char *const with_currency[][2] = {
-        {"万元", "万円"}, {"萬元", "萬円"}, {"亿元", "亿円"}, {"億元", "億円"}, {"兆元", "兆円"}};
     size_t j = st->next;
     /* "72万988": a scale character alone between two numbers joins them. */
     while (j + 1 < w->n && tok_len(&w->toks[j]) == 3 && is_cjk_scale(first_cp(w, j)) &&
@@ -1142,25 +1152,14 @@ static void parse_cjk_scale(struct window *w, struct figure_parse *st, struct fi
     }
     st->kind = FIG_SCALED;
     st->next = j;
-    if (j >= w->n || w->toks[j].kind != TOK_WORD || w->toks[j].space_before)
+    if (j >= w->n || w->toks[j].kind != TOK_WORD || w->toks[j].space_before ||
+        !is_cjk_scale(first_cp(w, j)))
         return;
-    unsigned c = first_cp(w, j);
-    size_t k = 0;
-    while (k < ARRAY_LEN(suffixes) &&
-           !(is_cjk_scale(c) && strncmp(w->s + w->toks[j].start, suffixes[k], 3) == 0))
-        k++;
-    if (k == ARRAY_LEN(suffixes))
-        return;
-    size_t n;
-    const char *rest = w->s + w->toks[j].start + 3;
-    unsigned money =
-        tok_len(&w->toks[j]) > 3 ? unicode_utf8_decode(rest, tok_len(&w->toks[j]) - 3, &n) : 0;
-    if (money == 0x5143 /* 元 */ || money == 0x5186 /* 円 */) {
-        f->suffix = with_currency[k][money == 0x5186];
-        st->money = true;
-    } else {
-        f->suffix = suffixes[k];
-    }
+    const struct token *t = &w->toks[j];
+    size_t end = skip_cjk_value(w->s, t->start, t->end), n;
+    f->tail_bytes = end - t->start;
+    size_t last = unicode_utf8_prev(w->s, t->start, end);
+    st->money = !is_cjk_scale(unicode_utf8_decode(w->s + last, end - last, &n));
 }
 
 /* What follows the number (or range): a symbol, a suffix glued to it ("3bn", "5km"), or a word.
@@ -1194,10 +1193,9 @@ static bool is_currency_word(struct window *w, size_t j)
     /* French elides "de": "milliards d’euros". */
     const char *p = w->s + w->toks[j].start;
     size_t len = tok_len(&w->toks[j]);
-    size_t skip = len > 2 && (p[0] == 'd' || p[0] == 'D') && p[1] == '\'' ? 2
-                  : len > 4 && (p[0] == 'd' || p[0] == 'D') && !memcmp(p + 1, "\xe2\x80\x99", 3)
-                      ? 4
-                      : 0;
+    if (len < 3 || ascii_to_lower(p[0]) != 'd')
+        return false;
+    size_t skip = p[1] == '\'' ? 2 : len > 4 && !memcmp(p + 1, "\xe2\x80\x99", 3) ? 4 : 0;
     return skip && (lookup_flags(p + skip, len - skip) & money);
 }
 
@@ -1465,13 +1463,8 @@ static void write_label(const struct window *w, const struct phrase *ph, char *o
     if (ph->count == 1 && is_unspaced_word(w, ph->words[0])) {
         /* No spaces to cut at: take the first few characters after the number. */
         const struct token *t = &w->toks[ph->words[0]];
-        size_t pos = t->start, chars = 0, n;
         /* The value took these: 万人次 labels 1050万 as 人次. */
-        for (unsigned c; pos < t->end; pos += n) {
-            c = unicode_utf8_decode(w->s + pos, t->end - pos, &n);
-            if (!is_cjk_scale(c) && c != 0x5143 && c != 0x5186)
-                break;
-        }
+        size_t pos = skip_cjk_value(w->s, t->start, t->end), chars = 0, n;
         while (pos < t->end && chars < UNSPACED_LABEL_CHARS) {
             unicode_utf8_decode(w->s + pos, t->end - pos, &n);
             if (used + n > LABEL_MAX)
@@ -1547,16 +1540,9 @@ static bool unspaced_object(const struct window *w, const struct figure_span *f,
         !unicode_is_cjk(first_cp(w, j)))
         return false;
     const struct token *t = &w->toks[j];
-    size_t pos = t->start, n;
-    unsigned c;
-    for (; pos < t->end; pos += n) {
-        c = unicode_utf8_decode(w->s + pos, t->end - pos, &n);
-        if (!is_cjk_scale(c) && c != 0x5143 && c != 0x5186)
-            break;
-    }
-    size_t start = pos, chars = 0;
+    size_t start = skip_cjk_value(w->s, t->start, t->end), pos = start, chars = 0, n;
     for (; pos < t->end && chars < UNSPACED_LABEL_CHARS; pos += n, chars++) {
-        c = unicode_utf8_decode(w->s + pos, t->end - pos, &n);
+        unsigned c = unicode_utf8_decode(w->s + pos, t->end - pos, &n);
         if (is_cjk_particle(c) || !unicode_is_cjk(c))
             break;
     }
@@ -1642,6 +1628,12 @@ static bool make_value(const struct window *w, const struct figure_span *f, char
             return false;
         memcpy(out + used, f->suffix, len);
         used += len;
+    }
+    if (f->tail_bytes) {
+        if (used + f->tail_bytes > VALUE_MAX)
+            return false;
+        memcpy(out + used, w->s + w->toks[f->last + 1].start, f->tail_bytes);
+        used += f->tail_bytes;
     }
     out[used] = '\0';
     return used > 0;
