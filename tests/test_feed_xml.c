@@ -309,6 +309,18 @@ static void test_rss_html_and_entities(void **state)
     story_list_finish(&p.list);
 }
 
+/* The fixture reads as one story per expected summary, in feed order. */
+static void check_summaries(const char *file, const char *const *want, size_t count)
+{
+    struct parsed p;
+    parse_fixture(file, NULL, &p);
+    assert_true(p.ok);
+    assert_int_equal(p.list.count, count);
+    for (size_t i = 0; i < count; i++)
+        check_str(file, "summary", p.list.items[i].summary, want[i]);
+    story_list_finish(&p.list);
+}
+
 static void test_summary_sources(void **state)
 {
     (void)state;
@@ -317,14 +329,9 @@ static void test_summary_sources(void **state)
         "Teaser: the bridge opens to traffic.",        /* description beats content:encoded */
         "Doors open until midnight.",                  /* a blank description does not */
     };
-    struct parsed p;
-    parse_fixture("content-encoded.xml", NULL, &p);
-    assert_true(p.ok);
-    assert_int_equal(p.list.count, ARRAY_LEN(summaries));
-    for (size_t i = 0; i < ARRAY_LEN(summaries); i++)
-        check_str("content-encoded.xml", "summary", p.list.items[i].summary, summaries[i]);
-    story_list_finish(&p.list);
+    check_summaries("content-encoded.xml", summaries, ARRAY_LEN(summaries));
 
+    struct parsed p;
     parse_fixture("media-rss.xml", NULL, &p);
     assert_true(p.ok);
     assert_int_equal(p.list.count, 2);
@@ -342,12 +349,7 @@ static void test_summary_sources(void **state)
         "Grouped description.",
         "The short one.",
     };
-    parse_fixture("rss2-text-elsewhere.xml", NULL, &p);
-    assert_true(p.ok);
-    assert_int_equal(p.list.count, ARRAY_LEN(elsewhere));
-    for (size_t i = 0; i < ARRAY_LEN(elsewhere); i++)
-        check_str("rss2-text-elsewhere.xml", "summary", p.list.items[i].summary, elsewhere[i]);
-    story_list_finish(&p.list);
+    check_summaries("rss2-text-elsewhere.xml", elsewhere, ARRAY_LEN(elsewhere));
 
     /* Atom content (and a text construct) of another media type is base64: decoded, read as
      * HTML; content that does not decode shows nothing of itself, and no error. */
