@@ -109,8 +109,8 @@ static const struct figures_case cases[] = {
      "Spain’s unemployment rate"},
     {"The ECB kept rates at 4% for a fifth straight meeting", "", "4%", "rates"},
     {"Home prices are down 1.2% year-on-year, Zillow says", "", "1.2%", "Home prices"},
-    {"Die Inflation lag bei 2,4 % im März", "", "2,4%", "März"},
-    {"La inflación subió al 3,5% en marzo", "", "3,5%", "marzo"},
+    {"Die Inflation lag bei 2,4 % im März", "", "2,4%", "Inflation"},
+    {"La inflación subió al 3,5% en marzo", "", "3,5%", "inflación"},
 
     /* Multipliers, scale words, units, ratios */
     {"Revenue jumped 3x to €20m, while costs fell -3.5%", "", "-3.5%|€20m|3x", "costs||Revenue"},
@@ -196,9 +196,9 @@ static const struct figures_case cases[] = {
      "~vehicles"},
     {"4K TV sales rise 12% in Europe", "", "12%", "~TV sales"},
 
-    /* Other scripts: values, and a best-effort label that is never garbage */
+    /* Other languages: the noun after the figure, the noun it is "of", or the verb's subject */
     {"中国对美国商品加征20%关税，造成75,000人死亡", "", "20%|75,000", "关税|人死亡"},
-    {"Прибыль выросла на 20% до 1,5 млрд рублей", "", "20%|1,5 млрд рублей", "|"},
+    {"Прибыль выросла на 20% до 1,5 млрд рублей", "", "20%|1,5 млрд рублей", "Прибыль|Прибыль"},
     {"Около 20% на все китайские товары", "", "20%", "все китайские товары"},
     {"بلغ التضخم 5% في مارس", "", "5%", "~مارس"},
 
@@ -208,7 +208,7 @@ static const struct figures_case cases[] = {
     {"Ask HN: What are you working on?", "Points: 342 Comments: 87", "", ""},
     {"Rent now takes 40% of income", "2.3k upvotes, 87 comments", "40%", "income"},
     {"Apple ships iOS 18 to the iPhone 15 Pro", "", "", ""},
-    {"Der Umsatz lag bei 3,1 Mrd. Euro", "", "3,1 Mrd. Euro", ""},
+    {"Der Umsatz lag bei 3,1 Mrd. Euro", "", "3,1 Mrd. Euro", "Umsatz"},
     {"La dette dépasse 3\u202f300 milliards d’euros", "", "3\u202f300 milliards d’euros", "~dette"},
     {"El Gobierno aprueba 14.100 millones de euros", "", "14.100 millones de euros", "~Gobierno"},
     {"Le chômage remonte à 7,4\u202f%", "", "7,4%", "~chômage"},

@@ -1,6 +1,7 @@
 #include "figures.h"
 
 #include <pthread.h>
+#include <unictype.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,6 +34,10 @@
  * the number. */
 #define UNSPACED_LABEL_CHARS 6
 #define UNSPACED_SUBJECT_CHARS 4
+/* Words read to tell a story's language, and nouns a label takes in the languages that are not
+ * English. */
+#define LANG_SAMPLE_WORDS 80
+#define LANG_LABEL_NOUNS 4
 
 enum word_flag {
     W_ARTICLE = 1u << 0,
@@ -127,12 +132,21 @@ static const struct word_group word_groups[] = {
                       "uur ore"},
     /* Years and days of other languages: time, never counted ("de 26 años" is an age). */
     {W_TIME, "jahre jahren jahr tage tagen años año anos ano ans jours anni anno giorni jaar jaren "
-             "dagen лет года год дней"},
+             "dagen лет года год дней trimestre trimestres semestre semestres quartal halbjahr "
+             "kwartaal квартал квартале"},
     {W_META, "comments comment replies upvotes upvoted downvotes likes retweets reposts "
              "reactions karma"},
     {W_TIME | W_MONTH, "january february march april may june july august september october "
                        "november december"},
     {W_MONTH, "jan feb mar apr jun jul aug sep sept oct nov dec"},
+    /* Months after a day in the sign's other languages: "8 septembre", "20 декабря". */
+    {W_MONTH, "januar februar märz juni oktober dezember janvier février avril juin juillet "
+              "août septembre octobre décembre enero febrero marzo abril mayo junio julio agosto "
+              "septiembre octubre noviembre diciembre janeiro fevereiro março maio junho julho "
+              "setembro outubro novembro dezembro gennaio febbraio aprile maggio giugno luglio "
+              "settembre ottobre dicembre januari februari maart mei augustus января февраля "
+              "марта апреля мая июня июля августа сентября октября ноября декабря"},
+    {W_UNIT_WORD, "meter metre metro metros metri mètres"},
     {W_UNIT_WORD, "miles mile kilometres kilometers metres meters tonnes tons degrees points "
                   "feet acres hectares litres liters gallons barrels kilograms grams pounds"},
     {W_UNIT, "km c kg mph kph cm mm mg lb lbs oz ft gw mw kw gwh mwh kwh twh tb gb gbps mbps ghz "
@@ -155,6 +169,200 @@ static const struct word_group word_groups[] = {
                      "age ages ranked week day"},
     {W_CLOCK, "am pm a.m. p.m. gmt utc bst cet cest et est edt pt pst pdt o'clock o’clock uhr "
               "heures"},
+};
+
+/* Languages whose labels follow their own word order. English uses the rules of make_label;
+ * the others get clause_label, driven by the word classes below. */
+enum lang {
+    LANG_EN,
+    LANG_DE,
+    LANG_FR,
+    LANG_ES,
+    LANG_PT,
+    LANG_IT,
+    LANG_NL,
+    LANG_RU,
+    LANG_AR,
+    LANG_HI,
+    LANG_COUNT
+};
+
+enum word_class {
+    C_ART = 1u << 0,    /* articles and determiners: an edge of a noun phrase */
+    C_OF = 1u << 1,     /* "plan de 14.100 millones": the noun before names the figure */
+    C_CHAIN = 1u << 2,  /* links nouns inside a phrase: "cifra de fallecidos", "Zahl der Toten" */
+    C_TO = 1u << 3,     /* "sube a 158", "steigt auf 6": the figure is a predicate */
+    C_PREP = 1u << 4,   /* starts a prepositional phrase, which a label leaves out */
+    C_APPROX = 1u << 5, /* "plus de", "rund", "около": skipped before the figure */
+    C_VERB = 1u << 6,
+    C_CONJ = 1u << 7,       /* ends the clause */
+    C_PRON = 1u << 8,       /* pronouns: a subject that names nothing */
+    C_ADV = 1u << 9,        /* adverbs inside the verb group: "ya", "noch", "già" */
+    C_SHARE = 1u << 10,     /* "du PIB": a base the percentage is of, not what it measures */
+    C_REFLEXIVE = 1u << 11, /* "se", "si", "sich": the next word is a verb */
+};
+
+#define C_FUNCTION (C_ART | C_OF | C_CHAIN | C_TO | C_PREP | C_CONJ | C_PRON)
+
+struct lang_group {
+    enum lang lang;
+    unsigned classes;
+    const char *words; /* as in word_groups */
+};
+
+/* Function words and common news verbs. Verbs not listed are found by their endings
+ * (looks_like_verb). English has only what language detection needs. */
+static const struct lang_group lang_groups[] = {
+    {LANG_EN, C_FUNCTION,
+     "the a an of and to in is for on with by at from as that it are was "
+     "were has have be will not but after over into than about this their "
+     "its who says said new more"},
+    {LANG_DE, C_ART, "der die das den dem des ein eine einen einem einer eines"},
+    {LANG_DE, C_OF, "von"},
+    {LANG_DE, C_CHAIN, "der des von"},
+    {LANG_DE, C_TO, "auf um bei zu"},
+    {LANG_DE, C_PREP,
+     "in im an am auf aus bei mit nach seit von vor zu zum zur für über unter "
+     "durch gegen ohne um bis laut gegenüber innerhalb während wegen ab vom beim "
+     "ins"},
+    {LANG_DE, C_APPROX,
+     "rund etwa knapp fast mehr als über mindestens bis gut nahezu weniger "
+     "circa ca insgesamt weitere"},
+    {LANG_DE, C_VERB,
+     "ist sind war waren wird werden wurde wurden hat haben hatte hatten soll "
+     "sollen sollte will wollen kann können muss müssen steigt stieg stiegen "
+     "sinkt sank sanken fällt fiel fielen liegt lag lagen wächst wuchs erreicht "
+     "erreichte beträgt betrug betrugen klettert kletterte verliert verlor gewinnt "
+     "gewann bricht brach streicht strich plant plante kommt kam setzt setzte "
+     "zählt zählte meldet meldete teilte teilt erhöht erhöhte senkt senkte kostet "
+     "kostete verzeichnet verzeichnete registrierte registriert verdient "
+     "verdiente schrumpft schrumpfte"},
+    {LANG_DE, C_CONJ, "und oder aber dass weil wenn als"},
+    {LANG_DE, C_PRON, "es er sie wir man"},
+    {LANG_DE, C_REFLEXIVE, "sich"},
+    {LANG_DE, C_ADV,
+     "davon damit dabei dafür dazu noch bereits schon nun jetzt auch nur nicht "
+     "jährlich erstmals zuletzt"},
+    {LANG_DE, C_SHARE, "bip"},
+    {LANG_FR, C_ART, "le la les un une des du au aux ce cette ces son sa ses leur leurs"},
+    {LANG_FR, C_OF, "de du des"},
+    {LANG_FR, C_CHAIN, "de du des"},
+    {LANG_FR, C_TO, "à au aux par"},
+    {LANG_FR, C_PREP,
+     "à au aux dans en par pour sur sous avec sans selon chez depuis pendant "
+     "entre vers contre après avant lors malgré"},
+    {LANG_FR, C_APPROX, "plus près environ presque quelque quelques moins"},
+    {LANG_FR, C_VERB,
+     "est sont était étaient a ont avait avaient sera seront va vont fait font "
+     "atteint atteignent dépasse dépassent recule reculent augmente augmentent "
+     "baisse baissent chute chutent grimpe grimpent progresse progressent "
+     "remonte remontent diminue diminuent passe passent représente représentent "
+     "compte comptent affiche affichent enregistre enregistrent coûte coûtent "
+     "gagne gagnent perd perdent devrait devraient pourrait doit doivent"},
+    {LANG_FR, C_CONJ, "et ou mais que qui dont car donc lorsque quand si"},
+    {LANG_FR, C_PRON, "il elle ils elles on nous vous je cela ça y"},
+    {LANG_FR, C_REFLEXIVE, "se"},
+    {LANG_FR, C_ADV, "ne pas déjà encore également aussi désormais toujours"},
+    {LANG_FR, C_SHARE, "pib"},
+    {LANG_ES, C_ART, "el la los las un una unos unas lo al del su sus este esta estos estas"},
+    {LANG_ES, C_OF, "de del"},
+    {LANG_ES, C_CHAIN, "de del"},
+    {LANG_ES, C_TO, "a al en hasta"},
+    {LANG_ES, C_PREP,
+     "a al en con por para desde hasta sobre entre sin tras según durante "
+     "contra ante hacia bajo"},
+    {LANG_ES, C_APPROX, "más menos casi cerca alrededor aproximadamente"},
+    {LANG_ES, C_VERB,
+     "es son fue fueron era eran ha han había habían será serán está están sube "
+     "suben baja bajan cae caen crece crecen aumenta aumentan supera superan "
+     "alcanza alcanzan registra suma asciende gana pierde encarece abarata "
+     "cierra marca sitúa ubica logra eleva recorta dispara"},
+    {LANG_ES, C_CONJ, "y e o u pero que porque cuando si aunque"},
+    {LANG_ES, C_PRON, "él ella ellos ellas le les quien"},
+    {LANG_ES, C_REFLEXIVE, "se"},
+    {LANG_ES, C_ADV, "ya no también aún todavía solo sólo mayor menor"},
+    {LANG_ES, C_SHARE, "pib"},
+    {LANG_PT, C_ART, "o a os as um uma uns umas ao aos à às seu sua seus suas"},
+    {LANG_PT, C_OF, "de do da dos das"},
+    {LANG_PT, C_CHAIN, "de do da dos das"},
+    {LANG_PT, C_TO, "para a em até"},
+    {LANG_PT, C_PREP,
+     "em no na nos nas com por para pelo pela até desde sobre entre sem após "
+     "segundo contra"},
+    {LANG_PT, C_APPROX, "mais menos quase cerca aproximadamente"},
+    {LANG_PT, C_VERB,
+     "é são foi foram era eram tem têm teve tinha tinham será serão está estão "
+     "sobe sobem cai caem cresce crescem aumenta aumentam atinge atingem supera "
+     "eleva lucra registra soma chega fica recua avança perde ganha reduz"},
+    {LANG_PT, C_CONJ, "e ou mas que porque quando"},
+    {LANG_PT, C_PRON, "ele ela eles elas"},
+    {LANG_PT, C_REFLEXIVE, "se"},
+    {LANG_PT, C_ADV, "já não também ainda só maior menor"},
+    {LANG_PT, C_SHARE, "pib"},
+    {LANG_IT, C_ART, "il lo la i gli le un uno una suo sua suoi"},
+    {LANG_IT, C_OF, "di del dello della dei degli delle dell"},
+    {LANG_IT, C_CHAIN, "di del dello della dei degli delle"},
+    {LANG_IT, C_TO, "a al allo alla ai agli alle all"},
+    {LANG_IT, C_PREP,
+     "a al alla in nel nella nei con per da dal dalla su sul sulla tra fra "
+     "senza dopo prima secondo contro verso durante"},
+    {LANG_IT, C_APPROX, "oltre circa quasi più meno"},
+    {LANG_IT, C_VERB,
+     "è sono era erano ha hanno aveva avevano sarà saranno sale salgono scende "
+     "scendono cala calano cresce crescono aumenta aumentano supera superano "
+     "raggiunge raggiungono tocca toccano registra segna perde perdono guadagna"},
+    {LANG_IT, C_CONJ, "e ed o ma che perché quando se"},
+    {LANG_IT, C_PRON, "lui lei loro"},
+    {LANG_IT, C_REFLEXIVE, "si"},
+    {LANG_IT, C_ADV, "già non anche ancora solo"},
+    {LANG_IT, C_SHARE, "pil"},
+    {LANG_NL, C_ART, "de het een"},
+    {LANG_NL, C_OF, "van"},
+    {LANG_NL, C_CHAIN, "van"},
+    {LANG_NL, C_TO, "naar tot met op voor"},
+    {LANG_NL, C_PREP,
+     "in op aan bij met naar tot van voor uit over door na sinds tijdens zonder "
+     "tegen volgens onder"},
+    {LANG_NL, C_APPROX, "ruim circa bijna ongeveer meer dan minder rond"},
+    {LANG_NL, C_VERB,
+     "is zijn was waren wordt worden werd werden heeft hebben had hadden zal "
+     "zullen stijgt stijgen steeg stegen daalt dalen daalde daalden kost kostte "
+     "kosten bedraagt bedroeg bereikt bereikte verkoopt verkocht boekte boekt "
+     "groeit groeide wint verliest verloor meldt meldde"},
+    {LANG_NL, C_CONJ, "en of maar dat omdat als toen"},
+    {LANG_NL, C_PRON, "hij zij ze wij we er"},
+    {LANG_NL, C_REFLEXIVE, "zich"},
+    {LANG_NL, C_ADV, "nog al ook niet nu"},
+    {LANG_NL, C_SHARE, "bbp"},
+    {LANG_RU, C_ART, "этот эта это эти"},
+    {LANG_RU, C_OF, "в"},
+    {LANG_RU, C_TO, "до на в к"},
+    {LANG_RU, C_PREP,
+     "в во на по с со за из от до для при под над о об у к через после без "
+     "против среди"},
+    {LANG_RU, C_APPROX, "более около почти свыше порядка примерно менее"},
+    {LANG_RU, C_VERB, "является будет было был была были"},
+    {LANG_RU, C_CONJ, "и а но что как если когда или"},
+    {LANG_RU, C_PRON, "он она они оно"},
+    {LANG_RU, C_ADV, "уже ещё еще не также лишь только"},
+    {LANG_RU, C_SHARE, "ввп"},
+    {LANG_AR, C_OF, "بقيمة بنسبة بمعدل"},
+    {LANG_AR, C_TO, "إلى الى"},
+    {LANG_AR, C_PREP, "في من على عن مع بين حتى منذ خلال"},
+    {LANG_AR, C_APPROX, "نحو حوالي أكثر أقل قرابة"},
+    {LANG_AR, C_VERB,
+     "بلغ بلغت تراجع تراجعت ارتفع ارتفعت انخفض انخفضت سجل سجلت قال قالت أعلن "
+     "أعلنت وصل وصلت تنخفض يرتفع يتراجع"},
+    {LANG_AR, C_CONJ, "و أن إن التي الذي"},
+    {LANG_AR, C_PRON, "هو هي"},
+    {LANG_AR, C_ADV, "وحدها وحده"},
+    {LANG_HI, C_OF, "की के का"},
+    {LANG_HI, C_CHAIN, "की के का"},
+    {LANG_HI, C_PREP, "में से पर को ने तक"},
+    {LANG_HI, C_APPROX, "करीब लगभग ज्यादा अधिक"},
+    {LANG_HI, C_VERB, "है हैं था थे थी रही रहा रहे हुई हुआ गई गया आई आया"},
+    {LANG_HI, C_PRON, "यह वह ये वे इस उस"},
+    {LANG_HI, C_CONJ, "और कि"},
 };
 
 /* ISO codes before or after an amount: "USD 5 million", "100 EUR". Matched case-sensitively
@@ -215,8 +423,10 @@ struct window {
     const char *s;
     struct token toks[WINDOW];
     size_t n;
-    bool starts_text; /* toks[0] is the first token of the text */
-    int title_case;   /* -1 unknown, else whether most words are capitalised */
+    bool starts_text;            /* toks[0] is the first token of the text */
+    int title_case;              /* -1 unknown, else whether most words are capitalised */
+    const char *title, *summary; /* the whole story, for story_lang */
+    int lang;                    /* -1 unknown, else an enum lang */
 };
 
 enum fig_kind {
@@ -280,7 +490,8 @@ static bool is_letter(unsigned c)
 {
     if (c < 0x80)
         return ascii_is_alpha(c);
-    if (c == 0xFFFD || c <= 0xBF || c == 0xD7 || c == 0xF7 || c == 0x0E3F)
+    if (c == 0xFFFD || c <= 0xBF || c == 0xD7 || c == 0xF7 || c == 0x0E3F || c == 0x0964 ||
+        c == 0x0965)
         return false;
     if (c == 0x200C || c == 0x200D) /* joiners inside Persian, Indic and emoji words */
         return true;
@@ -314,8 +525,9 @@ static bool is_range_dash(unsigned c)
 
 static bool is_terminator(const struct token *t)
 {
-    return t->kind == TOK_PUNCT && (t->cp == '.' || t->cp == '!' || t->cp == '?' ||
-                                    t->cp == 0x3002 || t->cp == 0xFF01 || t->cp == 0xFF1F);
+    return t->kind == TOK_PUNCT &&
+           (t->cp == '.' || t->cp == '!' || t->cp == '?' || t->cp == 0x3002 || t->cp == 0xFF01 ||
+            t->cp == 0xFF1F || t->cp == 0x0964 /* danda */);
 }
 
 /* Punctuation glued before a number that makes it part of something else: "#1", "v.2",
@@ -588,70 +800,121 @@ static bool word_in(const struct window *w, size_t i, const char *const *list, s
 
 /* The word lists as an open-addressing hash table, built once: a linear scan of them for
  * every word near a number was most of the run time on a large feed. */
-#define INDEX_SLOTS 2048
+#define INDEX_SLOTS 4096
 #define INDEX_WORD_MAX 24
 
+#define LANG_WORDS_MAX 1024
+
 struct index_slot {
-    const char *word; /* into word_groups, not NUL-terminated; NULL when empty */
-    size_t len;
-    unsigned flags; /* merged over every entry of the word */
+    const char *word; /* into word_groups or lang_groups, not NUL-terminated; NULL when empty */
+    uint32_t flags;   /* word_groups, merged over every entry of the word */
+    uint16_t len;
+    uint16_t classes; /* 1 + its row in word_classes when lang_groups has it, else 0 */
 };
 
 static struct index_slot word_index[INDEX_SLOTS];
+static uint16_t word_classes[LANG_WORDS_MAX][LANG_COUNT];
+static size_t word_classes_used;
 static pthread_once_t word_index_once = PTHREAD_ONCE_INIT;
+
+/* Byte k of s with ASCII, Latin-1 and Cyrillic capitals lowered. Each of those has a lowercase
+ * form of the same length, so "Около" matches the listed "около" byte for byte. */
+static unsigned char folded(const char *s, size_t k, size_t len)
+{
+    unsigned char c = (unsigned char)s[k];
+    if (c < 0x80)
+        return (unsigned char)ascii_to_lower((char)c);
+    if (c == 0xD0 && k + 1 < len) {
+        unsigned char next = (unsigned char)s[k + 1];
+        return next <= 0x8F || (next >= 0xA0 && next <= 0xAF) ? 0xD1 : c; /* Ѐ-Џ, Р-Я */
+    }
+    unsigned char lead = k > 0 ? (unsigned char)s[k - 1] : 0;
+    if (lead == 0xC3 && c <= 0x9E && c != 0x97)
+        return c + 0x20; /* À-Þ */
+    if (lead == 0xD0)
+        return c <= 0x8F ? c + 0x10 : c <= 0x9F ? c + 0x20 : c <= 0xAF ? c - 0x20 : c;
+    return c;
+}
 
 static size_t hash_lower(const char *s, size_t len)
 {
     uint32_t h = 2166136261u; /* FNV-1a */
     for (size_t k = 0; k < len; k++)
-        h = (h ^ (unsigned char)ascii_to_lower(s[k])) * 16777619u;
+        h = (h ^ folded(s, k, len)) * 16777619u;
     return h & (INDEX_SLOTS - 1);
 }
 
 static bool same_lower(const char *text, const char *word, size_t len)
 {
     for (size_t k = 0; k < len; k++)
-        if (ascii_to_lower(text[k]) != word[k])
+        if (folded(text, k, len) != (unsigned char)word[k])
             return false;
     return true;
 }
 
-static void index_word(const char *word, size_t len, unsigned flags)
+static struct index_slot *index_word(const char *word, size_t len)
 {
     size_t h = hash_lower(word, len);
     while (word_index[h].word &&
            !(word_index[h].len == len && memcmp(word_index[h].word, word, len) == 0))
         h = (h + 1) & (INDEX_SLOTS - 1);
     word_index[h].word = word;
-    word_index[h].len = len;
-    word_index[h].flags |= flags;
+    word_index[h].len = (uint16_t)len;
+    return &word_index[h];
 }
 
-/* The lists hold a few hundred words, so the table stays under a third full and every probe
+/* Calls add(slot, g) for every word of the space-separated list. */
+static void index_words(const char *p, size_t g, void (*add)(struct index_slot *, size_t))
+{
+    while (*p) {
+        size_t len = strcspn(p, " ");
+        if (len > 0 && len <= INDEX_WORD_MAX)
+            add(index_word(p, len), g);
+        p += len;
+        p += *p == ' ';
+    }
+}
+
+static void add_flags(struct index_slot *slot, size_t g)
+{
+    slot->flags |= word_groups[g].flags;
+}
+
+static void add_classes(struct index_slot *slot, size_t g)
+{
+    if (slot->classes == 0) {
+        if (word_classes_used == LANG_WORDS_MAX)
+            return; /* the last groups (Hindi) would lose theirs: test_figures reads Hindi */
+        slot->classes = (uint16_t)++word_classes_used;
+    }
+    word_classes[slot->classes - 1][lang_groups[g].lang] |= (uint16_t)lang_groups[g].classes;
+}
+
+/* The lists hold about a thousand words, so the table stays under a third full and every probe
  * sequence is short and ends at an empty slot. */
 static void build_word_index(void)
 {
-    for (size_t g = 0; g < ARRAY_LEN(word_groups); g++) {
-        const char *p = word_groups[g].words;
-        while (*p) {
-            size_t len = strcspn(p, " ");
-            if (len > 0 && len <= INDEX_WORD_MAX)
-                index_word(p, len, word_groups[g].flags);
-            p += len;
-            p += *p == ' ';
-        }
-    }
+    for (size_t g = 0; g < ARRAY_LEN(word_groups); g++)
+        index_words(word_groups[g].words, g, add_flags);
+    for (size_t g = 0; g < ARRAY_LEN(lang_groups); g++)
+        index_words(lang_groups[g].words, g, add_classes);
+}
+
+static const struct index_slot *lookup_word(const char *p, size_t len)
+{
+    if (len > INDEX_WORD_MAX)
+        return NULL;
+    pthread_once(&word_index_once, build_word_index);
+    for (size_t h = hash_lower(p, len); word_index[h].word; h = (h + 1) & (INDEX_SLOTS - 1))
+        if (word_index[h].len == len && same_lower(p, word_index[h].word, len))
+            return &word_index[h];
+    return NULL;
 }
 
 static unsigned lookup_flags(const char *p, size_t len)
 {
-    if (len > INDEX_WORD_MAX)
-        return 0;
-    pthread_once(&word_index_once, build_word_index);
-    for (size_t h = hash_lower(p, len); word_index[h].word; h = (h + 1) & (INDEX_SLOTS - 1))
-        if (word_index[h].len == len && same_lower(p, word_index[h].word, len))
-            return word_index[h].flags;
-    return 0;
+    const struct index_slot *slot = lookup_word(p, len);
+    return slot ? slot->flags : 0;
 }
 
 /* Looked up lazily: only words near a number ever need it. */
@@ -790,6 +1053,210 @@ static bool title_case(struct window *w)
     return w->title_case > 0;
 }
 
+/* Language */
+
+static enum lang detect_lang(const char *title, const char *summary)
+{
+    int score[LANG_COUNT] = {0};
+    const char *texts[] = {title ? title : "", summary ? summary : ""};
+    size_t words = 0;
+    for (size_t k = 0; k < ARRAY_LEN(texts); k++) {
+        struct scanner sc = {texts[k], strlen(texts[k]), 0};
+        struct token t;
+        while (words < LANG_SAMPLE_WORDS && next_token(&sc, &t)) {
+            if (t.kind != TOK_WORD)
+                continue;
+            words++;
+            size_t n;
+            unsigned c = unicode_utf8_decode(sc.s + t.start, t.end - t.start, &n);
+            if (c >= 0x400 && c <= 0x4FF)
+                score[LANG_RU] += 2;
+            else if (c >= 0x600 && c <= 0x6FF)
+                score[LANG_AR] += 2;
+            else if (c >= 0x900 && c <= 0x97F)
+                score[LANG_HI] += 2;
+            const struct index_slot *slot = lookup_word(sc.s + t.start, t.end - t.start);
+            if (!slot || !slot->classes)
+                continue;
+            for (size_t l = 0; l < LANG_COUNT; l++)
+                score[l] += (word_classes[slot->classes - 1][l] & C_FUNCTION) != 0;
+        }
+    }
+    /* English wins ties and needs no evidence: a headline with one stray "de" or "over" (a
+     * Dutch preposition) is still English. */
+    enum lang best = LANG_EN;
+    for (size_t l = 1; l < LANG_COUNT; l++)
+        if (score[l] >= 2 && score[l] > score[best])
+            best = (enum lang)l;
+    return best;
+}
+
+/* The story's language, read once from its first words when a figure first needs it. */
+static enum lang window_lang(struct window *w)
+{
+    if (w->lang < 0)
+        w->lang = (int)detect_lang(w->title, w->summary);
+    return (enum lang)w->lang;
+}
+
+/* Thousands are grouped with dots and decimals written with a comma: "11.000", "2,6". */
+static bool uses_decimal_comma(struct window *w)
+{
+    enum lang l = window_lang(w);
+    return l != LANG_EN && l != LANG_HI && l != LANG_AR;
+}
+
+static bool usable_word(const struct window *w, size_t i)
+{
+    const struct token *t = &w->toks[i];
+    if (i > 0 && !t->space_before && w->toks[i - 1].kind == TOK_NUMBER)
+        return false; /* the "K" of "4K", the "nd" of "2nd" */
+    return t->kind == TOK_WORD && !t->in_figure && !is_unspaced_word(w, i);
+}
+
+/* Bytes of an elided article or pronoun glued to the word: "l’" of "l’Insee", "s’" of
+ * "s’alourdit", "dell'" of "dell'anno". 0 when there is none. */
+static size_t elision_len(const struct window *w, size_t i)
+{
+    const struct token *t = &w->toks[i];
+    const char *p = w->s + t->start;
+    size_t len = tok_len(t);
+    for (size_t k = 1; k <= 5 && k < len; k++) {
+        if (!ascii_is_alpha(p[k - 1]))
+            return 0;
+        size_t apostrophe = p[k] == '\''                                         ? 1
+                            : (len - k > 3 && !memcmp(p + k, "\xe2\x80\x99", 3)) ? 3
+                                                                                 : 0;
+        if (apostrophe)
+            return k + apostrophe < len ? k + apostrophe : 0;
+    }
+    return 0;
+}
+
+static unsigned word_class(struct window *w, size_t i)
+{
+    const struct token *t = &w->toks[i];
+    if (t->kind != TOK_WORD)
+        return 0;
+    const struct index_slot *slot = lookup_word(w->s + t->start, tok_len(t));
+    enum lang l = window_lang(w);
+    unsigned c = slot && slot->classes ? word_classes[slot->classes - 1][l] : 0;
+    if (c == 0 && (l == LANG_FR || l == LANG_IT)) {
+        size_t el = elision_len(w, i);
+        if (el && ascii_to_lower(w->s[t->start]) == 's')
+            c = C_VERB; /* "s’établit" */
+        else if (el && ascii_to_lower(w->s[t->start]) == 'q')
+            c = C_CONJ; /* "qu’il" */
+    }
+    return c;
+}
+
+static bool upper_initial(const struct window *w, size_t i)
+{
+    return w->toks[i].kind == TOK_WORD && uc_is_upper(first_cp(w, i));
+}
+
+static bool lower_initial(const struct window *w, size_t i)
+{
+    return w->toks[i].kind == TOK_WORD && uc_is_lower(first_cp(w, i));
+}
+
+static bool ends_with(const struct window *w, size_t i, const char *suffix, size_t min_len)
+{
+    const struct token *t = &w->toks[i];
+    size_t len = tok_len(t), n = strlen(suffix);
+    return len >= min_len && len > n && memcmp(w->s + t->end - n, suffix, n) == 0;
+}
+
+static bool ends_with_any(const struct window *w, size_t i, const char *const *suffixes,
+                          size_t count, size_t min_len)
+{
+    for (size_t k = 0; k < count; k++)
+        if (ends_with(w, i, suffixes[k], min_len))
+            return true;
+    return false;
+}
+
+/* Dutch participles: "geannuleerd", "opgelopen". */
+static bool dutch_participle(const struct window *w, size_t i)
+{
+    static const char *const prefixes[] = {"ge",    "opge",  "afge",   "aange",  "uitge", "inge",
+                                           "toege", "meege", "doorge", "overge", "bijge"};
+    static const char *const ends[] = {"d", "t", "en"};
+    const struct token *t = &w->toks[i];
+    if (tok_len(t) < 7 || !lower_initial(w, i) || !ends_with_any(w, i, ends, ARRAY_LEN(ends), 7))
+        return false;
+    for (size_t k = 0; k < ARRAY_LEN(prefixes); k++)
+        if (!strncmp(w->s + t->start, prefixes[k], strlen(prefixes[k])))
+            return true;
+    return false;
+}
+
+/* A verb, from the lists or by its ending: Russian past tenses ("снизилась"), Spanish and
+ * Portuguese preterites ("sumó", "elevou"), Hindi "-कर" participles; in German any lowercase
+ * word that is not an adjective before a noun (German capitalises every noun); after a listed
+ * verb, the participle or infinitive of its group ("a augmenté", "ha superato"). */
+static bool looks_like_verb(struct window *w, size_t i)
+{
+    static const char *const ru[] = {"л",    "ла",   "ло",   "ли",   "лся",
+                                     "лась", "лось", "лись", "ется", "ются"};
+    static const char *const es[] = {"ó", "aron", "ieron"};
+    static const char *const pt[] = {"ou", "iu", "aram", "eram", "iram"};
+    static const char *const it[] = {"ò"};
+    static const char *const hi[] = {"कर"};
+    if (w->toks[i].kind != TOK_WORD)
+        return false;
+    unsigned c = word_class(w, i);
+    if (c & C_VERB)
+        return true;
+    if (c != 0)
+        return false;
+    if (i > 0 && (word_class(w, i - 1) & (C_VERB | C_REFLEXIVE)) && lower_initial(w, i) &&
+        w->lang != LANG_RU && w->lang != LANG_DE)
+        return true;
+    switch (w->lang) {
+    case LANG_RU:
+        return lower_initial(w, i) && ends_with_any(w, i, ru, ARRAY_LEN(ru), 8);
+    case LANG_ES:
+        return ends_with_any(w, i, es, ARRAY_LEN(es), 4);
+    case LANG_PT:
+        return lower_initial(w, i) && ends_with_any(w, i, pt, ARRAY_LEN(pt), 5);
+    case LANG_IT:
+        return ends_with_any(w, i, it, ARRAY_LEN(it), 4);
+    case LANG_NL:
+        return dutch_participle(w, i);
+    case LANG_HI:
+        return ends_with_any(w, i, hi, ARRAY_LEN(hi), 9);
+    case LANG_DE:
+        return lower_initial(w, i) &&
+               !(i + 1 < w->n && upper_initial(w, i + 1) && !(word_class(w, i + 1) & C_FUNCTION));
+    default:
+        return false;
+    }
+}
+
+/* A word a label may hold: no function word, verb, amount word or time span. */
+static bool label_word(struct window *w, size_t i)
+{
+    const unsigned not_label =
+        W_SCALE | W_CURRENCY | W_PERCENT | W_SPAN | W_META | W_CLOCK | W_CURRENCY_SCALED;
+    return usable_word(w, i) && !(word_class(w, i) & ~(unsigned)C_SHARE) &&
+           !(word_flags(w, i) & not_label) && !looks_like_verb(w, i);
+}
+
+static bool is_clause_break(struct window *w, size_t i)
+{
+    const struct token *t = &w->toks[i];
+    if (t->kind == TOK_WORD)
+        return (word_class(w, i) & C_CONJ) != 0;
+    if (t->kind != TOK_PUNCT)
+        return false;
+    unsigned c = t->cp;
+    return is_terminator(t) || c == ',' || c == ';' || c == ':' || c == 0x2013 || c == 0x2014 ||
+           c == '(' || c == ')' || c == '"' || c == 0xAB || c == 0xBB || c == 0x201C ||
+           c == 0x201D || c == 0x060C /* Arabic comma */;
+}
+
 /* Recognising figures */
 
 static bool is_punct(const struct window *w, size_t i, unsigned cp)
@@ -843,6 +1310,17 @@ static bool follows_month(struct window *w, size_t i)
     return p > 0 && w->toks[p - 1].kind == TOK_WORD && is_month(w, p - 1);
 }
 
+/* "8 septembre", "3. Oktober", "24 de marzo", "5 March": the number is a day. */
+static bool precedes_month(struct window *w, size_t i)
+{
+    size_t j = i + 1;
+    if (j < w->n && is_punct(w, j, '.') && !w->toks[j].space_before)
+        j++;
+    if (j + 1 < w->n && (word_equals(w, j, "de") || word_equals(w, j, "di")))
+        j++;
+    return j < w->n && w->toks[j].kind == TOK_WORD && (word_flags(w, j) & W_MONTH);
+}
+
 static bool is_year(const struct token *t)
 {
     return t->form == NUM_INT && t->int_digits == 4 && t->int_value >= 1900 && t->int_value <= 2100;
@@ -879,22 +1357,41 @@ static bool year_figure(struct window *w, size_t i, struct figure_span *f)
     return false;
 }
 
+/* "death toll rises to 197", "Zahl der Toten steigt auf 6": a count that ends its clause after
+ * a verb and "to". */
+static bool toll_figure(struct window *w, size_t i, size_t j)
+{
+    if (j < w->n && !is_clause_break(w, j) && !(word_flags(w, j) & W_CONJ))
+        return false;
+    if (i < 2 || w->toks[i - 1].kind != TOK_WORD || w->toks[i - 2].kind != TOK_WORD)
+        return false;
+    if (window_lang(w) == LANG_EN)
+        return word_equals(w, i - 1, "to") && (word_flags(w, i - 2) & W_LEADIN) &&
+               ascii_is_lower((unsigned char)w->s[w->toks[i - 2].start]);
+    return (word_class(w, i - 1) & C_TO) && looks_like_verb(w, i - 2);
+}
+
 /* Numbers without a sign, unit or separator: a count of something named right after it. */
 static bool plain_figure(struct window *w, size_t i, size_t j, struct figure_span *f)
 {
     const struct token *t = &w->toks[i];
-    if (t->form == NUM_DECIMAL_COMMA || t->form == NUM_DOT3)
-        return false; /* "75.000" is 75 in English and 75000 in German: too ambiguous */
+    /* "75.000" is 75 in English and 75000 in German: read by the story's language. */
+    if ((t->form == NUM_DECIMAL_COMMA || t->form == NUM_DOT3) && !uses_decimal_comma(w))
+        return false;
     if (cjk_not_a_figure(w, i))
         return false;
     if ((t->form == NUM_INT || t->form == NUM_DECIMAL) && number_is_name(w, i))
         return false;
     if (is_year(t))
         return year_figure(w, i, f);
-    if (t->form == NUM_INT && t->int_value <= 31 && follows_month(w, i))
+    if (t->form == NUM_INT && t->int_value <= 31 && (follows_month(w, i) || precedes_month(w, i)))
         return false;
-    if (t->form == NUM_GROUPED) {
+    if (t->form == NUM_GROUPED || t->form == NUM_DOT3) {
         f->kind = FIG_GROUPED;
+        return true;
+    }
+    if (t->form == NUM_INT && toll_figure(w, i, j)) {
+        f->kind = FIG_COUNT;
         return true;
     }
     if (j >= w->n || w->toks[j].kind != TOK_WORD)
@@ -903,8 +1400,9 @@ static bool plain_figure(struct window *w, size_t i, size_t j, struct figure_spa
     if (nf & (W_SPAN | W_META | W_CLOCK))
         return false;
     bool unit = (nf & W_UNIT_WORD) != 0;
-    if (t->amount < 10 ? !unit : !(unit || is_content(nf)))
-        return false;
+    bool counted = window_lang(w) == LANG_EN ? is_content(nf) : label_word(w, j);
+    if (t->amount < 10 ? !unit : !(unit || counted))
+        return false; /* "14, 35 y 70" */
     if (unit && j + 1 < w->n && word_equals(w, j + 1, "ago"))
         return false; /* "20 years ago" is a date */
     /* "the first time in 17 years", "after 54 years": a span of time, not the news. */
@@ -1338,14 +1836,6 @@ static void collect_after(struct window *w, size_t k, struct phrase *ph)
     }
 }
 
-static bool usable_word(const struct window *w, size_t i)
-{
-    const struct token *t = &w->toks[i];
-    if (i > 0 && !t->space_before && w->toks[i - 1].kind == TOK_NUMBER)
-        return false; /* the "K" of "4K", the "nd" of "2nd" */
-    return t->kind == TOK_WORD && !t->in_figure && !is_unspaced_word(w, i);
-}
-
 /* What a figure with nothing after it measures, read backwards over its lead-in: "tariffs" in
  * "tariffs totaling 20%", "US tariffs" in "US tariffs reach 20%". At most three words. */
 static void collect_subject(struct window *w, size_t first, struct phrase *ph)
@@ -1553,11 +2043,248 @@ static bool unspaced_object(const struct window *w, const struct figure_span *f,
     return true;
 }
 
+/* Labels in other languages */
+
+static size_t clause_start(struct window *w, size_t i)
+{
+    while (i > 0 && !is_clause_break(w, i - 1))
+        i--;
+    return i;
+}
+
+/* The noun phrase starting at token j, before end: "Stellen", "millimetri di pioggia",
+ * "militares de la UME". Leading articles are skipped. */
+static void np_forward(struct window *w, size_t j, size_t end, struct phrase *ph)
+{
+    size_t content = 0;
+    ph->count = 0;
+    for (; j < end && content < LANG_LABEL_NOUNS; j++) {
+        if (w->toks[j].kind != TOK_WORD)
+            break;
+        if (label_word(w, j)) {
+            /* A German label starts with a noun, or adjectives before one. */
+            if (w->lang == LANG_DE && content == 0 && !upper_initial(w, j) &&
+                !(j + 1 < end && label_word(w, j + 1)))
+                break;
+            phrase_add(ph, j);
+            content++;
+            continue;
+        }
+        unsigned c = word_class(w, j);
+        if (content == 0 && (c & C_ART) && !(c & (C_PREP | C_TO)))
+            continue; /* but "au troisième trimestre" is no label */
+        if (content > 0 && (c & C_CHAIN)) {
+            size_t k = j + 1;
+            while (k < end && (word_class(w, k) & C_ART) && !label_word(w, k))
+                k++;
+            if (k < end && label_word(w, k)) {
+                for (; j < k; j++)
+                    phrase_add(ph, j);
+                j--;
+                continue;
+            }
+        }
+        break;
+    }
+}
+
+/* The noun phrase ending at token last, no further back than start: "cifra de fallecidos",
+ * "Zahl der Toten", "operative Ergebnis". A prepositional phrase inside is left out:
+ * "Inflatie in december" gives "Inflatie". */
+static void np_backward(struct window *w, size_t last, size_t start, struct phrase *ph)
+{
+    ph->count = 0;
+    size_t j = last + 1;
+    while (j > start && ph->count < PHRASE_MAX - 2) {
+        size_t k = j - 1;
+        if (w->toks[k].kind != TOK_WORD)
+            break;
+        if (label_word(w, k)) {
+            if (w->lang == LANG_DE && ph->count == 0 && !upper_initial(w, k))
+                break;
+            phrase_prepend(ph, k);
+            j--;
+            continue;
+        }
+        unsigned c = word_class(w, k);
+        if (ph->count > 0 && (c & (C_CHAIN | C_ART))) {
+            size_t m = k; /* "de los fallecidos": the article after the link */
+            if (!(c & C_CHAIN) && m > start && (word_class(w, m - 1) & C_CHAIN))
+                m--;
+            if ((word_class(w, m) & C_CHAIN) && m > start && label_word(w, m - 1)) {
+                for (size_t x = k + 1; x-- > m;)
+                    phrase_prepend(ph, x);
+                j = m;
+                continue;
+            }
+        }
+        if (ph->count > 0 && (c & (C_PREP | C_TO)) && k > start && label_word(w, k - 1) &&
+            w->lang != LANG_HI) {
+            ph->count = 0;
+            j--;
+            continue;
+        }
+        break;
+    }
+}
+
+/* The nearest verb before token `before`, back to start, and the first token of its group
+ * ("ha superato", "se encarece", "vont baisser"). Numbers of earlier figures are passed over:
+ * "sube un 14% a 40.600 millones". */
+static bool find_verb(struct window *w, size_t start, size_t before, size_t *first, size_t *last)
+{
+    for (size_t j = before; j > start; j--) {
+        size_t k = j - 1;
+        if (!looks_like_verb(w, k))
+            continue;
+        *last = k;
+        for (;;) {
+            if (k > start &&
+                (looks_like_verb(w, k - 1) || (word_class(w, k - 1) & (C_ADV | C_REFLEXIVE))))
+                k--;
+            else if (k > start + 1 && (word_class(w, k - 1) & C_PREP) &&
+                     (word_class(w, k - 2) & C_VERB))
+                k -= 2; /* "est en baisse" */
+            else
+                break;
+        }
+        *first = k;
+        return true;
+    }
+    return false;
+}
+
+/* The object between a verb and "to": "eleva [Selic] para 14,25%", "kommt [die AfD] auf
+ * 20,8 Prozent", "повысил [ключевую ставку] до 21%". Nothing when anything else is there. */
+static void object_between(struct window *w, size_t verb_last, size_t to, struct phrase *ph)
+{
+    ph->count = 0;
+    for (size_t k = verb_last + 1; k < to; k++) {
+        if (label_word(w, k))
+            phrase_add(ph, k);
+        else if (!(word_class(w, k) & C_ART) || w->toks[k].kind != TOK_WORD)
+            return (void)(ph->count = 0);
+    }
+}
+
+/* Keeps what fits LABEL_WORDS and LABEL_MAX bytes, cut before the last link when the phrase
+ * is longer ("bénéfice net du groupe", not "... du groupe de Bernard"), never ending on a link
+ * or an article. */
+static void lang_fit(struct window *w, struct phrase *ph)
+{
+    if (w->lang == LANG_HI) {
+        /* Head last: "भारत की जीडीपी वृद्धि दर" keeps "जीडीपी वृद्धि दर" (growth rate). */
+        size_t from = 0, bytes = 0;
+        for (size_t k = 0; k < ph->count; k++)
+            bytes += tok_len(&w->toks[ph->words[k]]) + (k > 0);
+        while (from < ph->count && (ph->count - from > LABEL_WORDS || bytes > LABEL_MAX ||
+                                    !label_word(w, ph->words[from]))) {
+            bytes -= tok_len(&w->toks[ph->words[from]]) + 1;
+            from++;
+        }
+        memmove(ph->words, ph->words + from, (ph->count - from) * sizeof(ph->words[0]));
+        ph->count -= from;
+        return;
+    }
+    size_t bytes = 0, keep = 0;
+    while (keep < ph->count && keep < LABEL_WORDS) {
+        size_t len = tok_len(&w->toks[ph->words[keep]]) + (keep > 0);
+        if (bytes + len > LABEL_MAX)
+            break;
+        bytes += len;
+        keep++;
+    }
+    if (keep < ph->count) {
+        size_t cut = keep;
+        while (cut > 1 && !(word_class(w, ph->words[cut - 1]) & C_CHAIN))
+            cut--;
+        if (cut > 1)
+            keep = cut - 1;
+    }
+    while (keep > 0 && !label_word(w, ph->words[keep - 1]))
+        keep--;
+    ph->count = keep;
+}
+
+/* What the figure measures in a language that is not English: the noun after it ("2.500
+ * sfollati", "8,7 millions de visiteurs"); the noun it is "of" ("un plan de 14.100 millones");
+ * the object of its verb ("eleva Selic para 14,25%"); else the verb's subject ("Le chômage
+ * remonte à 7,4 %", "Die Verbraucherpreise lagen im Dezember um 2,6 Prozent"). A figure that
+ * opens a clause takes the subject of the clause before ("recule de 3 %, à 41,7 milliards"). */
+static void clause_label(struct window *w, const struct figure_span *f, char *out)
+{
+    struct phrase ph = {.count = 0};
+    size_t j = f->consumed + 1, share = SIZE_MAX;
+    if (j + 2 < w->n && (word_class(w, j) & (C_PREP | C_TO)) && (word_class(w, j + 1) & C_APPROX))
+        j += 2; /* "50 से ज्यादा लापता": more than 50 missing */
+    if (j + 1 < w->n && (word_class(w, j) & C_OF)) {
+        size_t k = j + 1;
+        while (k + 1 < w->n && (word_class(w, k) & C_ART) && !label_word(w, k))
+            k++;
+        if (f->kind == FIG_PERCENT && (word_class(w, k) & C_SHARE))
+            share = k; /* "113,7 % du PIB" */
+        else
+            j = k;
+    }
+    if (share == SIZE_MAX)
+        np_forward(w, j, w->n, &ph);
+    size_t b = f->first, start = clause_start(w, b);
+    for (int pass = 0; pass < 2 && ph.count == 0; pass++) {
+        while (b > start) {
+            unsigned c = word_class(w, b - 1);
+            if (c & C_APPROX)
+                b--;
+            else if (b - 1 > start && (word_class(w, b - 2) & C_APPROX) &&
+                     (c & (C_OF | C_TO | C_CONJ)))
+                b -= 2; /* "plus de", "mehr als", "bis zu" */
+            else
+                break;
+        }
+        unsigned lead = b > start ? word_class(w, b - 1) : 0;
+        if ((lead & C_OF) && b - 1 > start && label_word(w, b - 2))
+            np_backward(w, b - 2, start, &ph);
+        size_t limit = lead & (C_OF | C_TO) ? b - 1 : b, vfirst, vlast;
+        if (ph.count > 0) {
+        } else if (find_verb(w, start, limit, &vfirst, &vlast)) {
+            if (lead & C_TO)
+                object_between(w, vlast, limit, &ph);
+            if (ph.count == 0 && vfirst > start)
+                np_backward(w, vfirst - 1, start, &ph);
+        } else {
+            while (limit > start && w->toks[limit - 1].in_figure)
+                limit--; /* "صادرات ... 14% إلى 40.6 مليار" */
+            if (limit > start)
+                np_backward(w, limit - 1, start, &ph);
+        }
+        if (ph.count > 0 || start == 0 || !is_punct(w, start - 1, ','))
+            break;
+        b = start - 1;
+        start = clause_start(w, b);
+    }
+    if (ph.count == 0 && share != SIZE_MAX)
+        phrase_add(&ph, share);
+    j = f->consumed + 1;
+    if (ph.count == 0 && j + 1 < w->n && (word_class(w, j) & (C_PREP | C_TO))) {
+        np_forward(w, j + 1, w->n, &ph); /* "20% на все китайские товары" */
+        if (ph.count > 0 && (word_flags(w, ph.words[ph.count - 1]) & (W_TIME | W_MONTH)))
+            ph.count = 0; /* "au troisième trimestre" says when, not what */
+    }
+    lang_fit(w, &ph);
+    write_label(w, &ph, out);
+    size_t el = ph.count > 0 ? elision_len(w, ph.words[0]) : 0;
+    if (el && (w->lang == LANG_FR || w->lang == LANG_IT))
+        memmove(out, out + el, strlen(out + el) + 1);
+}
+
 static void make_label(struct window *w, const struct figure_span *f, char *out)
 {
     struct phrase label, subject;
     if (f->rule == LABEL_AROUND && (unspaced_object(w, f, out) || unspaced_subject(w, f, out)))
         return;
+    if (f->rule == LABEL_AROUND && window_lang(w) != LANG_EN) {
+        clause_label(w, f, out);
+        return;
+    }
     if (f->rule == LABEL_CLAUSE_BEFORE) {
         collect_clause_before(w, f->rule_at, &label);
     } else if (f->rule == LABEL_AFTER) {
@@ -1745,6 +2472,9 @@ size_t figures_extract(const char *title, const char *summary, struct figure *ou
     pool.count = 0;
     pool.next_seq = 0;
     struct window *w = xmalloc(sizeof(*w));
+    w->title = title;
+    w->summary = summary;
+    w->lang = -1;
     scan_text(title ? title : "", true, &pool, w);
     scan_text(summary ? summary : "", false, &pool, w);
     free(w);
