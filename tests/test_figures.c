@@ -113,7 +113,8 @@ static const struct figures_case cases[] = {
     {"La inflación subió al 3,5% en marzo", "", "3,5%", "inflación"},
 
     /* Multipliers, scale words, units, ratios */
-    {"Revenue jumped 3x to €20m, while costs fell -3.5%", "", "-3.5%|€20m|3x", "costs||Revenue"},
+    {"Revenue jumped 3x to €20m, while costs fell -3.5%", "", "€20m|-3.5%|3x",
+     "Revenue|costs|Revenue"},
     {"The new chip is 3x faster and uses 40% less power", "", "40%|3x", "power|faster"},
     {"Zelensky asks for 5x more air defence systems", "", "5x", "air defence systems"},
     {"Demand for AI chips grew 4× in a year", "", "4×", "~AI chips"},
@@ -149,7 +150,7 @@ static const struct figures_case cases[] = {
     {"Rund 75.000 Menschen demonstrierten in Berlin", "", "", ""},
     {"Environ 75\u00a0000 personnes ont manifesté", "", "75\u00a0000", "~personnes"},
     {"Unemployment claims rose by 12,000 to 230,000 last week", "", "12,000|230,000",
-     "Unemployment claims|"},
+     "Unemployment claims|Unemployment claims"},
     {"Version 2.4.1 fixes 37 bugs", "", "37", "bugs"},
     {"Python 3.12 is 5% faster than 3.11", "", "5%", "faster"},
     {"Plans for 2025 include 12 new stores", "", "12", "new stores"},

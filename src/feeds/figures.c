@@ -110,12 +110,14 @@ static const struct word_group word_groups[] = {
     {W_VERB | W_LEADIN, "is are was were be been has have had lost reach reached reaches "
                         "reaching totaling totalling totaled totalled totals rose risen fell "
                         "fallen grew grown sank shrank slid stood stands hits tops exceeds "
-                        "costing pays paid spend spent held kills killing invest invests"},
+                        "costing pays paid spend spent held kills killing invest invests earned "
+                        "wiped wiping"},
     /* Lead-ins that are nouns just as often: "a 20% cut in rates", "costs fell 3%". */
     {W_LEADIN,
      "worth hit cut cuts costs pay raise raises hikes lifts lowers boosts slashes rise rises "
      "rising fall falls falling drop drops gain gains jump jumps surge surges climb "
-     "climbs top tops soar slump slide plunge tumble sink dip rally grow shrink"},
+     "climbs top tops soar slump slide plunge tumble sink dip rally grow shrink slumps plunges "
+     "tumbles sinks dips rallies grows shrinks soars closes ends earn earns wipe wipes"},
     {W_LEADIN, "of for to by at from up down"},
     {W_YEAR_BEFORE, "by until till"},
     {W_YEAR_VERB, "is was has had will would could sees saw becomes became marks brought brings"},
@@ -385,6 +387,13 @@ static const char *const quantity_nouns[] = {
     "rounds", "round",    "number", "share", "percentage", "proportion", "half",
     "part",   "majority", "lot",    "lots",  "series",     "couple",     "pair",
     "total",  "amount",   "wave",   "waves", "set"};
+
+/* Words between a lead-in and the figure that say what kind of figure it is: "hits record
+ * $3,000", "a new 20% tariff". */
+static const char *const value_modifiers[] = {"record", "new", "all-time", "fresh"};
+
+/* Prepositions a subject runs through: "death toll in Vietnam", "Shipping through Suez Canal". */
+static const char *const subject_links[] = {"of", "in", "on", "for", "among", "across", "through"};
 
 static const char *const irregular_plurals[] = {"people", "children", "men", "women"};
 
@@ -1836,6 +1845,15 @@ static void collect_after(struct window *w, size_t k, struct phrase *ph)
     }
 }
 
+/* "killing", "wiping": a lowercase -ing word right before a figure is its verb. */
+static bool is_ing_verb(const struct window *w, size_t i)
+{
+    const struct token *t = &w->toks[i];
+    size_t len = tok_len(t);
+    const char *p = w->s + t->start;
+    return len >= 6 && ascii_is_lower(p[0]) && !memcmp(p + len - 3, "ing", 3);
+}
+
 /* What a figure with nothing after it measures, read backwards over its lead-in: "tariffs" in
  * "tariffs totaling 20%", "US tariffs" in "US tariffs reach 20%". At most three words. */
 static void collect_subject(struct window *w, size_t first, struct phrase *ph)
@@ -1843,10 +1861,19 @@ static void collect_subject(struct window *w, size_t first, struct phrase *ph)
     ph->count = 0;
     size_t j = first, skipped = 0;
     bool verb_skipped = false;
+    /* "rose 6% to $69.1bn": the subject is the earlier figure's. */
+    if (j >= 2 && word_equals(w, j - 1, "to") && w->toks[j - 2].in_figure) {
+        j -= 2;
+        while (j > 0 && w->toks[j - 1].in_figure)
+            j--;
+    }
     while (j > 0 && skipped < 4 && usable_word(w, j - 1)) {
         unsigned f = word_flags(w, j - 1);
         bool ed = is_ed_verb(w, j - 1);
-        bool sure = (f & W_APPROX) || ((f & W_LEADIN) && (f & (W_VERB | W_PREP | W_LINK))) || ed;
+        bool modifier =
+            j == first && word_in(w, j - 1, value_modifiers, ARRAY_LEN(value_modifiers), false);
+        bool sure = (f & W_APPROX) || ((f & W_LEADIN) && (f & (W_VERB | W_PREP | W_LINK))) || ed ||
+                    modifier || (!verb_skipped && is_ing_verb(w, j - 1));
         /* "cuts", "costs", "worth" lead in before any verb ("Sales fall 12%") but are the
          * noun after one ("costs fell 3%"). */
         bool noun_or_verb = (f & W_LEADIN) && !sure;
@@ -1856,18 +1883,38 @@ static void collect_subject(struct window *w, size_t first, struct phrase *ph)
         verb_skipped = verb_skipped || (f & W_VERB) || ed;
         j--, skipped++;
     }
-    /* "agrees to pay $1.5bn": the word before an infinitive is a verb, not the subject. */
+    /* "agrees to pay $1.5bn": the word before an infinitive is a verb, not the subject; but
+     * "first company to be worth $4tn" is a noun. */
     if (j > 0 && j + 1 < first && word_equals(w, j, "to") && usable_word(w, j - 1) &&
-        is_content(word_flags(w, j - 1)))
+        is_content(word_flags(w, j - 1)) &&
+        !(j > 1 && w->toks[j - 2].kind == TOK_WORD &&
+          (word_flags(w, j - 2) & (W_ARTICLE | W_DET | W_BREAK))))
         j--, verb_skipped = true;
+    /* "S&P 500 slumps 2.7%", "FTSE 100 closes above 9,000": a name ending in a number. */
+    if (j > 1 && w->toks[j - 1].kind == TOK_NUMBER && !w->toks[j - 1].in_figure &&
+        w->toks[j - 1].form == NUM_INT && w->toks[j - 1].space_before && skipped > 0 &&
+        w->toks[j - 2].kind == TOK_WORD &&
+        ascii_is_upper((unsigned char)w->s[w->toks[j - 2].start])) {
+        phrase_add(ph, j - 2);
+        phrase_add(ph, j - 1);
+        return;
+    }
     bool head = true, crossed_of = false;
+    size_t time_skipped = 0;
     while (j > 0 && ph->count < (crossed_of ? 5u : 3u) && usable_word(w, j - 1) &&
            !is_ed_verb(w, j - 1)) {
         size_t k = j - 1;
         unsigned f = word_flags(w, k);
-        /* "risk of death", "population of India"; but "rounds of US tariffs" counts tariffs. */
-        if (!head && !crossed_of && word_equals(w, k, "of") && k > 0 && usable_word(w, k - 1) &&
-            is_content(word_flags(w, k - 1)) && !is_ed_verb(w, k - 1) &&
+        /* "The average global temperature last year was 1.6C" */
+        if (head && (f & W_TIME) && !(f & W_MONTH) && time_skipped < 2 && verb_skipped) {
+            j--, time_skipped++;
+            continue;
+        }
+        /* "risk of death", "population of India", "death toll in Vietnam"; but "rounds of US
+         * tariffs" counts tariffs. */
+        if (!head && !crossed_of && word_in(w, k, subject_links, ARRAY_LEN(subject_links), false) &&
+            k > 0 && usable_word(w, k - 1) && is_content(word_flags(w, k - 1)) &&
+            !is_ed_verb(w, k - 1) &&
             !word_in(w, k - 1, quantity_nouns, ARRAY_LEN(quantity_nouns), false)) {
             phrase_prepend(ph, k);
             phrase_prepend(ph, k - 1);
