@@ -1834,7 +1834,11 @@ static void collect_after(struct window *w, size_t k, struct phrase *ph)
             break;
         if ((f & W_LINK) && ++links > 2)
             break;
-        if (content > 0 && is_ed_verb(w, j))
+        /* "1.2 million internally displaced people": a participle after an adverb, before its
+         * noun, is an adjective. */
+        bool adjective = j > 0 && j + 1 < w->n && ends_with(w, j - 1, "ly", 4) &&
+                         w->toks[j + 1].kind == TOK_WORD && is_content(word_flags(w, j + 1));
+        if (content > 0 && is_ed_verb(w, j) && !adjective)
             break;
         if (ph->count > 0 && is_plural_head(w, ph->words[ph->count - 1]) &&
             (f & ~(unsigned)W_LEADIN) == 0 && is_unknown_lowercase(w, j))
@@ -2336,6 +2340,9 @@ static void make_label(struct window *w, const struct figure_span *f, char *out)
         collect_clause_before(w, f->rule_at, &label);
     } else if (f->rule == LABEL_AFTER) {
         collect_after(w, f->rule_at, &label);
+    } else if (f->consumed + 2 < w->n && word_equals(w, f->consumed + 1, "off")) {
+        /* "wiped $55 billion off its market value" */
+        collect_after(w, f->consumed + 2, &label);
     } else {
         collect_after(w, f->consumed + 1, &label);
         size_t lead = 0;
@@ -2352,11 +2359,18 @@ static void make_label(struct window *w, const struct figure_span *f, char *out)
          * "tariffs totaling 20% on all Chinese goods" and "inflation rose to 3.5% in March"
          * need the subject from before it; "unemployment hit 4.1% last month" only that. */
         bool counted_unit = (lf & W_UNIT_WORD) && (f->kind == FIG_COUNT || f->kind == FIG_GROUPED);
+        /* "675 million monthly users": an -ly time word before a noun is an adjective. */
+        bool time_adjective = (lf & W_TIME) && ends_with(w, label.words[lead], "ly", 4) &&
+                              lead + 1 < label.count &&
+                              is_content(word_flags(w, label.words[lead + 1]));
+        /* "$6.23 a dozen", "$3,000 an ounce": a price per unit is the subject's price. */
+        bool rate = f->kind == FIG_MONEY && lead == 1 && label.count == 2 &&
+                    (word_equals(w, label.words[0], "a") || word_equals(w, label.words[0], "an"));
         /* "Tariffs of 20% hit goods": after a lead-in, a verb-like word starts the predicate. */
         bool predicate = f->first > 0 && (word_flags(w, f->first - 1) & W_LEADIN) &&
                          (lf & W_LEADIN) && !(lf & (W_LINK | W_PREP));
-        bool subject_only =
-            !unspaced && (empty || predicate || share_base || ((lf & W_TIME) && !counted_unit));
+        bool subject_only = !unspaced && (empty || predicate || share_base || rate ||
+                                          ((lf & W_TIME) && !counted_unit && !time_adjective));
         bool with_subject = !unspaced && !subject_only && (lf & W_LINK) && !of;
         if (subject_only || with_subject) {
             collect_subject(w, f->first, &subject);
@@ -2365,7 +2379,7 @@ static void make_label(struct window *w, const struct figure_span *f, char *out)
                 next++;
             /* "up 15% on last year" with no subject: a bare "last year" says nothing. */
             bool time_only = next < label.count && (word_flags(w, label.words[next]) & W_TIME);
-            if (share_base && subject.count == 0)
+            if ((share_base || rate) && subject.count == 0)
                 subject_only = false; /* "GDP" beats nothing */
             if (subject_only || (subject.count == 0 && time_only))
                 label.count = 0;
@@ -2374,6 +2388,15 @@ static void make_label(struct window *w, const struct figure_span *f, char *out)
             if (subject.count > 0 || label.count == 0)
                 label = subject;
         }
+    }
+    size_t j = f->consumed + 1;
+    if (label.count == 0 && f->rule == LABEL_AROUND && j + 1 < w->n &&
+        (word_flags(w, j) & (W_PREP | W_LINK)) && !word_equals(w, j, "of")) {
+        /* Nothing else names it: "3 million without power in Florida". */
+        collect_after(w, j + 1, &label);
+        for (size_t k = 0; k < label.count; k++)
+            if (word_flags(w, label.words[k]) & (W_TIME | W_MONTH))
+                label.count = 0; /* "up 1.1% from a year earlier" */
     }
     phrase_trim(w, &label);
     phrase_fit(w, &label);
