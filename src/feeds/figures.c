@@ -151,8 +151,8 @@ static const struct word_group word_groups[] = {
     {W_UNIT_WORD, "meter metre metro metros metri mètres"},
     {W_UNIT_WORD, "miles mile kilometres kilometers metres meters tonnes tons degrees points "
                   "feet acres hectares litres liters gallons barrels kilograms grams pounds"},
-    {W_UNIT, "km c kg mph kph cm mm mg lb lbs oz ft gw mw kw gwh mwh kwh twh tb gb gbps mbps ghz "
-             "mhz"},
+    {W_UNIT, "km c kg mph kph cm mm mg lb lbs oz ft gw mw kw gwh mwh kwh twh tb gb tbps gbps mbps "
+             "ghz mhz"},
     {W_SCALE, "thousand million billion trillion mn mln bn tn trn crore crores lakh lakhs"},
     /* The same in the languages of the sign's lobbies ("mil" is a thousand in Spanish and
      * Portuguese). */
@@ -289,7 +289,7 @@ static const struct lang_group lang_groups[] = {
     {LANG_PT, C_CHAIN, "de do da dos das"},
     {LANG_PT, C_TO, "para a em até"},
     {LANG_PT, C_PREP,
-     "em no na nos nas com por para pelo pela até desde sobre entre sem após "
+     "ao aos à às em no na nos nas com por para pelo pela até desde sobre entre sem após "
      "segundo contra"},
     {LANG_PT, C_APPROX, "mais menos quase cerca aproximadamente"},
     {LANG_PT, C_VERB,
@@ -1370,6 +1370,15 @@ static bool year_figure(struct window *w, size_t i, struct figure_span *f)
  * a verb and "to". */
 static bool toll_figure(struct window *w, size_t i, size_t j)
 {
+    /* "strikes kill at least 400 in Gaza" */
+    static const char *const kill_verbs[] = {"kill", "kills", "killed", "killing"};
+    size_t b = i;
+    while (b > 0 && w->toks[b - 1].kind == TOK_WORD &&
+           ((word_flags(w, b - 1) & W_APPROX) || word_equals(w, b - 1, "at")))
+        b--;
+    if (b < i && b > 0 && w->toks[b - 1].kind == TOK_WORD &&
+        word_in(w, b - 1, kill_verbs, ARRAY_LEN(kill_verbs), false))
+        return true;
     if (j < w->n && !is_clause_break(w, j) && !(word_flags(w, j) & W_CONJ))
         return false;
     if (i < 2 || w->toks[i - 1].kind != TOK_WORD || w->toks[i - 2].kind != TOK_WORD)
@@ -1409,11 +1418,11 @@ static bool plain_figure(struct window *w, size_t i, size_t j, struct figure_spa
     if (nf & (W_SPAN | W_META | W_CLOCK))
         return false;
     bool unit = (nf & W_UNIT_WORD) != 0;
-    bool counted = window_lang(w) == LANG_EN ? is_content(nf) : label_word(w, j);
+    bool counted = is_content(nf) && (window_lang(w) == LANG_EN || label_word(w, j));
     if (t->amount < 10 ? !unit : !(unit || counted))
         return false; /* "14, 35 y 70" */
-    if (unit && j + 1 < w->n && word_equals(w, j + 1, "ago"))
-        return false; /* "20 years ago" is a date */
+    if (unit && j + 1 < w->n && (word_equals(w, j + 1, "ago") || word_equals(w, j + 1, "old")))
+        return false; /* "20 years ago" is a date, "41 years old" an age */
     /* "the first time in 17 years", "after 54 years": a span of time, not the news. */
     if ((nf & W_TIME) && i > 0 && w->toks[i - 1].kind == TOK_WORD &&
         word_in(w, i - 1, duration_words, ARRAY_LEN(duration_words), false))
@@ -1467,6 +1476,16 @@ static bool glued_suffix(struct window *w, size_t i, size_t j, bool money, enum 
         *kind = FIG_MULTIPLIER;
         return true;
     }
+    /* "132p a litre": pence; but "720p" and "1080p" are video. */
+    static const unsigned video_lines[] = {144, 240, 360, 480, 720, 1080, 1440, 2160, 4320};
+    const struct token *t = &w->toks[i];
+    if (word_equals_exact(w, j, "p") && !money && t->form == NUM_INT && t->int_value < 1000) {
+        for (size_t k = 0; k < ARRAY_LEN(video_lines); k++)
+            if (t->int_value == video_lines[k])
+                return false;
+        *kind = FIG_MONEY;
+        return true;
+    }
     if (word_flags(w, j) & W_UNIT) {
         *kind = FIG_UNIT;
         return true;
@@ -1514,6 +1533,14 @@ static bool parse_prefix(struct window *w, struct figure_parse *st, struct figur
         if (toks[p].kind == TOK_PUNCT && (is_minus(toks[p].cp) || toks[p].cp == '+') &&
             sign_position(w, p))
             f->first = p, st->sign = true;
+    }
+    if (!st->money && i > 0 && toks[i].space_before && toks[i - 1].kind == TOK_PUNCT &&
+        is_currency_symbol(toks[i - 1].cp)) {
+        st->money = true; /* "R$ 35,2 bilhões", "€ 20" */
+        f->first = i - 1;
+        if (i >= 2 && !toks[i - 1].space_before &&
+            word_in(w, i - 2, dollar_prefixes, ARRAY_LEN(dollar_prefixes), true))
+            f->first = i - 2;
     }
     if (!st->money && i > 0 && toks[i].space_before && is_currency_code(w, i - 1)) {
         st->money = true;
@@ -1669,6 +1696,21 @@ static void parse_cjk_scale(struct window *w, struct figure_parse *st, struct fi
     st->money = !is_cjk_scale(unicode_utf8_decode(w->s + last, end - last, &n));
 }
 
+/* What a unit may have glued after it: "km²", "km/h", "km/u". */
+static void parse_unit_tail(struct window *w, struct figure_parse *st, struct figure_span *f)
+{
+    static const char *const per[] = {"h", "u", "s", "hr"};
+    size_t j = st->next;
+    if (j < w->n && !w->toks[j].space_before && (is_punct(w, j, 0xB2) || is_punct(w, j, 0xB3))) {
+        f->last = j;
+        st->next = j + 1;
+    } else if (j + 1 < w->n && is_punct(w, j, '/') && !w->toks[j].space_before &&
+               !w->toks[j + 1].space_before && word_in(w, j + 1, per, ARRAY_LEN(per), false)) {
+        f->last = j + 1;
+        st->next = j + 2;
+    }
+}
+
 /* What follows the number (or range): a symbol, a suffix glued to it ("3bn", "5km"), or a word.
  * False when it is no figure. */
 static bool parse_suffix(struct window *w, struct figure_parse *st, struct figure_span *f)
@@ -1684,9 +1726,11 @@ static bool parse_suffix(struct window *w, struct figure_parse *st, struct figur
         if (!glued_suffix(w, st->i, st->next, st->money, &st->kind))
             return false;
         f->last = st->next++;
-    } else if (s->kind == TOK_WORD) {
-        return parse_word_suffix(w, st, f);
+    } else if (s->kind == TOK_WORD && !parse_word_suffix(w, st, f)) {
+        return false;
     }
+    if (st->kind == FIG_UNIT)
+        parse_unit_tail(w, st, f);
     return true;
 }
 
@@ -1863,7 +1907,7 @@ static bool is_ing_verb(const struct window *w, size_t i)
 static void collect_subject(struct window *w, size_t first, struct phrase *ph)
 {
     ph->count = 0;
-    size_t j = first, skipped = 0;
+    size_t j = first, skipped = 0, ing = SIZE_MAX;
     bool verb_skipped = false;
     /* "rose 6% to $69.1bn": the subject is the earlier figure's. */
     if (j >= 2 && word_equals(w, j - 1, "to") && w->toks[j - 2].in_figure) {
@@ -1876,8 +1920,11 @@ static void collect_subject(struct window *w, size_t first, struct phrase *ph)
         bool ed = is_ed_verb(w, j - 1);
         bool modifier =
             j == first && word_in(w, j - 1, value_modifiers, ARRAY_LEN(value_modifiers), false);
+        bool ing_verb = !verb_skipped && is_ing_verb(w, j - 1);
+        if (ing_verb)
+            ing = j - 1;
         bool sure = (f & W_APPROX) || ((f & W_LEADIN) && (f & (W_VERB | W_PREP | W_LINK))) || ed ||
-                    modifier || (!verb_skipped && is_ing_verb(w, j - 1));
+                    modifier || ing_verb;
         /* "cuts", "costs", "worth" lead in before any verb ("Sales fall 12%") but are the
          * noun after one ("costs fell 3%"). */
         bool noun_or_verb = (f & W_LEADIN) && !sure;
@@ -1944,6 +1991,9 @@ static void collect_subject(struct window *w, size_t first, struct phrase *ph)
         phrase_prepend(ph, k);
         j--, head = false;
     }
+    /* "killing more than 1,000", "saving €15 billion a year": with no subject, the verb. */
+    if (ph->count == 0 && ing != SIZE_MAX)
+        phrase_add(ph, ing);
 }
 
 /* The clause before a target year: "ban new petrol car sales" by 2035. */
