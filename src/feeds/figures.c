@@ -350,7 +350,7 @@ static const struct lang_group lang_groups[] = {
     {LANG_RU, C_SHARE, "ввп"},
     {LANG_AR, C_OF, "بقيمة بنسبة بمعدل"},
     {LANG_AR, C_TO, "إلى الى"},
-    {LANG_AR, C_PREP, "في من على عن مع بين حتى منذ خلال"},
+    {LANG_AR, C_PREP, "في من على عن مع بين حتى منذ خلال مقارنة"},
     {LANG_AR, C_APPROX, "نحو حوالي أكثر أقل قرابة"},
     {LANG_AR, C_VERB,
      "بلغ بلغت تراجع تراجعت ارتفع ارتفعت انخفض انخفضت سجل سجلت قال قالت أعلن "
@@ -500,8 +500,8 @@ static bool is_letter(unsigned c)
     if (c < 0x80)
         return ascii_is_alpha(c);
     if (c == 0xFFFD || c <= 0xBF || c == 0xD7 || c == 0xF7 || c == 0x0E3F || c == 0x0964 ||
-        c == 0x0965)
-        return false;
+        c == 0x0965 || (c >= 0x0660 && c <= 0x066C) || (c >= 0x06F0 && c <= 0x06F9))
+        return false;               /* dandas; Arabic digits, percent and separators */
     if (c == 0x200C || c == 0x200D) /* joiners inside Persian, Indic and emoji words */
         return true;
     return !((c >= 0x2000 && c <= 0x2BFF) || (c >= 0x3000 && c <= 0x303F) ||
@@ -565,12 +565,48 @@ static unsigned decode_at(const char *s, size_t len, size_t pos, size_t *n)
     return unicode_utf8_decode(s + pos, len - pos, n);
 }
 
-static size_t count_digits(const char *s, size_t len, size_t pos)
+/* The digit at pos and its length in bytes: ASCII, Arabic-Indic (٢٧) or Eastern Arabic-Indic
+ * (۲۷). -1 when there is none. */
+static int digit_at(const char *s, size_t len, size_t pos, size_t *n)
 {
-    size_t i = pos;
-    while (i < len && ascii_is_digit(s[i]))
-        i++;
-    return i - pos;
+    unsigned char c = (unsigned char)s[pos];
+    *n = 1;
+    if (ascii_is_digit(c))
+        return c - '0';
+    unsigned char next = pos + 1 < len ? (unsigned char)s[pos + 1] : 0;
+    *n = 2;
+    if (c == 0xD9 && next >= 0xA0 && next <= 0xA9)
+        return next - 0xA0; /* U+0660..U+0669 */
+    if (c == 0xDB && next >= 0xB0 && next <= 0xB9)
+        return next - 0xB0; /* U+06F0..U+06F9 */
+    return -1;
+}
+
+/* The separator at pos as its ASCII counterpart ("٫" is a decimal point, "٬" groups thousands)
+ * and its length; 0 when there is none. */
+static char separator_at(const char *s, size_t len, size_t pos, size_t *n)
+{
+    char c = s[pos];
+    *n = 1;
+    if (c == ',' || c == '.' || c == ':' || c == '/')
+        return c;
+    *n = 2;
+    if (pos + 1 < len && (unsigned char)c == 0xD9 && (unsigned char)s[pos + 1] == 0xAB)
+        return '.';
+    if (pos + 1 < len && (unsigned char)c == 0xD9 && (unsigned char)s[pos + 1] == 0xAC)
+        return ',';
+    return 0;
+}
+
+/* Counts the digits from pos; *end is where they stop. */
+static size_t count_digits(const char *s, size_t len, size_t pos, size_t *end)
+{
+    size_t count = 0, n;
+    while (pos < len && digit_at(s, len, pos, &n) >= 0)
+        pos += n, count++;
+    if (end)
+        *end = pos;
+    return count;
 }
 
 /* Byte length of a thin, narrow no-break or no-break space at pos, else 0. These group digits
@@ -586,21 +622,24 @@ static size_t group_space_len(const char *s, size_t len, size_t pos)
     return 0;
 }
 
-static uint64_t digits_value(const char *s, size_t start, size_t count, uint64_t acc)
+static uint64_t digits_value(const char *s, size_t len, size_t start, size_t count, uint64_t acc)
 {
-    for (size_t i = 0; i < count; i++) {
+    size_t n;
+    for (size_t i = 0; i < count; i++, start += n) {
+        int d = digit_at(s, len, start, &n);
         if (acc > 100000000000000ull)
             return acc; /* capped: only comparisons with small numbers matter */
-        acc = acc * 10 + (uint64_t)(s[start + i] - '0');
+        acc = acc * 10 + (uint64_t)d;
     }
     return acc;
 }
 
-static double fraction_value(const char *s, size_t start, size_t count)
+static double fraction_value(const char *s, size_t len, size_t start, size_t count)
 {
     double f = 0, scale = 0.1;
-    for (size_t i = 0; i < count && i < 12; i++, scale /= 10)
-        f += (double)(s[start + i] - '0') * scale;
+    size_t n;
+    for (size_t i = 0; i < count && i < 12; i++, scale /= 10, start += n)
+        f += (double)digit_at(s, len, start, &n) * scale;
     return f;
 }
 
@@ -613,36 +652,31 @@ static void scan_number(const char *s, size_t len, size_t pos, struct token *t)
     size_t groups = 0, i = pos;
     bool bad = false;
 
-    size_t d = count_digits(s, len, i);
-    gstart[0] = i, glen[0] = d, gsep[0] = 0, groups = 1;
-    i += d;
+    size_t d = count_digits(s, len, i, &i), n;
+    gstart[0] = pos, glen[0] = d, gsep[0] = 0, groups = 1;
     while (i < len) {
-        char sep;
         size_t skip;
-        char c = s[i];
-        if ((c == ',' || c == '.' || c == ':' || c == '/') && i + 1 < len &&
-            ascii_is_digit(s[i + 1])) {
-            sep = c, skip = 1;
-        } else if ((skip = group_space_len(s, len, i)) != 0 &&
-                   count_digits(s, len, i + skip) == 3) {
+        char sep = separator_at(s, len, i, &skip);
+        if (!sep || i + skip >= len || digit_at(s, len, i + skip, &n) < 0) {
+            skip = group_space_len(s, len, i);
+            if (skip == 0 || count_digits(s, len, i + skip, NULL) != 3)
+                break;
             sep = ' ';
-        } else {
-            break;
         }
         i += skip;
-        d = count_digits(s, len, i);
+        size_t start = i;
+        d = count_digits(s, len, i, &i);
         if (groups < NUMBER_MAX_GROUPS) {
-            gstart[groups] = i, glen[groups] = d, gsep[groups] = sep;
+            gstart[groups] = start, glen[groups] = d, gsep[groups] = sep;
             groups++;
         } else {
             bad = true;
         }
-        i += d;
     }
     t->end = i;
     t->kind = TOK_NUMBER;
     t->int_digits = (unsigned)MIN(glen[0], 99);
-    t->int_value = digits_value(s, gstart[0], glen[0], 0);
+    t->int_value = digits_value(s, len, gstart[0], glen[0], 0);
     t->amount = (double)t->int_value;
     if (bad || i - pos > NUMBER_MAX_BYTES) {
         t->form = NUM_BAD;
@@ -685,17 +719,17 @@ static void scan_number(const char *s, size_t len, size_t pos, struct token *t)
             size_t int_groups = last == first ? groups : groups - 1;
             uint64_t v = t->int_value;
             for (size_t g = 1; g < int_groups; g++)
-                v = digits_value(s, gstart[g], glen[g], v);
+                v = digits_value(s, len, gstart[g], glen[g], v);
             t->int_value = v;
             t->amount = (double)v;
             if (int_groups < groups)
-                t->amount += fraction_value(s, gstart[groups - 1], glen[groups - 1]);
+                t->amount += fraction_value(s, len, gstart[groups - 1], glen[groups - 1]);
         } else if (form != NUM_BAD) {
-            t->amount += fraction_value(s, gstart[1], glen[1]);
+            t->amount += fraction_value(s, len, gstart[1], glen[1]);
         }
     }
     /* "0.5" is a number; "007", "09" and "0,500" are not figures. */
-    if (s[pos] == '0' && (glen[0] > 1 || form == NUM_GROUPED))
+    if (digit_at(s, len, pos, &n) == 0 && (glen[0] > 1 || form == NUM_GROUPED))
         form = NUM_BAD;
     t->form = form;
 }
@@ -755,7 +789,8 @@ static bool next_token(struct scanner *sc, struct token *t)
     t->start = sc->pos;
     t->space_before = space;
     unsigned c = decode_at(sc->s, sc->len, sc->pos, &n);
-    if (ascii_is_digit(c)) {
+    size_t digit_len;
+    if (digit_at(sc->s, sc->len, sc->pos, &digit_len) >= 0) {
         scan_number(sc->s, sc->len, sc->pos, t);
     } else if (is_letter(c)) {
         t->kind = TOK_WORD;
@@ -1150,6 +1185,11 @@ static unsigned word_class(struct window *w, size_t i)
     const struct index_slot *slot = lookup_word(w->s + t->start, tok_len(t));
     enum lang l = window_lang(w);
     unsigned c = slot && slot->classes ? word_classes[slot->classes - 1][l] : 0;
+    if (c == 0 && l == LANG_AR && tok_len(t) > 4 && !memcmp(w->s + t->start, "\xd9\x88", 2)) {
+        slot = lookup_word(w->s + t->start + 2, tok_len(t) - 2); /* "و" (and) glued to a verb */
+        if (slot && slot->classes && (word_classes[slot->classes - 1][l] & C_VERB))
+            c = C_VERB;
+    }
     if (c == 0 && (l == LANG_FR || l == LANG_IT)) {
         size_t el = elision_len(w, i);
         if (el && ascii_to_lower(w->s[t->start]) == 's')
