@@ -36,7 +36,7 @@
 #define UNSPACED_SUBJECT_CHARS 4
 /* Words read to tell a story's language, and nouns a label takes in the languages that are not
  * English. */
-#define LANG_SAMPLE_WORDS 80
+#define LANG_SAMPLE_WORDS 32
 #define LANG_LABEL_NOUNS 4
 
 enum word_flag {
@@ -863,7 +863,7 @@ static pthread_once_t word_index_once = PTHREAD_ONCE_INIT;
 
 /* Byte k of s with ASCII, Latin-1 and Cyrillic capitals lowered. Each of those has a lowercase
  * form of the same length, so "Около" matches the listed "около" byte for byte. */
-static unsigned char folded(const char *s, size_t k, size_t len)
+static inline unsigned char folded(const char *s, size_t k, size_t len)
 {
     unsigned char c = (unsigned char)s[k];
     if (c < 0x80)
@@ -1099,31 +1099,51 @@ static bool title_case(struct window *w)
 
 /* Language */
 
+/* Function words are short ("throughout" and "gegenüber" are the longest that count), so longer
+ * words are not looked up. */
+#define LANG_WORD_MAX 10
+
+/* Adds what the word s[0..len) says about the language to score. */
+static void score_word(const char *s, size_t len, int *score)
+{
+    unsigned char lead = (unsigned char)s[0];
+    if (lead == 0xD0 || lead == 0xD1)
+        score[LANG_RU] += 2; /* Cyrillic */
+    else if (lead >= 0xD8 && lead <= 0xDB)
+        score[LANG_AR] += 2;
+    else if (lead == 0xE0 && len > 1 &&
+             ((unsigned char)s[1] == 0xA4 || (unsigned char)s[1] == 0xA5))
+        score[LANG_HI] += 2; /* Devanagari */
+    const struct index_slot *slot = len <= LANG_WORD_MAX ? lookup_word(s, len) : NULL;
+    if (slot && slot->classes)
+        for (size_t l = 0; l < LANG_COUNT; l++)
+            score[l] += (word_classes[slot->classes - 1][l] & C_FUNCTION) != 0;
+}
+
+/* The language of a story from the function words among its first words. Words are split at
+ * ASCII spaces and punctuation only: cheaper than the tokenizer, and enough for short words. */
 static enum lang detect_lang(const char *title, const char *summary)
 {
     int score[LANG_COUNT] = {0};
     const char *texts[] = {title ? title : "", summary ? summary : ""};
     size_t words = 0;
-    for (size_t k = 0; k < ARRAY_LEN(texts); k++) {
-        struct scanner sc = {texts[k], strlen(texts[k]), 0};
-        struct token t;
-        while (words < LANG_SAMPLE_WORDS && next_token(&sc, &t)) {
-            if (t.kind != TOK_WORD)
+    for (size_t k = 0; k < ARRAY_LEN(texts) && words < LANG_SAMPLE_WORDS; k++) {
+        const char *p = texts[k];
+        while (*p && words < LANG_SAMPLE_WORDS) {
+            while (*p && (unsigned char)*p < 0x80 && !ascii_is_alpha(*p))
+                p++;
+            const char *start = p;
+            while (*p && ((unsigned char)*p >= 0x80 || ascii_is_alpha(*p) || *p == '\''))
+                p++;
+            if (p == start)
                 continue;
             words++;
-            size_t n;
-            unsigned c = unicode_utf8_decode(sc.s + t.start, t.end - t.start, &n);
-            if (c >= 0x400 && c <= 0x4FF)
-                score[LANG_RU] += 2;
-            else if (c >= 0x600 && c <= 0x6FF)
-                score[LANG_AR] += 2;
-            else if (c >= 0x900 && c <= 0x97F)
-                score[LANG_HI] += 2;
-            const struct index_slot *slot = lookup_word(sc.s + t.start, t.end - t.start);
-            if (!slot || !slot->classes)
-                continue;
-            for (size_t l = 0; l < LANG_COUNT; l++)
-                score[l] += (word_classes[slot->classes - 1][l] & C_FUNCTION) != 0;
+            score_word(start, (size_t)(p - start), score);
+            int other = 0;
+            for (size_t l = 1; l < LANG_COUNT; l++)
+                other = MAX(other, score[l]);
+            if (score[LANG_EN] >= other + 4)
+                return LANG_EN; /* clear enough: most English stories stop here */
         }
     }
     /* English wins ties and needs no evidence: a headline with one stray "de" or "over" (a
