@@ -84,6 +84,8 @@ static const struct word_group word_groups[] = {
                 "al en di на в до по и"},
     {W_DET, "this that these those its their his her our your my some any such each every both "
             "also even still very"},
+    /* Numbers in words count what follows: "in the three months" is a time phrase. */
+    {W_DET, "two three four five six seven eight nine ten eleven twelve"},
     {W_LINK, "of on in for per among across within throughout near"},
     {W_PREP, "to by until till at from with without into onto upon against after before since "
              "during through via like despite amid between toward towards beyond versus vs off "
@@ -353,8 +355,9 @@ static const struct lang_group lang_groups[] = {
     {LANG_AR, C_PREP, "في من على عن مع بين حتى منذ خلال مقارنة"},
     {LANG_AR, C_APPROX, "نحو حوالي أكثر أقل قرابة"},
     {LANG_AR, C_VERB,
-     "بلغ بلغت تراجع تراجعت ارتفع ارتفعت انخفض انخفضت سجل سجلت قال قالت أعلن "
-     "أعلنت وصل وصلت تنخفض يرتفع يتراجع"},
+     "بلغ بلغت يبلغ تبلغ تراجع تراجعت يتراجع ارتفع ارتفعت يرتفع ترتفع انخفض "
+     "انخفضت ينخفض تنخفض سجل سجلت يسجل تسجل قال قالت أعلن أعلنت وصل وصلت يصل تصل "
+     "حقق حققت يحقق تحقق زاد زادت يزيد تزيد قتل قتلت أسفر أسفرت"},
     {LANG_AR, C_CONJ, "و أن إن التي الذي"},
     {LANG_AR, C_PRON, "هو هي"},
     {LANG_AR, C_ADV, "وحدها وحده"},
@@ -1117,7 +1120,7 @@ static void score_word(const char *s, size_t len, int *score)
     const struct index_slot *slot = len <= LANG_WORD_MAX ? lookup_word(s, len) : NULL;
     if (slot && slot->classes)
         for (size_t l = 0; l < LANG_COUNT; l++)
-            score[l] += (word_classes[slot->classes - 1][l] & C_FUNCTION) != 0;
+            score[l] += (word_classes[slot->classes - 1][l] & ~(unsigned)C_SHARE) != 0;
 }
 
 /* The language of a story from the function words among its first words. Words are split at
@@ -2023,13 +2026,17 @@ static void collect_subject(struct window *w, size_t first, struct phrase *ph)
         }
         /* "risk of death", "population of India", "death toll in Vietnam"; but "rounds of US
          * tariffs" counts tariffs. */
-        if (!head && !crossed_of && word_in(w, k, subject_links, ARRAY_LEN(subject_links), false) &&
-            k > 0 && usable_word(w, k - 1) && is_content(word_flags(w, k - 1)) &&
-            !is_ed_verb(w, k - 1) &&
-            !word_in(w, k - 1, quantity_nouns, ARRAY_LEN(quantity_nouns), false)) {
-            phrase_prepend(ph, k);
-            phrase_prepend(ph, k - 1);
-            j -= 2, crossed_of = true;
+        size_t link = k; /* "Shares in the chipmaker": the link before an article */
+        if (!head && (f & W_ARTICLE) && k > 0 && usable_word(w, k - 1))
+            link = k - 1;
+        if (!head && !crossed_of &&
+            word_in(w, link, subject_links, ARRAY_LEN(subject_links), false) && link > 0 &&
+            usable_word(w, link - 1) && is_content(word_flags(w, link - 1)) &&
+            !is_ed_verb(w, link - 1) &&
+            !word_in(w, link - 1, quantity_nouns, ARRAY_LEN(quantity_nouns), false)) {
+            for (size_t x = k + 1; x-- > link - 1;)
+                phrase_prepend(ph, x);
+            j = link - 1, crossed_of = true;
             continue;
         }
         bool noun_or_verb = (f & W_LEADIN) && !(f & (W_VERB | W_PREP | W_LINK | W_APPROX));
@@ -2477,8 +2484,9 @@ static void make_label(struct window *w, const struct figure_span *f, char *out)
         bool rate = f->kind == FIG_MONEY && lead == 1 && label.count == 2 &&
                     (word_equals(w, label.words[0], "a") || word_equals(w, label.words[0], "an"));
         /* "Tariffs of 20% hit goods": after a lead-in, a verb-like word starts the predicate. */
-        bool predicate = f->first > 0 && (word_flags(w, f->first - 1) & W_LEADIN) &&
-                         (lf & W_LEADIN) && !(lf & (W_LINK | W_PREP));
+        bool predicate = (f->first > 0 && (word_flags(w, f->first - 1) & W_LEADIN) &&
+                          (lf & W_LEADIN) && !(lf & (W_LINK | W_PREP))) ||
+                         (label.count == 1 && is_ed_verb(w, label.words[0])); /* "recorded" */
         bool subject_only = !unspaced && (empty || predicate || share_base || rate ||
                                           ((lf & W_TIME) && !counted_unit && !time_adjective));
         bool with_subject = !unspaced && !subject_only && (lf & W_LINK) && !of;
@@ -2488,10 +2496,13 @@ static void make_label(struct window *w, const struct figure_span *f, char *out)
             while (next < label.count && (word_flags(w, label.words[next]) & (W_ARTICLE | W_DET)))
                 next++;
             /* "up 15% on last year" with no subject: a bare "last year" says nothing. */
-            bool time_only = next < label.count && (word_flags(w, label.words[next]) & W_TIME);
+            unsigned nf = next < label.count ? word_flags(w, label.words[next]) : 0;
+            bool time_only = (nf & W_TIME) != 0;
+            /* "in the three months" says nothing after a subject; "in March" does. */
+            bool vague_time = time_only && !(nf & W_MONTH);
             if ((share_base || rate) && subject.count == 0)
                 subject_only = false; /* "GDP" beats nothing */
-            if (subject_only || (subject.count == 0 && time_only))
+            if (subject_only || vague_time || (subject.count == 0 && time_only))
                 label.count = 0;
             for (size_t k = 0; k < label.count && subject.count < PHRASE_MAX; k++)
                 phrase_add(&subject, label.words[k]);
