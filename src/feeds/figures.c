@@ -345,7 +345,9 @@ static const struct lang_group lang_groups[] = {
      "в во на по с со за из от до для при под над о об у к через после без "
      "против среди"},
     {LANG_RU, C_APPROX, "более около почти свыше порядка примерно менее"},
-    {LANG_RU, C_VERB, "является будет было был была были"},
+    {LANG_RU, C_VERB,
+     "является будет было был была были вырос выросла выросло выросли рос росла "
+     "растет растёт"},
     {LANG_RU, C_CONJ, "и а но что как если когда или"},
     {LANG_RU, C_PRON, "он она они оно"},
     {LANG_RU, C_ADV, "уже ещё еще не также лишь только"},
@@ -1270,8 +1272,8 @@ static bool dutch_participle(const struct window *w, size_t i)
  * verb, the participle or infinitive of its group ("a augmenté", "ha superato"). */
 static bool looks_like_verb(struct window *w, size_t i)
 {
-    static const char *const ru[] = {"л",    "ла",   "ло",   "ли",   "лся",
-                                     "лась", "лось", "лись", "ется", "ются"};
+    static const char *const ru[] = {"л",    "ла",   "ло",   "ли",  "лся", "лась", "лось",
+                                     "лись", "ется", "ются", "ает", "яет", "ует"};
     static const char *const es[] = {"ó", "aron", "ieron"};
     static const char *const pt[] = {"ou", "iu", "aram", "eram", "iram"};
     static const char *const it[] = {"ò"};
@@ -1310,8 +1312,8 @@ static bool looks_like_verb(struct window *w, size_t i)
 /* A word a label may hold: no function word, verb, amount word or time span. */
 static bool label_word(struct window *w, size_t i)
 {
-    const unsigned not_label =
-        W_SCALE | W_CURRENCY | W_PERCENT | W_SPAN | W_META | W_CLOCK | W_CURRENCY_SCALED;
+    /* Currencies and scales are nouns here ("Курс рубля"): the value's own were taken. */
+    const unsigned not_label = W_PERCENT | W_SPAN | W_META | W_CLOCK;
     return usable_word(w, i) && !(word_class(w, i) & ~(unsigned)C_SHARE) &&
            !(word_flags(w, i) & not_label) && !looks_like_verb(w, i);
 }
