@@ -2376,74 +2376,100 @@ static void lang_fit(struct window *w, struct phrase *ph)
     ph->count = keep;
 }
 
-/* What the figure measures in a language that is not English: the noun after it ("2.500
- * sfollati", "8,7 millions de visiteurs"); the noun it is "of" ("un plan de 14.100 millones");
- * the object of its verb ("eleva Selic para 14,25%"); else the verb's subject ("Le chômage
- * remonte à 7,4 %", "Die Verbraucherpreise lagen im Dezember um 2,6 Prozent"). A figure that
- * opens a clause takes the subject of the clause before ("recule de 3 %, à 41,7 milliards"). */
-static void clause_label(struct window *w, const struct figure_span *f, char *out)
+/* The noun after the figure: "2.500 sfollati", "8,7 millions de visiteurs", "50 से ज्यादा लापता"
+ * (more than 50 missing). A percentage "of" a base ("113,7 % du PIB") names nothing after it:
+ * *share is set to the base instead. */
+static void noun_after(struct window *w, const struct figure_span *f, struct phrase *ph,
+                       size_t *share)
 {
-    struct phrase ph = {.count = 0};
-    size_t j = f->consumed + 1, share = SIZE_MAX;
+    size_t j = f->consumed + 1;
+    ph->count = 0;
+    *share = SIZE_MAX;
     if (j + 2 < w->n && (word_class(w, j) & (C_PREP | C_TO)) && (word_class(w, j + 1) & C_APPROX))
-        j += 2; /* "50 से ज्यादा लापता": more than 50 missing */
+        j += 2;
     if (j + 1 < w->n && (word_class(w, j) & C_OF)) {
         size_t k = j + 1;
         while (k + 1 < w->n && (word_class(w, k) & C_ART) && !label_word(w, k))
             k++;
-        if (f->kind == FIG_PERCENT && (word_class(w, k) & C_SHARE))
-            share = k; /* "113,7 % du PIB" */
-        else
-            j = k;
+        if (f->kind == FIG_PERCENT && (word_class(w, k) & C_SHARE)) {
+            *share = k;
+            return;
+        }
+        j = k;
     }
-    if (share == SIZE_MAX)
-        np_forward(w, j, w->n, &ph);
-    size_t b = f->first, start = clause_start(w, b);
-    for (int pass = 0; pass < 2 && ph.count == 0; pass++) {
-        while (b > start) {
-            unsigned c = word_class(w, b - 1);
-            if (c & C_APPROX)
-                b--;
-            else if (b - 1 > start && (word_class(w, b - 2) & C_APPROX) &&
-                     (c & (C_OF | C_TO | C_CONJ)))
-                b -= 2; /* "plus de", "mehr als", "bis zu" */
-            else
-                break;
-        }
-        unsigned lead = b > start ? word_class(w, b - 1) : 0;
-        if ((lead & C_OF) && b - 1 > start && label_word(w, b - 2))
-            np_backward(w, b - 2, start, &ph);
-        size_t limit = lead & (C_OF | C_TO) ? b - 1 : b, vfirst, vlast;
-        if (ph.count > 0) {
-        } else if (find_verb(w, start, limit, &vfirst, &vlast)) {
-            if (lead & C_TO)
-                object_between(w, vlast, limit, &ph);
-            if (ph.count == 0 && vfirst > start)
-                np_backward(w, vfirst - 1, start, &ph);
-        } else {
-            while (limit > start && w->toks[limit - 1].in_figure)
-                limit--; /* "صادرات ... 14% إلى 40.6 مليار" */
-            if (limit > start)
-                np_backward(w, limit - 1, start, &ph);
-        }
-        if (ph.count > 0 || start == 0 || !is_punct(w, start - 1, ','))
+    np_forward(w, j, w->n, ph);
+}
+
+/* Where the words before the figure start, past "plus de", "mehr als", "bis zu", "rund". */
+static size_t skip_approx_back(struct window *w, size_t b, size_t start)
+{
+    while (b > start) {
+        unsigned c = word_class(w, b - 1);
+        if (c & C_APPROX)
+            b--;
+        else if (b - 1 > start && (word_class(w, b - 2) & C_APPROX) && (c & (C_OF | C_TO | C_CONJ)))
+            b -= 2;
+        else
             break;
+    }
+    return b;
+}
+
+/* What the figure at token first belongs to, read backwards in its clause: the noun it is "of"
+ * ("un plan de 14.100 millones"), the object of its verb ("eleva Selic para 14,25%"), or the
+ * verb's subject ("Le chômage remonte à 7,4 %"); with no verb, the words before it ("die SPD
+ * auf 16,4 Prozent"). A figure that opens a clause after a comma takes the clause before
+ * ("recule de 3 %, à 41,7 milliards"). */
+static void noun_before(struct window *w, size_t first, struct phrase *ph)
+{
+    size_t b = first, start = clause_start(w, b);
+    ph->count = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        b = skip_approx_back(w, b, start);
+        unsigned lead = b > start ? word_class(w, b - 1) : 0;
+        size_t limit = lead & (C_OF | C_TO) ? b - 1 : b, vfirst, vlast;
+        if ((lead & C_OF) && b - 1 > start && label_word(w, b - 2))
+            np_backward(w, b - 2, start, ph);
+        if (ph->count == 0 && find_verb(w, start, limit, &vfirst, &vlast)) {
+            if (lead & C_TO)
+                object_between(w, vlast, limit, ph);
+            if (ph->count == 0 && vfirst > start)
+                np_backward(w, vfirst - 1, start, ph);
+        } else if (ph->count == 0) {
+            while (limit > start && w->toks[limit - 1].in_figure)
+                limit--; /* "صادرات ... 14% إلى 40.6 مليار": the earlier figure's subject */
+            if (limit > start)
+                np_backward(w, limit - 1, start, ph);
+        }
+        if (ph->count > 0 || start == 0 || !is_punct(w, start - 1, ','))
+            return;
         b = start - 1;
         start = clause_start(w, b);
     }
+}
+
+/* What the figure measures in a language that is not English: the noun after it, else what it
+ * belongs to before it, else the base of a share, else the phrase after its preposition ("20%
+ * на все китайские товары") unless that only says when. */
+static void clause_label(struct window *w, const struct figure_span *f, char *out)
+{
+    struct phrase ph;
+    size_t share, j = f->consumed + 1;
+    noun_after(w, f, &ph, &share);
+    if (ph.count == 0)
+        noun_before(w, f->first, &ph);
     if (ph.count == 0 && share != SIZE_MAX)
         phrase_add(&ph, share);
-    j = f->consumed + 1;
     if (ph.count == 0 && j + 1 < w->n && (word_class(w, j) & (C_PREP | C_TO))) {
-        np_forward(w, j + 1, w->n, &ph); /* "20% на все китайские товары" */
+        np_forward(w, j + 1, w->n, &ph);
         if (ph.count > 0 && (word_flags(w, ph.words[ph.count - 1]) & (W_TIME | W_MONTH)))
-            ph.count = 0; /* "au troisième trimestre" says when, not what */
+            ph.count = 0; /* "au troisième trimestre" */
     }
     lang_fit(w, &ph);
     write_label(w, &ph, out);
     size_t el = ph.count > 0 ? elision_len(w, ph.words[0]) : 0;
     if (el && (w->lang == LANG_FR || w->lang == LANG_IT))
-        memmove(out, out + el, strlen(out + el) + 1);
+        memmove(out, out + el, strlen(out + el) + 1); /* "l’inflazione" reads "inflazione" */
 }
 
 static void make_label(struct window *w, const struct figure_span *f, char *out)
