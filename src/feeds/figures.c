@@ -60,9 +60,10 @@ enum word_flag {
     W_YEAR_BEFORE = 1u << 17,     /* "by 2030": a target year is the point */
     W_YEAR_VERB = 1u << 18,       /* "2024 was ...": a year as the subject is the point */
     W_PERCENT = 1u << 19,
-    W_CLOCK = 1u << 20, /* "9 am", "10 GMT": a time of day */
-    W_SPAN = 1u << 21,  /* "13 min", "2 hours": how long or how long ago, never the point */
-    W_META = 1u << 22,  /* "87 comments", "342 points": about the post, not the story */
+    W_CLOCK = 1u << 20,   /* "9 am", "10 GMT": a time of day */
+    W_SPAN = 1u << 21,    /* "13 min", "2 hours": how long or how long ago, never the point */
+    W_META = 1u << 22,    /* "87 comments", "342 points": about the post, not the story */
+    W_MEASURE = 1u << 23, /* units of measure, kept in the value: "5.7 tonnes", "2,27 Meter" */
 };
 
 #define W_STOP (W_PREP | W_CONJ | W_VERB | W_BREAK)
@@ -128,6 +129,7 @@ static const struct word_group word_groups[] = {
              "quarter-on-quarter monday tuesday wednesday thursday friday saturday sunday"},
     /* Adverbs of place read like time here: they say where, not what is counted. */
     {W_TIME, "worldwide globally nationwide overseas abroad"},
+    {W_TIME, "summer winter autumn spring weekend"},
     {W_TIME | W_UNIT_WORD, "year years month months week weeks day days hour hours minutes "
                            "seconds decades"},
     /* Live blogs and link aggregators: "13 min ago", "5 min read", "2 hrs", "87 comments". */
@@ -150,9 +152,14 @@ static const struct word_group word_groups[] = {
               "setembro outubro novembro dezembro gennaio febbraio aprile maggio giugno luglio "
               "settembre ottobre dicembre januari februari maart mei augustus января февраля "
               "марта апреля мая июня июля августа сентября октября ноября декабря"},
-    {W_UNIT_WORD, "meter metre metro metros metri mètres"},
-    {W_UNIT_WORD, "miles mile kilometres kilometers metres meters tonnes tons degrees points "
-                  "feet acres hectares litres liters gallons barrels kilograms grams pounds"},
+    {W_UNIT_WORD | W_MEASURE,
+     "meter meters metre metres metro metros metri mètre mètres miles mile kilometres kilometers "
+     "kilometer kilómetros kilometri kilomètres километров tonnes tonne tons tonnen toneladas "
+     "tonnellate тонн тонны degrees grad grados gradi degrés graden градусов feet acres hectares "
+     "hektar hectáreas hectares ettari гектаров litres liters liter litros litri литров gallons "
+     "barrels kilograms kilogramm kilos kilo grams millimetres millimeters millimeter millimètres "
+     "milímetros millimetri миллиметров centimetres centimeters zentimeter centímetros"},
+    {W_UNIT_WORD, "points pounds"},
     {W_UNIT, "km c kg mph kph cm mm mg lb lbs oz ft gw mw kw gwh mwh kwh twh tb gb tbps gbps mbps "
              "ghz mhz"},
     {W_SCALE, "thousand million billion trillion mn mln bn tn trn crore crores lakh lakhs"},
@@ -166,7 +173,7 @@ static const struct word_group word_groups[] = {
     {W_CURRENCY, "dollar dollars euro euros yuan renminbi yen rupee rupees rubles roubles pesos "
                  "francs dólar dólares dolares reais рублей рубля долларов доллара евро юаней "
                  "دولار دولارات يورو جنيه ريال درهم रुपये"},
-    {W_CURRENCY_SCALED, "won pounds rand reais lira"},
+    {W_CURRENCY_SCALED, "won pounds rand reais lira kronor kroner krona crowns"},
     {W_PERCENT, "percent pct prozent procent процента процентов процент بالمئة بالمائة प्रतिशत"},
     {W_NAMES_NUMBER, "no nos number page section article chapter route flight gate room level "
                      "grade version season episode phase stage round platform channel floor aged "
@@ -1710,7 +1717,7 @@ static bool parse_word_suffix(struct window *w, struct figure_parse *st, struct 
     } else if ((sf & W_CURRENCY) || is_currency_code(w, j)) {
         st->money = true;
         f->last = j++;
-    } else if (sf & W_UNIT) {
+    } else if (sf & (W_UNIT | W_MEASURE)) {
         st->kind = FIG_UNIT;
         f->last = j++;
     } else if (sf & W_CLOCK) {
@@ -1840,6 +1847,10 @@ static size_t parse_scaled_currency(struct window *w, struct figure_parse *st,
              (w->toks[j + 1].cp == '\'' || w->toks[j + 1].cp == 0x2019) &&
              !w->toks[j + 2].space_before)
         at = j + 2;
+    if (at < w->n && w->toks[at].kind == TOK_WORD && (word_flags(w, at) & W_MEASURE)) {
+        f->last = at; /* "322 milhões de toneladas" */
+        return at + 1;
+    }
     if (!is_currency_word(w, at))
         return j;
     st->money = true;
