@@ -400,6 +400,18 @@ static const char *const quantity_nouns[] = {
     "part",   "majority", "lot",    "lots",  "series",     "couple",     "pair",
     "total",  "amount",   "wave",   "waves", "set"};
 
+/* Verbs that take "to" before the figure's verb: "Aldi agrees to pay $1.5bn". A noun may stand
+ * there too ("Energy bills to rise 10%"), so only these count. */
+static const char *const to_verbs[] = {
+    "agree",     "agrees", "agreed",  "plan",     "plans",   "planned",  "aim",      "aims",
+    "vow",       "vows",   "vowed",   "want",     "wants",   "seek",     "seeks",    "hope",
+    "hopes",     "expect", "expects", "expected", "set",     "look",     "looks",    "move",
+    "moves",     "need",   "needs",   "try",      "tries",   "prepare",  "prepares", "threaten",
+    "threatens", "decide", "decides", "decided",  "promise", "promises", "pledge",   "pledges",
+    "pledged",   "refuse", "refuses", "fail",     "fails",   "begin",    "begins",   "continue",
+    "continues", "start",  "starts",  "is",       "are",     "was",      "were",     "due",
+    "likely",    "poised", "forced",  "ordered",  "told",    "asked",    "able",     "going"};
+
 /* Words between a lead-in and the figure that say what kind of figure it is: "hits record
  * $3,000", "a new 20% tariff". */
 static const char *const value_modifiers[] = {"record", "new", "all-time", "fresh"};
@@ -2013,9 +2025,7 @@ static void collect_subject(struct window *w, size_t first, struct phrase *ph)
     /* "agrees to pay $1.5bn": the word before an infinitive is a verb, not the subject; but
      * "first company to be worth $4tn" is a noun. */
     if (j > 0 && j + 1 < first && word_equals(w, j, "to") && usable_word(w, j - 1) &&
-        is_content(word_flags(w, j - 1)) &&
-        !(j > 1 && w->toks[j - 2].kind == TOK_WORD &&
-          (word_flags(w, j - 2) & (W_ARTICLE | W_DET | W_BREAK))))
+        word_in(w, j - 1, to_verbs, ARRAY_LEN(to_verbs), false))
         j--, verb_skipped = true;
     /* "S&P 500 slumps 2.7%", "FTSE 100 closes above 9,000": a name ending in a number. */
     if (j > 1 && w->toks[j - 1].kind == TOK_NUMBER && !w->toks[j - 1].in_figure &&
