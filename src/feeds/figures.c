@@ -2418,6 +2418,15 @@ static void noun_after(struct window *w, const struct figure_span *f, struct phr
         }
         j = k;
     }
+    /* "207 km/h enregistrées", "40,1 °C relevés": a participle after the figure is its
+     * predicate; the label is what comes before. */
+    static const char *const participles[] = {"é",   "ée",   "és",  "ées",  "ado", "ados",
+                                              "ada", "adas", "ido", "idos", "ida", "idas",
+                                              "ato", "ati",  "ata", "ate",  "uto", "uti"};
+    bool count = f->kind == FIG_COUNT || f->kind == FIG_GROUPED; /* "2.500 sfollati" counts */
+    if (!count && j < w->n && w->toks[j].kind == TOK_WORD && lower_initial(w, j) &&
+        ends_with_any(w, j, participles, ARRAY_LEN(participles), 5))
+        return;
     np_forward(w, j, w->n, ph);
 }
 
