@@ -229,8 +229,8 @@ static const struct lang_group lang_groups[] = {
      "were has have be will not but after over into than about this their "
      "its who says said new more"},
     {LANG_DE, C_ART, "der die das den dem des ein eine einen einem einer eines"},
-    {LANG_DE, C_OF, "von"},
-    {LANG_DE, C_CHAIN, "der des von"},
+    {LANG_DE, C_OF | C_CHAIN, "von"},
+    {LANG_DE, C_CHAIN, "der des"},
     {LANG_DE, C_TO, "auf um bei zu"},
     {LANG_DE, C_PREP,
      "in im an am auf aus bei mit nach seit von vor zu zum zur für über unter "
@@ -256,8 +256,7 @@ static const struct lang_group lang_groups[] = {
      "jährlich erstmals zuletzt"},
     {LANG_DE, C_SHARE, "bip"},
     {LANG_FR, C_ART, "le la les un une des du au aux ce cette ces son sa ses leur leurs"},
-    {LANG_FR, C_OF, "de du des"},
-    {LANG_FR, C_CHAIN, "de du des"},
+    {LANG_FR, C_OF | C_CHAIN, "de du des"},
     {LANG_FR, C_TO, "à au aux par"},
     {LANG_FR, C_PREP,
      "à au aux dans en par pour sur sous avec sans selon chez depuis pendant "
@@ -276,8 +275,7 @@ static const struct lang_group lang_groups[] = {
     {LANG_FR, C_ADV, "ne pas déjà encore également aussi désormais toujours"},
     {LANG_FR, C_SHARE, "pib"},
     {LANG_ES, C_ART, "el la los las un una unos unas lo al del su sus este esta estos estas"},
-    {LANG_ES, C_OF, "de del"},
-    {LANG_ES, C_CHAIN, "de del"},
+    {LANG_ES, C_OF | C_CHAIN, "de del"},
     {LANG_ES, C_TO, "a al en hasta"},
     {LANG_ES, C_PREP,
      "a al en con por para desde hasta sobre entre sin tras según durante "
@@ -294,8 +292,7 @@ static const struct lang_group lang_groups[] = {
     {LANG_ES, C_ADV, "ya no también aún todavía solo sólo mayor menor"},
     {LANG_ES, C_SHARE, "pib"},
     {LANG_PT, C_ART, "o a os as um uma uns umas ao aos à às seu sua seus suas"},
-    {LANG_PT, C_OF, "de do da dos das"},
-    {LANG_PT, C_CHAIN, "de do da dos das"},
+    {LANG_PT, C_OF | C_CHAIN, "de do da dos das"},
     {LANG_PT, C_TO, "para a em até"},
     {LANG_PT, C_PREP,
      "ao aos à às em no na nos nas com por para pelo pela até desde sobre entre sem após "
@@ -311,8 +308,8 @@ static const struct lang_group lang_groups[] = {
     {LANG_PT, C_ADV, "já não também ainda só maior menor"},
     {LANG_PT, C_SHARE, "pib"},
     {LANG_IT, C_ART, "il lo la i gli le un uno una suo sua suoi"},
-    {LANG_IT, C_OF, "di del dello della dei degli delle dell"},
-    {LANG_IT, C_CHAIN, "di del dello della dei degli delle"},
+    {LANG_IT, C_OF | C_CHAIN, "di del dello della dei degli delle"},
+    {LANG_IT, C_OF, "dell"},
     {LANG_IT, C_TO, "a al allo alla ai agli alle all"},
     {LANG_IT, C_PREP,
      "a al alla in nel nella nei con per da dal dalla su sul sulla tra fra "
@@ -328,8 +325,7 @@ static const struct lang_group lang_groups[] = {
     {LANG_IT, C_ADV, "già non anche ancora solo"},
     {LANG_IT, C_SHARE, "pil"},
     {LANG_NL, C_ART, "de het een"},
-    {LANG_NL, C_OF, "van"},
-    {LANG_NL, C_CHAIN, "van"},
+    {LANG_NL, C_OF | C_CHAIN, "van"},
     {LANG_NL, C_TO, "naar tot met op voor"},
     {LANG_NL, C_PREP,
      "in op aan bij met naar tot van voor uit over door na sinds tijdens zonder "
@@ -370,8 +366,7 @@ static const struct lang_group lang_groups[] = {
     {LANG_AR, C_CONJ, "و أن إن التي الذي"},
     {LANG_AR, C_PRON, "هو هي"},
     {LANG_AR, C_ADV, "وحدها وحده"},
-    {LANG_HI, C_OF, "की के का"},
-    {LANG_HI, C_CHAIN, "की के का"},
+    {LANG_HI, C_OF | C_CHAIN, "की के का"},
     {LANG_HI, C_PREP, "में से पर को ने तक"},
     {LANG_HI, C_APPROX, "करीब लगभग ज्यादा अधिक"},
     {LANG_HI, C_VERB, "है हैं था थे थी रही रहा रहे हुई हुआ गई गया आई आया"},
@@ -1827,11 +1822,10 @@ static bool is_currency_word(struct window *w, size_t j)
         return true;
     /* French elides "de": "milliards d’euros". */
     const char *p = w->s + w->toks[j].start;
-    size_t len = tok_len(&w->toks[j]);
-    if (len < 3 || ascii_to_lower(p[0]) != 'd')
+    size_t skip = elision_len(w, j);
+    if (!skip || ascii_to_lower(p[0]) != 'd' || ascii_is_alpha(p[1]))
         return false;
-    size_t skip = p[1] == '\'' ? 2 : len > 4 && !memcmp(p + 1, "\xe2\x80\x99", 3) ? 4 : 0;
-    return skip && (lookup_flags(p + skip, len - skip) & money);
+    return (lookup_flags(p + skip, tok_len(&w->toks[j]) - skip) & money) != 0;
 }
 
 /* Scale words written short with a full stop: "3,1 Mrd. Euro", "596 тыс. человек". */
