@@ -70,6 +70,9 @@ static const struct section sections[] = {
     {"sign", "What the sign shows and how it moves."},
     {"display", "The screen, and how frames reach it."},
     {"theme", "Colours, as #rrggbb (hex digits in either case)."},
+    {"schedule", "When the display is on. Without this section it is always on. When off, the\n"
+                 "panel is powered down where the hardware allows (HDMI-CEC standby, DPMS),\n"
+                 "else shows black; feeds are still fetched, so the first picture is fresh."},
     {"status", "The JSON health file that operators and monitoring read."},
     {"network", "How feeds are fetched. TLS certificates are always verified."},
     {"source", "One [source NAME] section per feed, shown in the order given. NAME is letters,\n"
@@ -262,6 +265,33 @@ static const struct key keys[] = {
      .def = "#0b1220",
      .offset = CFG(theme.band_foreground),
      .doc = "Text of the headline crawl band."},
+
+    {.section = "schedule",
+     .name = "on",
+     .type = KEY_STRING,
+     .def = "",
+     .offset = CFG(schedule_on),
+     .check = schedule_check_on,
+     .doc = "When the display is on, in local time: days (mon..sun, ranges such as mon-fri,\n"
+            "daily) then HH:MM-HH:MM windows, items separated by commas, as in\n"
+            "\"mon-fri 07:00-19:00, sat 09:00-13:00\". 24:00 ends a day; a window that ends\n"
+            "before it starts runs past midnight. Empty: on at every hour."},
+    {.section = "schedule",
+     .name = "off_dates",
+     .type = KEY_STRING,
+     .def = "",
+     .offset = CFG(schedule_off_dates),
+     .check = schedule_check_off_dates,
+     .doc = "Dates the display is off all day: YYYY-MM-DD, or FIRST..LAST, separated by\n"
+            "commas, as in \"2026-12-25, 2026-12-31..2027-01-01\"."},
+    {.section = "schedule",
+     .name = "timezone",
+     .type = KEY_STRING,
+     .def = "",
+     .offset = CFG(timezone),
+     .check = schedule_check_timezone,
+     .doc = "Time zone of the schedule and the clock, as in Europe/Berlin; empty uses the\n"
+            "system's. A change takes effect by restarting the sign (it does so itself)."},
 
     {.section = "status",
      .name = "file",
@@ -882,10 +912,11 @@ static void parse_header(struct parser *p, char *s)
     p->section = find_section(inner);
     if (p->section)
         return;
-    parse_error(p, p->line,
-                "unknown section [%.64s] (expected [sign], [display], [theme], [status], [network] "
-                "or [source NAME])",
-                inner);
+    parse_error(
+        p, p->line,
+        "unknown section [%.64s] (expected [sign], [display], [theme], [schedule], [status], "
+        "[network] or [source NAME])",
+        inner);
     p->in_bad_section = true;
 }
 
@@ -1145,6 +1176,16 @@ void config_write_documented(FILE *out)
         for (size_t i = 0; i < ARRAY_LEN(keys); i++)
             if (strcmp(keys[i].section, sec->name) == 0)
                 write_key(out, &keys[i]);
+    }
+}
+
+void config_schedule(const struct config *cfg, struct schedule *out)
+{
+    struct error err;
+    if (!schedule_parse(out, cfg->schedule_on, cfg->schedule_off_dates, &err)) {
+        /* Only a config that skipped its checks gets here: stay on rather than dark. */
+        log_error("config: [schedule] %s; the display stays on", err.msg);
+        memset(out, 0, sizeof(*out));
     }
 }
 

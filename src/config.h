@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "schedule.h"
+
 #define CONFIG_MAX_LINE 4096               /* bytes, without the line ending */
 #define CONFIG_MAX_FILE_BYTES (256 * 1024) /* a larger file is rejected */
 /* [source NAME] sections: at most this many, names at most this long (a cache file's name). */
@@ -51,6 +53,8 @@ struct config {
     int refresh_hz;         /* 0 = measure */
     bool vsync;
     struct config_theme theme;
+    /* [schedule], as written; schedule_parse reads them (validated when loaded). */
+    char *schedule_on, *schedule_off_dates, *timezone;
     char *status_file;       /* "" = $RUNTIME_DIRECTORY/status.json, else /run/ticker/status.json */
     char *ca_file, *ca_path; /* "" = the system's trust store */
     struct config_source *sources; /* owned array, in file order */
@@ -93,6 +97,9 @@ bool config_parse_margins(const char *s, int out[4], int max);
 bool config_parse_mode(const char *s, int out[3]);
 /* "#rrggbb", either case -> 0xRRGGBB. Output untouched on failure. */
 bool config_parse_color(const char *s, uint32_t *rgb);
+
+/* The [schedule] of a loaded config (its keys were checked when it was read). */
+void config_schedule(const struct config *cfg, struct schedule *out);
 
 /* Prints a complete config file in which every key is commented out, preceded by its
  * documentation, type, range and default; assets/ticker.conf is this output. */

@@ -211,6 +211,29 @@ static int cmd_feed(int argc, char **argv)
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* What the schedule does now and next, in the sign's time zone. */
+static void print_schedule(const char *path, const struct config *cfg)
+{
+    struct schedule *sched = xmalloc(sizeof(*sched));
+    config_schedule(cfg, sched);
+    if (sched->window_count || sched->off_count) {
+        schedule_use_timezone(cfg->timezone);
+        int64_t now = (int64_t)time(NULL), next = schedule_next_change(sched, now);
+        char at[64] = "", then[80] = "";
+        struct tm tm;
+        time_t t = (time_t)now;
+        strftime(at, sizeof(at), "%a %Y-%m-%d %H:%M %Z", localtime_r(&t, &tm));
+        if (next >= 0) {
+            t = (time_t)next;
+            strftime(then, sizeof(then), "%a %Y-%m-%d %H:%M %Z", localtime_r(&t, &tm));
+        }
+        bool on = schedule_on(sched, now);
+        printf("%s: [schedule] display %s now (%s); %s %s\n", path, on ? "on" : "off", at,
+               on ? "off from" : "on from", next >= 0 ? then : "never (within 400 days)");
+    }
+    free(sched);
+}
+
 static int cmd_check_config(int argc, char **argv)
 {
     if (argc != 3)
@@ -246,6 +269,7 @@ static int cmd_check_config(int argc, char **argv)
             log_warn("%s: max_stories = %d: at %dx%d about %zu headlines fit the crawl's %u MiB; "
                      "the others show as cards only",
                      argv[2], cfg.max_stories, w, h, fit, SCENE_CRAWL_BUDGET >> 20);
+        print_schedule(argv[2], &cfg);
         printf("%s: ok\n", argv[2]);
     }
     config_finish(&cfg);

@@ -37,7 +37,7 @@ static char *dump(const struct config *cfg)
             "mode=%dx%d@%d\nrotate=%d\noverscan=%d,%d,%d,%d\n"
             "vsync=%s\nbackground=%06x\nsurface=%06x\nforeground=%06x\nmuted=%06x\n"
             "accent=%06x\nband_background=%06x\nband_foreground=%06x\nstatus_file=\"%s\"\n"
-            "sources=%zu\n",
+            "schedule_on=\"%s\"\noff_dates=\"%s\"\ntimezone=\"%s\"\nsources=%zu\n",
             cfg->title, cfg->card_seconds, cfg->transition_ms, cfg->crawl_speed, cfg->font,
             cfg->font_bold, clocks[cfg->clock], cfg->fallback_message, cfg->window_w, cfg->window_h,
             cfg->refresh_hz, cfg->mode[0], cfg->mode[1], cfg->mode[2], cfg->rotate * 90,
@@ -45,7 +45,7 @@ static char *dump(const struct config *cfg)
             cfg->vsync ? "true" : "false", (unsigned)t->background, (unsigned)t->surface,
             (unsigned)t->foreground, (unsigned)t->muted, (unsigned)t->accent,
             (unsigned)t->band_background, (unsigned)t->band_foreground, cfg->status_file,
-            cfg->source_count);
+            cfg->schedule_on, cfg->schedule_off_dates, cfg->timezone, cfg->source_count);
     for (size_t i = 0; i < cfg->source_count; i++) {
         const struct config_source *s = &cfg->sources[i];
         fprintf(f, "source%zu=%s \"%s\" %d \"%s\"\n", i, s->name, s->url, s->refresh_s,
@@ -129,6 +129,14 @@ static const struct row rows[] = {
        "accent = #ff0000\nband_background = #00ff00\nband_foreground = #0000ff\n",
        "background=000000", "surface=ffffff", "foreground=abcdef", "muted=123456", "accent=ff0000",
        "band_foreground=0000ff"),
+    OK("[schedule]\non = mon-fri 07:00-19:00, sat 09:00-13:00\noff_dates = 2026-12-25\n"
+       "timezone = Europe/Berlin\n",
+       "schedule_on=\"mon-fri 07:00-19:00, sat 09:00-13:00\"", "off_dates=\"2026-12-25\"",
+       "timezone=\"Europe/Berlin\""),
+    FAIL("[schedule]\non = weekdays 07:00-19:00\noff_dates = 2026-13-01\ntimezone = Europe/Bonn\n",
+         "t.conf:2: on: 'weekdays' is not a day",
+         "t.conf:3: off_dates: '2026-13-01' is not a date",
+         "t.conf:4: timezone: 'Europe/Bonn' is not a time zone this system has"),
     OK("[status]\nfile = /var/lib/ticker/status.json\n",
        "status_file=\"/var/lib/ticker/status.json\""),
     /* Ranges are inclusive. */
@@ -685,7 +693,7 @@ static void test_documented_parses(void **state)
             *o++ = *line++;
     }
     *o = '\0';
-    assert_int_equal(keys, 32); /* 31 keys and the [source] header */
+    assert_int_equal(keys, 35); /* 34 keys and the [source] header */
     assert_true(parse_captured(&cfg, out, strlen(out), &errors));
     assert_string_equal(errors, "");
     free(errors);

@@ -44,6 +44,7 @@ int headless_render(const struct render_options *opt)
     struct config cfg;
     if (!config_read(&cfg, opt->config_path, opt->feeds, opt->feed_count))
         goto err_config;
+    schedule_use_timezone(cfg.timezone);
 
     struct story_list stories;
     story_list_init(&stories);
@@ -77,6 +78,18 @@ int headless_render(const struct render_options *opt)
                                   .config = &cfg,
                                   .id = 1,
                                   .updated_at = base};
+    int64_t shown_at = base + (int64_t)floor(opt->at_s);
+    struct schedule *sched = xmalloc(sizeof(*sched));
+    config_schedule(&cfg, sched);
+    bool display_on = schedule_on(sched, shown_at);
+    free(sched);
+    if (!display_on) {
+        /* What the lobby sees while the schedule has the display off. */
+        SDL_FillRect(target, NULL, SDL_MapRGB(target->format, 0, 0, 0));
+        if (save_png(target, opt->out))
+            status = 0;
+        goto err_output;
+    }
     struct scene *scene = scene_build(&params, &fonts, &stories);
     /* As the sign draws without a GPU. */
     struct painter *painter =
@@ -96,7 +109,7 @@ int headless_render(const struct render_options *opt)
         stage_advance(&stage, frames, period_ns);
     output_begin(&out);
     struct stage_damage drawn;
-    painter_draw(painter, &stage, base + (int64_t)floor(opt->at_s), &drawn);
+    painter_draw(painter, &stage, shown_at, &drawn);
     output_end(&out);
     SDL_RenderPresent(renderer);
     if (save_png(target, opt->out))
