@@ -300,6 +300,14 @@ static const struct key keys[] = {
      .offset = CFG(status_file),
      .doc = "Status file path; empty uses $RUNTIME_DIRECTORY/status.json, else "
             "/run/ticker/status.json."},
+    {.section = "status",
+     .name = "metrics_file",
+     .type = KEY_STRING,
+     .def = "",
+     .offset = CFG(metrics_file),
+     .doc = "Prometheus metrics file (text format), rewritten every minute and after each poll,\n"
+            "for node_exporter's textfile collector, as in\n"
+            "/var/lib/prometheus/node-exporter/ticker.prom; empty writes none."},
 
     {.section = "network",
      .name = "ca_file",

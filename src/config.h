@@ -56,6 +56,7 @@ struct config {
     /* [schedule], as written; schedule_parse reads them (validated when loaded). */
     char *schedule_on, *schedule_off_dates, *timezone;
     char *status_file;       /* "" = $RUNTIME_DIRECTORY/status.json, else /run/ticker/status.json */
+    char *metrics_file;      /* "" = none */
     char *ca_file, *ca_path; /* "" = the system's trust store */
     struct config_source *sources; /* owned array, in file order */
     size_t source_count;

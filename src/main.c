@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "config.h"
@@ -115,7 +116,15 @@ static int cmd_run(int argc, char **argv)
             return fail_usage("unknown option \"%s\"", a);
         }
     }
-    return app_run(&opt);
+    int status = app_run(&opt);
+    if (status != APP_RESTART)
+        return status;
+    /* The same program and arguments, as a new process image: the cache puts the stories back
+     * on screen at once. systemd sees the same process and restarts it if this fails. */
+    fflush(NULL);
+    execv("/proc/self/exe", argv);
+    log_error("cannot restart: %s", strerror(errno));
+    return 1;
 }
 
 static int cmd_render(int argc, char **argv)

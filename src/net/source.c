@@ -320,6 +320,7 @@ static void settle(struct source *s, bool ok, long retry_after_s, long max_age_s
         error_clear(&s->last_error);
     } else {
         s->failures++;
+        s->failures_total++;
         if (s->failures == 1 || s->failures % 10 == 0)
             log_error("%s%s", s->last_error.msg,
                       s->stories.count ? " (the last good stories stay on screen)" : "");

@@ -43,7 +43,8 @@ struct source {
 
     /* Schedule, on the monotonic clock. */
     int64_t next_poll_ns;
-    int failures; /* in a row */
+    int failures;            /* in a row */
+    uint64_t failures_total; /* since the sign started (kept across reloads) */
 
     /* For the status file (wall clock, Unix s; 0 = never). */
     int64_t last_attempt, last_success, content_time;

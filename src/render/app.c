@@ -16,12 +16,14 @@
 #include "notify.h"
 #include "output.h"
 #include "pacing.h"
+#include "picture.h"
 #include "stats.h"
 #include "util.h"
 #include "worker.h"
 
 static volatile sig_atomic_t stats_requested;
 static volatile sig_atomic_t reload_requested;
+static volatile sig_atomic_t screenshot_requested;
 
 static void on_sigusr1(int sig)
 {
@@ -35,6 +37,12 @@ static void on_sighup(int sig)
     reload_requested = 1;
 }
 
+static void on_sigusr2(int sig)
+{
+    (void)sig;
+    screenshot_requested = 1;
+}
+
 static void install_signals(void)
 {
     struct sigaction sa;
@@ -45,6 +53,8 @@ static void install_signals(void)
     sigaction(SIGUSR1, &sa, NULL);
     sa.sa_handler = on_sighup;
     sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = on_sigusr2;
+    sigaction(SIGUSR2, &sa, NULL);
 }
 
 /* A sign must never run invisibly: SDL may fall back to a driver with no screen when none is
@@ -165,7 +175,8 @@ struct app {
     struct stage stage;
     struct stats stats;
     bool was_measured, was_timer, failed;
-    int64_t periods; /* refresh periods since the last frame */
+    const char *restart; /* static: why the sign starts again (app_run returns APP_RESTART) */
+    int64_t periods;     /* refresh periods since the last frame */
 };
 
 /* One event for the render loop; returns false on quit. */
@@ -339,6 +350,29 @@ static void handle_requests(struct app *a)
     }
 }
 
+/* The frame on screen (SIGUSR2) for the worker to write as screen.png. Reading a frame back
+ * from the GPU stalls this one frame; it happens only when asked. While the display is off
+ * the lobby sees black, and so does the picture. */
+static void take_screenshot(struct app *a, bool display_on)
+{
+    screenshot_requested = 0;
+    int64_t t0 = util_now_ns();
+    struct picture pic = {(uint32_t)a->out.width, (uint32_t)a->out.height, NULL};
+    if (display_on && !output_read_picture(&a->out, &pic)) {
+        log_warn("screenshot: cannot read the frame back: %s", SDL_GetError());
+        return;
+    }
+    if (!display_on) {
+        size_t n = (size_t)pic.width * pic.height * 4;
+        pic.rgba = xmalloc(n);
+        for (size_t i = 0; i < n; i++)
+            pic.rgba[i] = i % 4 == 3 ? 255 : 0;
+    }
+    log_debug("screenshot: %ux%u read in %.1f ms", pic.width, pic.height,
+              (double)(util_now_ns() - t0) / 1e6);
+    worker_request_screenshot(a->worker, &pic);
+}
+
 struct frame {
     int64_t start_ns, work_ns; /* work: up to the present */
     int moved;                 /* crawl pixels */
@@ -367,6 +401,8 @@ static bool frame(struct app *a, struct frame *f)
      * drawing (a software renderer rasterises here). */
     SDL_RenderFlush(a->renderer);
     f->work_ns = util_now_ns() - f->start_ns;
+    if (screenshot_requested)
+        take_screenshot(a, true);
     painter_present(a->painter, &drawn);
     return running;
 }
@@ -391,6 +427,13 @@ static void first_frame(struct app *a, int64_t presented)
     log_info("first frame on screen %.1f ms after start%s", (double)a->stats.first_frame_ns / 1e6,
              stage_has_content(&a->stage) ? "" : " (no stories yet)");
     notify_send("READY=1");
+}
+
+/* Whether the sign goes on at monotonic time now: not past --duration, not told to restart. */
+static bool keep_running(struct app *a, int64_t now)
+{
+    a->restart = worker_restart_reason(a->worker);
+    return !a->restart && (!a->end_ns || now < a->end_ns);
 }
 
 /* The bookkeeping after a frame is on screen: pacing, stats, watchdog, the worker's health.
@@ -429,8 +472,52 @@ static bool after_present(struct app *a, const struct frame *f)
                  pacing_hz(&a->pacing), a->stage.step_px);
     }
     if (a->stats.frames % 128 == 0)
-        worker_report_frames(a->worker, a->stats.frames, a->stats.missed_periods);
-    return !a->end_ns || presented < a->end_ns;
+        worker_report_frames(a->worker, a->stats.frames, a->stats.missed_periods,
+                             a->stats.late_frames);
+    return keep_running(a, presented);
+}
+
+/* While the schedule has the display off: one black frame, the panel powered down where it
+ * can be, and no frames until it is on again; the loop wakes once a second for the watchdog,
+ * signals and the worker. Returns false when the sign has to stop. */
+static bool display_off(struct app *a)
+{
+    SDL_SetRenderTarget(a->renderer, NULL);
+    SDL_RenderSetViewport(a->renderer, NULL);
+    SDL_SetRenderDrawColor(a->renderer, 0, 0, 0, 255);
+    SDL_RenderClear(a->renderer);
+    SDL_RenderPresent(a->renderer);
+    if (!a->stats.first_frame_ns)
+        first_frame(a, util_now_ns()); /* started at night: ready, and dark */
+    bool running = true;
+    while (running && !worker_display_on(a->worker)) {
+        SDL_Event ev;
+        if (SDL_WaitEventTimeout(&ev, 1000)) {
+            running &= handle_event(a, &ev);
+            while (SDL_PollEvent(&ev))
+                running &= handle_event(a, &ev);
+        }
+        handle_requests(a);
+        if (screenshot_requested)
+            take_screenshot(a, false);
+        /* New content is taken in now, so the morning's first frame has it. */
+        if (stage_upload(&a->stage, -1))
+            a->stats.snapshots++;
+        int64_t now = util_now_ns();
+        if (now - worker_heartbeat_ns(a->worker) < WORKER_HANG_NS)
+            notify_watchdog(now);
+        if (worker_failure(a->worker)) {
+            log_error("%s", worker_failure(a->worker));
+            a->failed = true;
+            return false;
+        }
+        running &= keep_running(a, now);
+    }
+    /* Frames again: the time off is not late frames, and everything is drawn afresh. */
+    pacing_resume(&a->pacing);
+    a->periods = 1;
+    stage_invalidate(&a->stage);
+    return running;
 }
 
 static void close_all(struct app *a)
@@ -476,6 +563,10 @@ int app_run(const struct app_options *opt)
         install_signals();
         bool running = wait_first_scene(&a);
         while (running) {
+            if (!worker_display_on(a.worker)) {
+                running = display_off(&a);
+                continue;
+            }
             struct frame f;
             running = frame(&a, &f);
             running &= after_present(&a, &f);
@@ -484,6 +575,10 @@ int app_run(const struct app_options *opt)
         a.stats.timer_paced = a.pacing.timer;
     }
     int status = ok && !a.failed ? 0 : 1;
+    if (ok && a.restart) {
+        log_info("restarting: %s", a.restart);
+        status = APP_RESTART;
+    }
     if (ok && opt->stats_path && !stats_write(&a.stats, opt->stats_path))
         status = 1;
     close_all(&a);

@@ -12,5 +12,9 @@ struct app_options {
     double duration_s;      /* --duration; 0: run until stopped */
 };
 
-/* Returns the process exit status. */
+/* app_run's answer when the sign must start again to take in a setting (a new time zone):
+ * the caller executes the program afresh. Not an exit status. */
+#define APP_RESTART 256
+
+/* Returns the process exit status, or APP_RESTART. */
 int app_run(const struct app_options *opt);

@@ -1,5 +1,6 @@
 #include "output.h"
 
+#include "picture.h"
 #include "util.h"
 
 /* The margins as screen edges (top, right, bottom, left of the panel): a picture turned a
@@ -87,6 +88,30 @@ void output_end(struct output *o)
     SDL_SetRenderDrawColor(o->renderer, 0, 0, 0, 255);
     SDL_RenderClear(o->renderer);
     SDL_RenderCopyExF(o->renderer, o->canvas, NULL, &o->dest, 90.0 * o->turns, NULL, SDL_FLIP_NONE);
+}
+
+bool output_read_picture(struct output *o, struct picture *pic)
+{
+    /* From the canvas when turned: the picture upright, as the people in front of it see it.
+     * Otherwise the viewport, which is what a NULL rectangle reads. */
+    if (o->canvas)
+        SDL_SetRenderTarget(o->renderer, o->canvas);
+    else
+        SDL_RenderSetViewport(o->renderer, &o->viewport);
+    *pic = (struct picture){(uint32_t)o->width, (uint32_t)o->height,
+                            xmalloc((size_t)o->width * (size_t)o->height * 4)};
+    /* ABGR8888 is R, G, B, A in memory on a little-endian CPU (x86-64 and the Pi's aarch64). */
+    bool ok = SDL_RenderReadPixels(o->renderer, NULL, SDL_PIXELFORMAT_ABGR8888, pic->rgba,
+                                   o->width * 4) == 0;
+    if (o->canvas)
+        SDL_SetRenderTarget(o->renderer, NULL);
+    if (!ok) {
+        picture_finish(pic);
+        return false;
+    }
+    for (size_t i = 3; i < (size_t)o->width * (size_t)o->height * 4; i += 4)
+        pic->rgba[i] = 255;
+    return true;
 }
 
 void output_finish(struct output *o)

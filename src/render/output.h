@@ -5,6 +5,8 @@
 #include <SDL.h>
 #include <stdbool.h>
 
+struct picture;
+
 struct output {
     SDL_Renderer *renderer; /* not owned */
     SDL_Texture *canvas;    /* owned; NULL: draw straight into the viewport */
@@ -28,4 +30,7 @@ bool output_resize(struct output *o);
 void output_begin(struct output *o);
 /* After: puts the picture on the screen (turned, inside the margins). */
 void output_end(struct output *o);
+/* The picture drawn last (call before present), upright and without the margins. False (SDL
+ * error set, pic zeroed) when the renderer cannot read it back. */
+bool output_read_picture(struct output *o, struct picture *pic);
 void output_finish(struct output *o);

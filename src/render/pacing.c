@@ -108,3 +108,11 @@ double pacing_hz(const struct pacing *p)
 {
     return 1e9 / (double)p->period_ns;
 }
+
+void pacing_resume(struct pacing *p)
+{
+    p->last_present_ns = 0;
+    p->sample_count = 0;
+    p->epoch_ns = util_now_ns();
+    p->deadline_index = 0;
+}

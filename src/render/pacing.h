@@ -27,6 +27,9 @@ void pacing_wait(struct pacing *p);
  * previous present (1 on time, more for a late frame; 1 for the first). */
 int64_t pacing_presented(struct pacing *p, int64_t now_ns);
 double pacing_hz(const struct pacing *p);
+/* Frames start again after a pause (the display was off): the pause is not counted as late
+ * frames, and a measurement in progress starts over. */
+void pacing_resume(struct pacing *p);
 
 /* Exposed for tests: the refresh period estimated from present intervals (robust to late
  * frames), 0 if the samples are not conclusive. */

@@ -1,6 +1,8 @@
-/* The status file (DESIGN.md contract): a small JSON document operators and tests read, per
- * source the last attempt, last success, last error, item count and validators, and overall the
- * frames shown and dropped. Replaced atomically, so a reader never sees half of it. */
+/* The sign's health for operators (DESIGN.md contracts): the status file, a small JSON document
+ * with per source the last attempt, last success, last error, item count and validators, and
+ * overall the frames shown and dropped and whether the display is on; and the same facts as
+ * Prometheus metrics for node_exporter's textfile collector. Both replaced atomically, so a
+ * reader never sees half of one. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
@@ -11,8 +13,11 @@
 struct status_totals {
     uint64_t frames_shown;
     uint64_t frames_dropped; /* refresh periods that passed without a new frame */
+    uint64_t frames_late;    /* presents that came one or more periods late */
     size_t stories_shown;
-    int64_t started; /* Unix s */
+    int64_t started;         /* Unix s */
+    bool display_on;         /* false while the schedule has the display off */
+    uint64_t resident_bytes; /* of the process; 0 = unknown */
 };
 
 /* The path to use: cfg_path when set, else $RUNTIME_DIRECTORY/status.json, else
@@ -25,3 +30,11 @@ char *status_json(const struct source *sources, size_t count, const struct statu
  * alone. On failure, false and the reason in err (not logged: the caller retries). */
 bool status_write(const char *path, const struct source *sources, size_t count,
                   const struct status_totals *t, int64_t now, struct error *err);
+
+/* The Prometheus text exposition format (version 0.0.4) of the same facts; caller frees. */
+char *status_metrics(const struct source *sources, size_t count, const struct status_totals *t);
+/* Replaces the metrics file at path as status_write does the status file. */
+bool status_write_metrics(const char *path, const struct source *sources, size_t count,
+                          const struct status_totals *t, struct error *err);
+/* The resident memory of this process in bytes (/proc/self/statm), 0 when unknown. */
+uint64_t status_resident_bytes(void);

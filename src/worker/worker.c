@@ -19,6 +19,7 @@
 #include "status.h"
 #include "log.h"
 #include "notify.h"
+#include "picture.h"
 #include "util.h"
 #include "version.h"
 
@@ -36,7 +37,10 @@ struct worker {
 
     pthread_mutex_t lock; /* guards everything below */
     bool quit, reload, screen_changed, stats_pending;
-    uint64_t frames_shown, frames_dropped;
+    bool display_on;       /* what the schedule says now */
+    const char *restart;   /* static; see worker_restart_reason */
+    struct picture screen; /* a screenshot to write; rgba NULL: none */
+    uint64_t frames_shown, frames_dropped, frames_late;
     int64_t heartbeat_ns; /* monotonic; the worker loop sets it on every pass */
     const char *failure;  /* static; see worker_failure */
     int width, height, max_tile_w;
@@ -65,7 +69,9 @@ struct worker {
     size_t source_count;
     char *cache_dir; /* NULL: no cache (no state directory) */
     char *status_path;
-    bool status_dirty, status_failed;
+    bool status_dirty, status_failed, metrics_failed;
+    struct schedule schedule;
+    bool schedule_active; /* the config has one: it is looked at every minute */
     int64_t next_status_ns, next_merge_ns;
     struct status_totals totals;
     struct story_list stories; /* merged from every source: what is shown */
@@ -431,6 +437,14 @@ static int wait_ms(const struct worker *w)
     }
     if (w->next_merge_ns < next)
         next = w->next_merge_ns;
+    if (w->schedule_active) {
+        /* The schedule switches on whole minutes of the wall clock. */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        int64_t to_minute = (60 - ts.tv_sec % 60) * (int64_t)1000000000 - ts.tv_nsec;
+        if (now + to_minute + 20000000 < next)
+            next = now + to_minute + 20000000;
+    }
     if (w->status_dirty || w->next_status_ns < next)
         next = w->status_dirty ? now : (w->next_status_ns < next ? w->next_status_ns : next);
     int64_t ms = (next - now) / 1000000;
@@ -462,25 +476,88 @@ static void notify_summary(const struct worker *w)
     free(line);
 }
 
+/* One line when writing a file starts failing and one when it works again, not one a minute. */
+static void report_write(bool ok, bool *failed, const char *path, const struct error *err)
+{
+    if (!ok && !*failed)
+        log_warn("cannot write %s (%s); will keep trying quietly", path, err->msg);
+    else if (ok && *failed)
+        log_info("%s: written again", path);
+    *failed = !ok;
+}
+
 static void write_status(struct worker *w)
 {
     pthread_mutex_lock(&w->lock);
     w->totals.frames_shown = w->frames_shown;
     w->totals.frames_dropped = w->frames_dropped;
+    w->totals.frames_late = w->frames_late;
+    w->totals.display_on = w->display_on;
     pthread_mutex_unlock(&w->lock);
+    w->totals.resident_bytes = status_resident_bytes();
     struct error err;
     bool ok = status_write(w->status_path, w->sources, w->source_count, &w->totals,
                            (int64_t)time(NULL), &err);
-    /* One line when it starts failing and one when it works again, not one a minute. */
-    if (!ok && !w->status_failed)
-        log_warn("cannot write the status file (%s); will keep trying quietly", err.msg);
-    else if (ok && w->status_failed)
-        log_info("%s: status file written again", w->status_path);
-    w->status_failed = !ok;
+    report_write(ok, &w->status_failed, w->status_path, &err);
+    if (w->config.metrics_file[0]) {
+        ok = status_write_metrics(w->config.metrics_file, w->sources, w->source_count, &w->totals,
+                                  &err);
+        report_write(ok, &w->metrics_failed, w->config.metrics_file, &err);
+    }
     w->status_dirty = false;
     notify_summary(w);
     /* Frame counters change all the time; they are refreshed once a minute. */
     w->next_status_ns = util_now_ns() + 60 * (int64_t)1000000000;
+}
+
+/* The schedule of w->config in use. */
+static void use_schedule(struct worker *w)
+{
+    config_schedule(&w->config, &w->schedule);
+    w->schedule_active = w->schedule.window_count || w->schedule.off_count;
+}
+
+/* Switches the display on or off when the schedule says so. Looked at on every pass and at
+ * least every minute on the wall clock, so a clock that jumps (NTP after boot) or a DST change
+ * is followed within the minute; the state is never remembered across, only read from now. */
+static void follow_schedule(struct worker *w)
+{
+    bool on = schedule_on(&w->schedule, (int64_t)time(NULL));
+    pthread_mutex_lock(&w->lock);
+    bool changed = on != w->display_on;
+    w->display_on = on;
+    pthread_mutex_unlock(&w->lock);
+    if (!changed)
+        return;
+    int64_t next = schedule_next_change(&w->schedule, (int64_t)time(NULL));
+    char when[64] = "not within 400 days";
+    struct tm tm;
+    time_t t = (time_t)next;
+    if (next >= 0)
+        strftime(when, sizeof(when), "%a %Y-%m-%d %H:%M %Z", localtime_r(&t, &tm));
+    log_info("display %s (schedule); %s again %s", on ? "on" : "off", on ? "off" : "on", when);
+    w->status_dirty = true;
+    wake_render_thread(w);
+}
+
+/* Writes a screenshot the render thread took (SIGUSR2) beside the status file. */
+static void write_screenshot(struct worker *w)
+{
+    pthread_mutex_lock(&w->lock);
+    struct picture pic = w->screen;
+    w->screen = (struct picture){0};
+    pthread_mutex_unlock(&w->lock);
+    if (!pic.rgba)
+        return;
+    char *dir = xstrdup(w->status_path), *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    char *path = xasprintf("%s/screen.png", slash ? dir : ".");
+    if (picture_write_png(path, &pic))
+        log_info("%s: screenshot written (%ux%u)", path, pic.width, pic.height);
+    free(path);
+    free(dir);
+    picture_finish(&pic);
 }
 
 /* Returns false when the file has errors (the running configuration stays). */
@@ -495,9 +572,19 @@ static bool reload_config(struct worker *w)
             return false;
         }
         w->card_params.id = 0; /* its config goes; the new one brings a new scene */
+        if (strcmp(fresh.timezone, w->config.timezone) != 0) {
+            /* The zone is the process's, set before the threads started. */
+            log_info("%s: time zone changed from %s to %s: restarting the sign", w->config_path,
+                     w->config.timezone[0] ? w->config.timezone : "the system's",
+                     fresh.timezone[0] ? fresh.timezone : "the system's");
+            pthread_mutex_lock(&w->lock);
+            w->restart = "the time zone changed";
+            pthread_mutex_unlock(&w->lock);
+        }
         config_finish(&w->config);
         w->config = fresh;
         log_info("%s: configuration reloaded", w->config_path);
+        use_schedule(w);
     }
     struct scene_fonts fonts;
     if (scene_fonts_init(&fonts, &w->config)) {
@@ -548,6 +635,7 @@ static void *worker_main(void *arg)
             stats_write(&snapshot, stats_path);
             free(stats_path);
         }
+        write_screenshot(w);
         if (reload && reload_config(w)) {
             /* New sources (each polled now: SIGHUP also means "look at the feeds"). */
             sources_init(w);
@@ -555,6 +643,7 @@ static void *worker_main(void *arg)
             w->status_path = status_default_path(w->config.status_file);
             dirty = true;
         }
+        follow_schedule(w);
         /* Merged again on content and once a minute, so expired stories leave on time. */
         if (run_sources(w) || util_now_ns() >= w->next_merge_ns) {
             dirty |= merge_sources(w);
@@ -610,6 +699,11 @@ struct worker *worker_create(const struct config *cfg, const char *config_path,
     w->cache_dir = default_cache_dir();
     w->status_path = status_default_path(w->config.status_file);
     w->totals.started = (int64_t)time(NULL);
+    /* Known before the first frame: a sign started at night comes up dark. */
+    use_schedule(w);
+    w->display_on = schedule_on(&w->schedule, (int64_t)time(NULL));
+    if (!w->display_on)
+        log_info("display off (schedule) from the start");
     w->heartbeat_ns = util_now_ns();
     pthread_mutex_init(&w->lock, NULL);
     w->config_path = config_path ? xstrdup(config_path) : NULL;
@@ -645,6 +739,7 @@ void worker_destroy(struct worker *w)
         pthread_join(w->thread, NULL);
     }
     scene_destroy(w->mailbox);
+    picture_finish(&w->screen);
     if (w->status_for)
         scene_image_finish(&w->status_mailbox);
     if (w->multi)
@@ -752,12 +847,40 @@ const char *worker_failure(struct worker *w)
     return why;
 }
 
-void worker_report_frames(struct worker *w, uint64_t shown, uint64_t dropped)
+void worker_report_frames(struct worker *w, uint64_t shown, uint64_t dropped, uint64_t late)
 {
     pthread_mutex_lock(&w->lock);
     w->frames_shown = shown;
     w->frames_dropped = dropped;
+    w->frames_late = late;
     pthread_mutex_unlock(&w->lock);
+}
+
+bool worker_display_on(struct worker *w)
+{
+    pthread_mutex_lock(&w->lock);
+    bool on = w->display_on;
+    pthread_mutex_unlock(&w->lock);
+    return on;
+}
+
+const char *worker_restart_reason(struct worker *w)
+{
+    pthread_mutex_lock(&w->lock);
+    const char *why = w->restart;
+    pthread_mutex_unlock(&w->lock);
+    return why;
+}
+
+void worker_request_screenshot(struct worker *w, struct picture *pic)
+{
+    pthread_mutex_lock(&w->lock);
+    struct picture stale = w->screen;
+    w->screen = *pic;
+    pthread_mutex_unlock(&w->lock);
+    *pic = (struct picture){0};
+    picture_finish(&stale);
+    wake(w);
 }
 
 void worker_request_stats(struct worker *w, const struct stats *stats, const char *path)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "picture.h"
 #include "scene.h"
 #include "stats.h"
 
@@ -39,7 +40,16 @@ int64_t worker_heartbeat_ns(struct worker *w);
 /* Why the worker can show nothing at all (no font opens), or NULL; static storage. The sign
  * then exits with it rather than stay up with an empty screen. */
 const char *worker_failure(struct worker *w);
-/* Frame counters for the status file; cheap, call every few seconds. */
-void worker_report_frames(struct worker *w, uint64_t shown, uint64_t dropped);
+/* Frame counters for the status and metrics files; cheap, call every few seconds. */
+void worker_report_frames(struct worker *w, uint64_t shown, uint64_t dropped, uint64_t late);
+/* Whether the schedule has the display on now. The worker wakes the render thread when it
+ * changes. */
+bool worker_display_on(struct worker *w);
+/* Why the sign must start again to take a setting in (a new time zone), or NULL; static
+ * storage. */
+const char *worker_restart_reason(struct worker *w);
+/* Writes pic (the frame on screen, as viewers see it) to screen.png beside the status file,
+ * off the render thread. Takes the pixels: *pic is zeroed. */
+void worker_request_screenshot(struct worker *w, struct picture *pic);
 /* Writes a copy of stats to path off the render thread (SIGUSR1). */
 void worker_request_stats(struct worker *w, const struct stats *stats, const char *path);
