@@ -56,6 +56,7 @@ struct section {
 };
 
 static bool check_url(const char *value, struct error *err);
+static bool check_optional_url(const char *value, struct error *err);
 static bool check_public_key(const char *value, struct error *err);
 static bool check_font(const char *value, struct error *err);
 
@@ -75,6 +76,10 @@ static const struct section sections[] = {
                  "else shows black; feeds are still fetched, so the first picture is fresh."},
     {"status", "The JSON health file that operators and monitoring read."},
     {"network", "How feeds are fetched. TLS certificates are always verified."},
+    {"remote", "Settings from afar: a signed file in this format, polled like a feed, with\n"
+               "[sign], [theme], [schedule] (not its timezone) and [source NAME] sections;\n"
+               "its sources replace these. Applied as a reload; one that fails its signature\n"
+               "or its checks is refused, with the reason in the status file."},
     {"source", "One [source NAME] section per feed, shown in the order given. NAME is letters,\n"
                "digits, '_' and '-', different for each source."},
 };
@@ -322,6 +327,31 @@ static const struct key keys[] = {
      .offset = CFG(ca_path),
      .doc = "Directory of hashed CA certificates to trust; empty uses the system's."},
 
+    {.section = "remote",
+     .name = "url",
+     .type = KEY_STRING,
+     .def = "",
+     .offset = CFG(remote_url),
+     .check = check_optional_url,
+     .doc = "Where the settings file is: an http:// or https:// URL or a file path; its\n"
+            "signature is at the same place plus .minisig. Empty: no remote settings."},
+    {.section = "remote",
+     .name = "public_key",
+     .type = KEY_STRING,
+     .def = "",
+     .offset = CFG(remote_public_key),
+     .check = check_public_key,
+     .doc = "minisign public key(s) the settings file must be signed with (required with a\n"
+            "url); several separated by spaces, so a key can be rotated."},
+    {.section = "remote",
+     .name = "refresh",
+     .type = KEY_INT,
+     .def = "300",
+     .min = 30,
+     .max = 86400,
+     .offset = CFG(remote_refresh_s),
+     .doc = "Seconds between polls of the settings file."},
+
     {.section = "source",
      .name = "url",
      .type = KEY_STRING,
@@ -343,7 +373,8 @@ static const struct key keys[] = {
      .def = "",
      .offset = SRC(public_key),
      .check = check_public_key,
-     .doc = "minisign public key (base64 line of the .pub file); empty accepts unsigned feeds."},
+     .doc = "minisign public key (base64 line of the .pub file); empty accepts unsigned feeds.\n"
+            "Several keys separated by spaces are all accepted, so a key can be rotated."},
 };
 
 static char *trim(char *s)
@@ -487,6 +518,11 @@ static bool check_url(const char *value, struct error *err)
     return true;
 }
 
+static bool check_optional_url(const char *value, struct error *err)
+{
+    return !value[0] || check_url(value, err);
+}
+
 /* A pattern always matches some installed font; a path must be a font file the sign can open
  * (TrueType, OpenType or a collection of them), or the sign would have nothing to draw with. */
 static bool check_font(const char *value, struct error *err)
@@ -518,18 +554,30 @@ static bool check_font(const char *value, struct error *err)
 static bool check_public_key(const char *value, struct error *err)
 {
     /* Ed25519 algorithm id (2 bytes) + key id (8) + key (32) = 42 bytes = 56 base64 chars, and
-     * the sign must be able to use it: a key it cannot parse would check nothing. */
+     * the sign must be able to use each: a key it cannot parse would check nothing. */
     static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t n = strlen(value);
-    struct minisign_key key;
-    struct error why;
-    if (n == 0 || (n == 56 && strspn(value, b64) == 56 && minisign_parse_key(value, &key, &why)))
-        return true;
-    error_set(err,
-              "'%.64s' is not a minisign public key (expected the 56-character "
-              "base64 line of the .pub file)",
-              value);
-    return false;
+    size_t count = 0;
+    for (const char *p = value + strspn(value, " \t,"); *p; p += strspn(p, " \t,")) {
+        size_t n = strcspn(p, " \t,");
+        char one[57] = "";
+        struct minisign_key key;
+        struct error why;
+        if (n == 56)
+            memcpy(one, p, n);
+        if (n != 56 || strspn(one, b64) < 56 || !minisign_parse_key(one, &key, &why)) {
+            error_set(err,
+                      "'%.*s' is not a minisign public key (expected the 56-character base64 "
+                      "line of the .pub file; several keys separated by spaces)",
+                      (int)MIN(n, 64), p);
+            return false;
+        }
+        if (++count > MINISIGN_MAX_KEYS) {
+            error_set(err, "more than %d keys", MINISIGN_MAX_KEYS);
+            return false;
+        }
+        p += n;
+    }
+    return true;
 }
 
 static void size_range_text(const struct key *k, char *buf, size_t len)
@@ -828,6 +876,10 @@ struct parser {
     int source_header;             /* line of the current [source] header, 0 outside one */
     int *source_lines;             /* header line of each source, parallel to cfg->sources */
     int key_line[ARRAY_LEN(keys)]; /* where each key was set in its section; 0 = not yet */
+    /* A remote settings file: only CONFIG_REMOTE_SECTIONS; its first [source] drops the
+     * sign's own; problems go to *first ("NAME:LINE: message") and are not logged. */
+    bool remote, sources_replaced, require_signed;
+    struct error *first;
 };
 
 static void parse_error(struct parser *p, int line, const char *fmt, ...)
@@ -836,14 +888,17 @@ static void parse_error(struct parser *p, int line, const char *fmt, ...)
 static void parse_error(struct parser *p, int line, const char *fmt, ...)
 {
     p->errors++;
-    if (p->errors > MAX_ERRORS_SHOWN)
+    if (p->errors > MAX_ERRORS_SHOWN || (p->first && p->errors > 1))
         return;
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    log_error("%s:%d: %s", p->name, line, msg);
+    if (p->first)
+        error_set(p->first, "%s:%d: %s", p->name, line, msg);
+    else
+        log_error("%s:%d: %s", p->name, line, msg);
 }
 
 static struct config_source *current_source(struct parser *p)
@@ -855,6 +910,10 @@ static void close_section(struct parser *p)
 {
     if (p->source_header && !current_source(p)->url)
         parse_error(p, p->source_header, "[source %s] has no url", current_source(p)->name);
+    if (p->source_header && p->require_signed && !current_source(p)->public_key[0])
+        parse_error(p, p->source_header,
+                    "[source %s] has no public_key, and this sign takes only signed feeds",
+                    current_source(p)->name);
     p->source_header = 0;
     p->section = NULL;
     p->in_bad_section = false;
@@ -881,6 +940,16 @@ static void open_source(struct parser *p, char *name)
                         name, p->source_lines[i]);
             break;
         }
+    }
+    if (p->remote && !p->sources_replaced) {
+        /* The remote file's sources are the sign's sources. */
+        struct config *cfg = p->cfg;
+        for (size_t i = 0; i < cfg->source_count; i++) {
+            free(cfg->sources[i].name);
+            free_strings(&cfg->sources[i], true);
+        }
+        cfg->source_count = 0;
+        p->sources_replaced = true;
     }
     /* Added even when the header is wrong so the keys below it are still checked. */
     source_append(p->cfg, name);
@@ -918,6 +987,14 @@ static void parse_header(struct parser *p, char *s)
         return;
     }
     p->section = find_section(inner);
+    if (p->section && p->remote && strcmp(inner, "sign") != 0 && strcmp(inner, "theme") != 0 &&
+        strcmp(inner, "schedule") != 0) {
+        parse_error(p, p->line, "[%s] cannot be set from afar (a remote file sets only %s)", inner,
+                    CONFIG_REMOTE_SECTIONS);
+        p->section = NULL;
+        p->in_bad_section = true;
+        return;
+    }
     if (p->section)
         return;
     parse_error(
@@ -995,15 +1072,28 @@ static void parse_key_line(struct parser *p, char *s)
     const struct key *k = find_key(p->section->name, name);
     if (!k) {
         /* A key put under the wrong header is the likely mistake: say where it belongs. */
-        const struct key *elsewhere = find_key(NULL, name);
-        if (!elsewhere)
+        char where[128] = "";
+        size_t used = 0;
+        for (size_t i = 0; i < ARRAY_LEN(keys) && used < sizeof(where); i++) {
+            if (strcmp(keys[i].name, name) != 0)
+                continue;
+            bool source = strcmp(keys[i].section, "source") == 0;
+            int n = snprintf(where + used, sizeof(where) - used, "%s%s%s%s", used ? " or " : "",
+                             source ? "a [source NAME]" : "[", source ? "" : keys[i].section,
+                             source ? "" : "]");
+            used += n > 0 ? (size_t)n : 0;
+        }
+        if (!where[0])
             parse_error(p, p->line, "unknown key '%.64s' in %s", name, label);
-        else if (strcmp(elsewhere->section, "source") == 0)
-            parse_error(p, p->line, "unknown key '%s' in %s (it belongs in a [source NAME])", name,
-                        label);
         else
-            parse_error(p, p->line, "unknown key '%s' in %s (it belongs in [%s])", name, label,
-                        elsewhere->section);
+            parse_error(p, p->line, "unknown key '%s' in %s (it belongs in %s)", name, label,
+                        where);
+        return;
+    }
+    if (p->remote && strcmp(k->name, "timezone") == 0) {
+        parse_error(p, p->line,
+                    "timezone cannot be set from afar: it is where the sign is (set it "
+                    "in the sign's own config)");
         return;
     }
     size_t i = (size_t)(k - keys);
@@ -1033,15 +1123,9 @@ static void parse_line(struct parser *p, char *line)
         parse_key_line(p, s);
 }
 
-bool config_parse(struct config *cfg, const char *name, const char *text, size_t len)
+/* Parses text into p->cfg, line by line; returns the number of errors. */
+static int parse_lines(struct parser *p, const char *text, size_t len)
 {
-    if (len > CONFIG_MAX_FILE_BYTES) {
-        log_error("%s: file is larger than %d KiB", name, CONFIG_MAX_FILE_BYTES / 1024);
-        return false;
-    }
-    struct config tmp;
-    config_init(&tmp);
-    struct parser p = {.cfg = &tmp, .name = name};
     char *line = xmalloc(CONFIG_MAX_LINE + 1);
     const char *pos = text, *end = text + len;
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
@@ -1052,24 +1136,62 @@ bool config_parse(struct config *cfg, const char *name, const char *text, size_t
         size_t n = (size_t)(line_end - pos);
         if (n > 0 && pos[n - 1] == '\r')
             n--;
-        p.line++;
+        p->line++;
         if (n > CONFIG_MAX_LINE) {
-            parse_error(&p, p.line, "line is longer than %d bytes", CONFIG_MAX_LINE);
+            parse_error(p, p->line, "line is longer than %d bytes", CONFIG_MAX_LINE);
         } else if (memchr(pos, '\0', n)) {
-            parse_error(&p, p.line, "line contains a NUL byte");
+            parse_error(p, p->line, "line contains a NUL byte");
         } else {
             memcpy(line, pos, n);
             line[n] = '\0';
-            parse_line(&p, line);
+            parse_line(p, line);
         }
         pos = nl ? nl + 1 : end;
     }
-    close_section(&p);
+    close_section(p);
     free(line);
-    free(p.source_lines);
+    free(p->source_lines);
+    return p->errors;
+}
+
+bool config_parse(struct config *cfg, const char *name, const char *text, size_t len)
+{
+    if (len > CONFIG_MAX_FILE_BYTES) {
+        log_error("%s: file is larger than %d KiB", name, CONFIG_MAX_FILE_BYTES / 1024);
+        return false;
+    }
+    struct config tmp;
+    config_init(&tmp);
+    struct parser p = {.cfg = &tmp, .name = name};
+    parse_lines(&p, text, len);
+    const struct key *url = find_key("remote", "url");
+    if (tmp.remote_url[0] && !tmp.remote_public_key[0])
+        parse_error(&p, p.key_line[url - keys],
+                    "[remote] url needs a public_key: settings are taken only when signed");
     if (p.errors > MAX_ERRORS_SHOWN)
         log_error("%s: %d more errors not shown", name, p.errors - MAX_ERRORS_SHOWN);
     if (p.errors > 0) {
+        config_finish(&tmp);
+        return false;
+    }
+    config_finish(cfg);
+    *cfg = tmp;
+    return true;
+}
+
+bool config_apply_remote(struct config *cfg, const char *name, const char *text, size_t len,
+                         struct error *err)
+{
+    if (len > CONFIG_MAX_FILE_BYTES) {
+        error_set(err, "%s: file is larger than %d KiB", name, CONFIG_MAX_FILE_BYTES / 1024);
+        return false;
+    }
+    struct config tmp;
+    config_copy(&tmp, cfg);
+    struct parser p = {.cfg = &tmp, .name = name, .remote = true, .first = err};
+    for (size_t i = 0; i < cfg->source_count; i++)
+        p.require_signed |= cfg->sources[i].public_key[0] != '\0';
+    if (parse_lines(&p, text, len) > 0) {
         config_finish(&tmp);
         return false;
     }

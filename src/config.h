@@ -58,6 +58,9 @@ struct config {
     char *status_file;       /* "" = $RUNTIME_DIRECTORY/status.json, else /run/ticker/status.json */
     char *metrics_file;      /* "" = none */
     char *ca_file, *ca_path; /* "" = the system's trust store */
+    /* [remote]: signed settings polled like a feed; url "" = none. */
+    char *remote_url, *remote_public_key;
+    int remote_refresh_s;
     struct config_source *sources; /* owned array, in file order */
     size_t source_count;
 };
@@ -83,6 +86,17 @@ bool config_load(struct config *cfg, const char *path);
 /* Same as config_load, from len bytes of text (need not be NUL-terminated); name stands for
  * the file in messages. */
 bool config_parse(struct config *cfg, const char *name, const char *text, size_t len);
+
+/* The sections and keys a remote settings file may set: [sign], [theme], [schedule] but its
+ * timezone (the sign's own place), and [source NAME] sections, which then replace the sign's
+ * sources. Never [display], [status], [network] or [remote]. */
+#define CONFIG_REMOTE_SECTIONS "[sign], [theme], [schedule] and [source NAME]"
+/* Applies a remote settings file (text, len bytes; name stands for it in messages) over cfg.
+ * Refused when it sets what a remote file may not, has any error, or would lower security: when
+ * cfg has a signed source, every source it names must have a public_key. On failure false, the
+ * first problem in err as "NAME:LINE: message" (nothing logged), cfg untouched. */
+bool config_apply_remote(struct config *cfg, const char *name, const char *text, size_t len,
+                         struct error *err);
 
 /* Appends a source for --feed SRC, named "cli1", "cli2"... (the first such name not taken),
  * with the default refresh and no public key. url is copied. */

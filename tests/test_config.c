@@ -136,6 +136,11 @@ static const struct row rows[] = {
     FAIL("[schedule]\non = weekdays 07:00-19:00\noff_dates = 2026-13-01\ntimezone = Europe/Bonn\n",
          "t.conf:2: on: 'weekdays' is not a day", "t.conf:3: off_dates: '2026-13-01' is not a date",
          "t.conf:4: timezone: 'Europe/Bonn' is not a time zone this system has"),
+    FAIL("[remote]\nurl = https://signs.example.org/lobby.conf\n",
+         "t.conf:2: [remote] url needs a public_key"),
+    OK("[remote]\nurl = https://signs.example.org/lobby.conf\npublic_key = " KEY56 " " KEY56 "\n"),
+    FAIL("[source a]\nurl = /a\npublic_key = " KEY56 " nope\n",
+         "t.conf:3: public_key: 'nope' is not a minisign public key"),
     OK("[status]\nfile = /var/lib/ticker/status.json\n",
        "status_file=\"/var/lib/ticker/status.json\""),
     /* Ranges are inclusive. */
@@ -198,7 +203,7 @@ static const struct row rows[] = {
     FAIL("[display]\ntitle = x\n",
          "t.conf:2: unknown key 'title' in [display] (it belongs in [sign])"),
     FAIL("[sign]\nrefresh = 60\n",
-         "t.conf:2: unknown key 'refresh' in [sign] (it belongs in a [source NAME])"),
+         "t.conf:2: unknown key 'refresh' in [sign] (it belongs in [remote] or a [source NAME])"),
     FAIL("[source a]\nurl = /a\nrefres = 60\n", "t.conf:3: unknown key 'refres' in [source a]"),
     FAIL_WITHOUT("t.conf:2", "[sgn]\nfoo = 1\n[sign]\ncard_seconds = 1\n",
                  "t.conf:1: unknown section [sgn]",
@@ -692,7 +697,7 @@ static void test_documented_parses(void **state)
             *o++ = *line++;
     }
     *o = '\0';
-    assert_int_equal(keys, 36); /* 35 keys and the [source] header */
+    assert_int_equal(keys, 39); /* 38 keys and the [source] header */
     assert_true(parse_captured(&cfg, out, strlen(out), &errors));
     assert_string_equal(errors, "");
     free(errors);
@@ -711,6 +716,63 @@ static void test_documented_parses(void **state)
     config_finish(&defaults);
 }
 
+struct remote_row {
+    const char *base, *remote;
+    const char *expect; /* applied: a line of dump(); refused: a substring of the message */
+    bool ok;
+};
+
+static const struct remote_row remote_rows[] = {
+    {"", "[sign]\ntitle = From afar\n", "title=\"From afar\"", true},
+    {"[sign]\ncard_seconds = 20\n", "[theme]\naccent = #ff0000\n", "card_seconds=20", true},
+    {"", "[schedule]\non = mon-fri 07:00-19:00\n", "schedule_on=\"mon-fri 07:00-19:00\"", true},
+    /* Its sources are the sign's sources. */
+    {"[source a]\nurl = /a\n[source b]\nurl = /b\n", "[source c]\nurl = https://x.example/c.json\n",
+     "source0=c \"https://x.example/c.json\" 300 \"\"", true},
+    {"[source a]\nurl = /a\n", "[sign]\ntitle = x\n", "source0=a \"/a\" 300 \"\"", true},
+    {"[source a]\nurl = /a\npublic_key = " KEY56 "\n",
+     "[source c]\nurl = /c\npublic_key = " KEY56 "\n", "source0=c \"/c\" 300", true},
+    /* What a remote file may not do. */
+    {"", "[display]\nrotate = 90\n", "remote.conf:1: [display] cannot be set from afar", false},
+    {"", "[status]\nfile = /tmp/x\n", "[status] cannot be set from afar", false},
+    {"", "[network]\nca_file = /tmp/ca.pem\n", "[network] cannot be set from afar", false},
+    {"", "[remote]\nurl = https://evil.example/s.conf\n", "[remote] cannot be set from afar",
+     false},
+    {"", "[schedule]\ntimezone = Asia/Tokyo\n", "remote.conf:2: timezone cannot be set from afar",
+     false},
+    {"[source a]\nurl = /a\npublic_key = " KEY56 "\n", "[source c]\nurl = /c\n",
+     "remote.conf:1: [source c] has no public_key, and this sign takes only signed feeds", false},
+    {"", "[sign]\ncard_seconds = 1\n", "remote.conf:2: card_seconds: 1 is out of range", false},
+    {"", "[sign]\ntitle = a\n[sign]\nnope = 1\n", "remote.conf:4: unknown key 'nope'", false},
+};
+
+static void test_apply_remote(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(remote_rows); i++) {
+        const struct remote_row *r = &remote_rows[i];
+        struct config cfg;
+        config_init(&cfg);
+        char *errors;
+        assert_true(parse_captured(&cfg, r->base, strlen(r->base), &errors));
+        free(errors);
+        char *before = dump(&cfg);
+        struct error err = {""};
+        bool ok = config_apply_remote(&cfg, "remote.conf", r->remote, strlen(r->remote), &err);
+        char *after = dump(&cfg);
+        if (ok != r->ok)
+            fail_msg("remote row %zu: %s (%s)", i, ok ? "applied" : "refused", err.msg);
+        if (ok && !strstr(after, r->expect))
+            fail_msg("remote row %zu: no '%s' in\n%s", i, r->expect, after);
+        /* Refused: the message names the problem, and nothing changed. */
+        if (!ok && (!strstr(err.msg, r->expect) || strcmp(before, after) != 0))
+            fail_msg("remote row %zu: '%s', expected '%s'", i, err.msg, r->expect);
+        free(before);
+        free(after);
+        config_finish(&cfg);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -724,6 +786,7 @@ int main(void)
         cmocka_unit_test(test_add_source),
         cmocka_unit_test(test_documented_matches_asset),
         cmocka_unit_test(test_documented_parses),
+        cmocka_unit_test(test_apply_remote),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -306,20 +306,31 @@ const char *minisign_result_str(enum minisign_result r)
     return "unknown signature result";
 }
 
-bool minisign_check(const struct minisign_key *key, const char *sig_text, size_t sig_len,
-                    const uint8_t *data, size_t len, int64_t *timestamp, struct error *err)
+bool minisign_check_keys(const struct minisign_key *keys, size_t count, const char *sig_text,
+                         size_t sig_len, const uint8_t *data, size_t len, int64_t *timestamp,
+                         struct error *err)
 {
     if (timestamp)
         *timestamp = -1;
     struct minisign_sig sig;
     if (!minisign_parse_sig(sig_text, sig_len, &sig, err))
         return false;
-    enum minisign_result result = minisign_verify(key, &sig, data, len);
+    size_t k = 0;
+    while (k < count && memcmp(keys[k].key_id, sig.key_id, sizeof(sig.key_id)) != 0)
+        k++;
+    /* No key with its id: verify with the first, which says so. */
+    enum minisign_result result =
+        count ? minisign_verify(&keys[k < count ? k : 0], &sig, data, len) : MINISIGN_WRONG_KEY;
     if (result == MINISIGN_WRONG_KEY) {
-        char sig_id[17], key_id[17];
+        char sig_id[17], key_id[17] = "";
         minisign_format_key_id(sig.key_id, sig_id);
-        minisign_format_key_id(key->key_id, key_id);
-        error_set(err, "signature made with key %s, not the configured key %s", sig_id, key_id);
+        if (count)
+            minisign_format_key_id(keys[0].key_id, key_id);
+        if (count > 1)
+            error_set(err, "signature made with key %s, not one of the %zu configured keys", sig_id,
+                      count);
+        else
+            error_set(err, "signature made with key %s, not the configured key %s", sig_id, key_id);
     } else if (result != MINISIGN_OK) {
         error_set(err, "%s", minisign_result_str(result));
     } else if (timestamp) {
@@ -327,4 +338,43 @@ bool minisign_check(const struct minisign_key *key, const char *sig_text, size_t
     }
     minisign_sig_finish(&sig);
     return result == MINISIGN_OK;
+}
+
+bool minisign_check(const struct minisign_key *key, const char *sig_text, size_t sig_len,
+                    const uint8_t *data, size_t len, int64_t *timestamp, struct error *err)
+{
+    return minisign_check_keys(key, 1, sig_text, sig_len, data, len, timestamp, err);
+}
+
+bool minisign_parse_keys(const char *list, struct minisign_key keys[MINISIGN_MAX_KEYS],
+                         size_t *count, struct error *err)
+{
+    *count = 0;
+    for (const char *p = list;;) {
+        p += strspn(p, " \t\r\n,");
+        if (!*p)
+            break;
+        /* A whole .pub file: its comment line goes. */
+        if (strncmp(p, MINISIGN_UNTRUSTED_PREFIX, strlen(MINISIGN_UNTRUSTED_PREFIX)) == 0) {
+            p += strcspn(p, "\n");
+            continue;
+        }
+        size_t n = strcspn(p, " \t\r\n,");
+        if (*count == MINISIGN_MAX_KEYS) {
+            error_set(err, "more than %d keys", MINISIGN_MAX_KEYS);
+            return false;
+        }
+        char *one = xstrndup(p, n);
+        bool ok = minisign_parse_key(one, &keys[*count], err);
+        free(one);
+        if (!ok)
+            return false;
+        ++*count;
+        p += n;
+    }
+    if (*count == 0) {
+        error_set(err, "no public key");
+        return false;
+    }
+    return true;
 }

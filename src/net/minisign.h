@@ -52,6 +52,17 @@ enum minisign_result minisign_verify(const struct minisign_key *key, const struc
 /* A short English phrase; static storage. */
 const char *minisign_result_str(enum minisign_result r);
 
+/* A key list as a config gives it: base64 key lines separated by spaces or commas, so a key
+ * can be rotated (the new one added beside the old, the old removed later); a whole .pub file
+ * works too. At most MINISIGN_MAX_KEYS. */
+#define MINISIGN_MAX_KEYS 8
+bool minisign_parse_keys(const char *list, struct minisign_key keys[MINISIGN_MAX_KEYS],
+                         size_t *count, struct error *err);
+/* minisign_check with the key of keys whose id the signature names. */
+bool minisign_check_keys(const struct minisign_key *keys, size_t count, const char *sig_text,
+                         size_t sig_len, const uint8_t *data, size_t len, int64_t *timestamp,
+                         struct error *err);
+
 /* Parses sig_text and verifies data with key. On success *timestamp (if not NULL) is the trusted
  * timestamp or -1; on failure it is -1 and err holds a one-line reason. */
 bool minisign_check(const struct minisign_key *key, const char *sig_text, size_t sig_len,

@@ -156,8 +156,8 @@ static bool cached_signature_good(const struct source *s, struct cache_entry *e)
         error_set(&err, "the configured public_key cannot be used");
     else if (!e->signature[0])
         error_set(&err, "no signature kept with it");
-    else if (!minisign_check(&s->key, e->signature, strlen(e->signature), (const uint8_t *)e->body,
-                             e->len, &timestamp, &err))
+    else if (!minisign_check_keys(s->keys, s->key_count, e->signature, strlen(e->signature),
+                                  (const uint8_t *)e->body, e->len, &timestamp, &err))
         ; /* err says why */
     else if (timestamp < 0)
         error_set(&err, "no timestamp in its signature");
@@ -197,7 +197,7 @@ void source_init(struct source *s, const struct config_source *cfg, const char *
         /* A key that does not parse must not mean "unsigned is fine": the source is signed,
          * with no key that can verify anything, so nothing is accepted. */
         s->has_key = true;
-        s->key_ok = minisign_parse_key(cfg->public_key, &s->key, &err);
+        s->key_ok = minisign_parse_keys(cfg->public_key, s->keys, &s->key_count, &err);
         if (!s->key_ok)
             log_error("source %s: public_key: %s; no feed will be accepted", s->name, err.msg);
     }
@@ -335,8 +335,8 @@ static bool check_signature(struct source *s, const char *sig, size_t sig_len, c
                             size_t len, int64_t *timestamp)
 {
     struct error err = {"the configured public_key cannot be used"};
-    if (!s->key_ok ||
-        !minisign_check(&s->key, sig, sig_len, (const uint8_t *)body, len, timestamp, &err)) {
+    if (!s->key_ok || !minisign_check_keys(s->keys, s->key_count, sig, sig_len,
+                                           (const uint8_t *)body, len, timestamp, &err)) {
         error_set(&s->last_error, "%s: signature rejected: %s", s->shown_url, err.msg);
         return false;
     }

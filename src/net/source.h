@@ -30,7 +30,8 @@ struct source {
     int refresh_s;
     bool has_key; /* a public_key is configured: only signed feeds */
     bool key_ok;  /* ... and it parses (else nothing is accepted) */
-    struct minisign_key key;
+    struct minisign_key keys[MINISIGN_MAX_KEYS];
+    size_t key_count;
 
     struct story_list stories; /* the last good stories; empty before the first success */
     char *title;               /* owned; the feed's title, "" when none */
