@@ -1179,24 +1179,46 @@ bool config_parse(struct config *cfg, const char *name, const char *text, size_t
     return true;
 }
 
-bool config_apply_remote(struct config *cfg, const char *name, const char *text, size_t len,
-                         struct error *err)
+/* Parses a remote file over tmp (which it frees on failure). */
+static bool parse_remote(struct config *tmp, const char *name, const char *text, size_t len,
+                         bool require_signed, struct error *err)
 {
     if (len > CONFIG_MAX_FILE_BYTES) {
         error_set(err, "%s: file is larger than %d KiB", name, CONFIG_MAX_FILE_BYTES / 1024);
+        config_finish(tmp);
         return false;
     }
+    struct parser p = {
+        .cfg = tmp, .name = name, .remote = true, .require_signed = require_signed, .first = err};
+    if (parse_lines(&p, text, len) == 0)
+        return true;
+    config_finish(tmp);
+    return false;
+}
+
+bool config_apply_remote(struct config *cfg, const char *name, const char *text, size_t len,
+                         struct error *err)
+{
     struct config tmp;
     config_copy(&tmp, cfg);
-    struct parser p = {.cfg = &tmp, .name = name, .remote = true, .first = err};
+    bool require_signed = false;
     for (size_t i = 0; i < cfg->source_count; i++)
-        p.require_signed |= cfg->sources[i].public_key[0] != '\0';
-    if (parse_lines(&p, text, len) > 0) {
-        config_finish(&tmp);
+        require_signed |= cfg->sources[i].public_key[0] != '\0';
+    if (!parse_remote(&tmp, name, text, len, require_signed, err))
         return false;
-    }
     config_finish(cfg);
     *cfg = tmp;
+    return true;
+}
+
+bool config_check_remote(const char *name, const char *text, size_t len, bool require_signed,
+                         struct error *err)
+{
+    struct config tmp;
+    config_init(&tmp);
+    if (!parse_remote(&tmp, name, text, len, require_signed, err))
+        return false;
+    config_finish(&tmp);
     return true;
 }
 

@@ -97,6 +97,10 @@ bool config_parse(struct config *cfg, const char *name, const char *text, size_t
  * first problem in err as "NAME:LINE: message" (nothing logged), cfg untouched. */
 bool config_apply_remote(struct config *cfg, const char *name, const char *text, size_t len,
                          struct error *err);
+/* The same checks without a config to apply to: require_signed stands for a config with a
+ * signed source. */
+bool config_check_remote(const char *name, const char *text, size_t len, bool require_signed,
+                         struct error *err);
 
 /* Appends a source for --feed SRC, named "cli1", "cli2"... (the first such name not taken),
  * with the default refresh and no public key. url is copied. */

@@ -58,8 +58,10 @@ static uint8_t parse_days(struct token t)
     if (token_is(t, "daily"))
         return 0x7f;
     const char *dash = memchr(t.start, '-', t.len);
-    if (!dash)
-        return day_index(t) >= 0 ? (uint8_t)(1u << day_index(t)) : 0;
+    if (!dash) {
+        int d = day_index(t);
+        return (uint8_t)(d >= 0 ? 1u << d : 0u);
+    }
     struct token a = {t.start, (size_t)(dash - t.start)};
     struct token b = {dash + 1, t.len - a.len - 1};
     int from = day_index(a), to = day_index(b);

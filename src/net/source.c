@@ -110,9 +110,25 @@ static uint32_t cached_crc(const char *body, size_t len, const char *signature)
     return (uint32_t)crc32(crc, (const Bytef *)signature, (uInt)strlen(signature));
 }
 
+/* Remote settings: kept only when they would be applied. */
+static bool take_settings(struct source *s, const char *body, size_t len)
+{
+    struct error why;
+    if (!config_check_remote(s->shown_url, body, len, s->settings_require_signed, &why)) {
+        error_set(&s->last_error, "settings refused: %s", why.msg);
+        return false;
+    }
+    free(s->settings);
+    s->settings = xstrndup(body, len);
+    s->settings_len = len;
+    return true;
+}
+
 /* Parses body into fresh stories; on success they replace the source's. */
 static bool take_body(struct source *s, const char *body, size_t len, const char *charset)
 {
+    if (s->kind == SOURCE_SETTINGS)
+        return take_settings(s, body, len);
     struct story_list fresh;
     story_list_init(&fresh);
     if (!feed_parse(body, len, s->shown_url, charset, &fresh, &s->last_error)) {
@@ -173,10 +189,30 @@ static bool cached_signature_good(const struct source *s, struct cache_entry *e)
     return false;
 }
 
+static void init_kind(struct source *s, enum source_kind kind, bool require_signed,
+                      const struct config_source *cfg, const char *cache_dir, const char *ca_file,
+                      const char *ca_path, int64_t now_ns);
+
 void source_init(struct source *s, const struct config_source *cfg, const char *cache_dir,
                  const char *ca_file, const char *ca_path, int64_t now_ns)
 {
+    init_kind(s, SOURCE_FEED, false, cfg, cache_dir, ca_file, ca_path, now_ns);
+}
+
+void source_init_settings(struct source *s, const struct config_source *cfg, bool require_signed,
+                          const char *cache_dir, const char *ca_file, const char *ca_path,
+                          int64_t now_ns)
+{
+    init_kind(s, SOURCE_SETTINGS, require_signed, cfg, cache_dir, ca_file, ca_path, now_ns);
+}
+
+static void init_kind(struct source *s, enum source_kind kind, bool require_signed,
+                      const struct config_source *cfg, const char *cache_dir, const char *ca_file,
+                      const char *ca_path, int64_t now_ns)
+{
     memset(s, 0, sizeof(*s));
+    s->kind = kind;
+    s->settings_require_signed = require_signed;
     s->ca_file = xstrdup(ca_file ? ca_file : "");
     s->ca_path = xstrdup(ca_path ? ca_path : "");
     s->name = xstrdup(cfg->name);
@@ -226,8 +262,9 @@ void source_init(struct source *s, const struct config_source *cfg, const char *
         s->cached_crc = cached_crc(e.body, e.len, s->signature);
         s->cached_len = e.len;
         s->last_success = s->content_time = e.fetched_at;
-        log_info("source %s: showing %zu cached stories from %lld", s->name, s->stories.count,
-                 (long long)e.fetched_at);
+        if (kind == SOURCE_FEED)
+            log_info("source %s: showing %zu cached stories from %lld", s->name, s->stories.count,
+                     (long long)e.fetched_at);
     }
     error_clear(&s->last_error);
     cache_entry_finish(&e);
@@ -264,6 +301,7 @@ void source_finish(struct source *s, CURLM *multi)
     drop_transfer(s, multi);
     fetch_result_finish(&s->feed);
     story_list_finish(&s->stories);
+    free(s->settings);
     free(s->name);
     free(s->url);
     free(s->shown_url);

@@ -21,7 +21,11 @@
 #define SOURCE_BACKOFF_CAP_MAX_S 3600
 #define SOURCE_MAX_DELAY_S 86400
 
+/* What a source's body is: a feed of stories, or the sign's remote settings (config text). */
+enum source_kind { SOURCE_FEED, SOURCE_SETTINGS };
+
 struct source {
+    enum source_kind kind;
     char *name, *url;        /* owned */
     char *shown_url;         /* owned; url for logs and the status file (fetch_redacted_url) */
     char *public_key;        /* owned; as configured, "" = unsigned */
@@ -34,7 +38,12 @@ struct source {
     size_t key_count;
 
     struct story_list stories; /* the last good stories; empty before the first success */
-    char *title;               /* owned; the feed's title, "" when none */
+    /* SOURCE_SETTINGS: the last good settings text (owned, NUL-terminated; NULL before the first
+     * success), and whether they must name a public_key for every source they set. */
+    char *settings;
+    size_t settings_len;
+    bool settings_require_signed;
+    char *title; /* owned; the feed's title, "" when none */
     /* What the next conditional request sends back, and the newest accepted signature. */
     char *etag, *last_modified; /* owned, "" when none */
     int64_t sig_timestamp;      /* the rollback floor; -1: none accepted yet */
@@ -62,6 +71,11 @@ struct source {
  * once (nothing is fetched). */
 void source_init(struct source *s, const struct config_source *cfg, const char *cache_dir,
                  const char *ca_file, const char *ca_path, int64_t now_ns);
+/* The same for the remote settings file: its body is checked as settings (config_check_remote),
+ * kept in s->settings. */
+void source_init_settings(struct source *s, const struct config_source *cfg, bool require_signed,
+                          const char *cache_dir, const char *ca_file, const char *ca_path,
+                          int64_t now_ns);
 void source_finish(struct source *s, CURLM *multi);
 /* Is s the source cfg describes: the same name, URL, key and trust settings? A reload then keeps
  * s as it is (stories, validators, rollback floor) with source_keep, which takes the new refresh

@@ -1,6 +1,7 @@
 #include "app.h"
 
 #include <SDL.h>
+#include <SDL_syswm.h>
 #include <dirent.h>
 #include <glob.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "dpms.h"
 #include "painter.h"
 #include "log.h"
 #include "notify.h"
@@ -477,6 +479,16 @@ static bool after_present(struct app *a, const struct frame *f)
     return keep_running(a, presented);
 }
 
+/* The DRM device SDL's KMSDRM backend drives; -1 with any other video driver. */
+static int kms_fd(SDL_Window *win)
+{
+    SDL_SysWMinfo info;
+    SDL_VERSION(&info.version);
+    if (!SDL_GetWindowWMInfo(win, &info) || info.subsystem != SDL_SYSWM_KMSDRM)
+        return -1;
+    return info.info.kmsdrm.drm_fd;
+}
+
 /* While the schedule has the display off: one black frame, the panel powered down where it
  * can be, and no frames until it is on again; the loop wakes once a second for the watchdog,
  * signals and the worker. Returns false when the sign has to stop. */
@@ -489,6 +501,9 @@ static bool display_off(struct app *a)
     SDL_RenderPresent(a->renderer);
     if (!a->stats.first_frame_ns)
         first_frame(a, util_now_ns()); /* started at night: ready, and dark */
+    int fd = kms_fd(a->win);
+    bool dpms = fd >= 0 && dpms_set(fd, false);
+    log_info("display off: %s", dpms ? "panel powered down (DPMS)" : "black, no redraw");
     bool running = true;
     while (running && !worker_display_on(a->worker)) {
         SDL_Event ev;
@@ -513,6 +528,9 @@ static bool display_off(struct app *a)
         }
         running &= keep_running(a, now);
     }
+    if (dpms)
+        dpms_set(fd, true);
+    log_info("display on");
     /* Frames again: the time off is not late frames, and everything is drawn afresh. */
     pacing_resume(&a->pacing);
     a->periods = 1;

@@ -47,6 +47,30 @@ static void add_text(cJSON *o, const char *key, const char *s)
         cJSON_AddNullToObject(o, key);
 }
 
+/* What the file says of one source (or of the remote settings). */
+static cJSON *source_object(const struct source *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", s->name);
+    cJSON_AddStringToObject(o, "url", s->shown_url);
+    add_time(o, "last_attempt", s->last_attempt);
+    add_time(o, "last_success", s->last_success);
+    add_text(o, "last_error", s->last_error.msg);
+    add_text(o, "cache_error", s->cache_error.msg);
+    cJSON_AddNumberToObject(o, "failures", s->failures);
+    if (s->kind == SOURCE_FEED)
+        cJSON_AddNumberToObject(o, "items", (double)s->stories.count);
+    cJSON_AddBoolToObject(o, "signed", s->has_key);
+    cJSON *v = cJSON_AddObjectToObject(o, "validators");
+    add_text(v, "etag", s->etag);
+    add_text(v, "last_modified", s->last_modified);
+    if (s->sig_timestamp >= 0)
+        cJSON_AddNumberToObject(v, "signature_timestamp", (double)s->sig_timestamp);
+    else
+        cJSON_AddNullToObject(v, "signature_timestamp");
+    return o;
+}
+
 char *status_json(const struct source *sources, size_t count, const struct status_totals *t,
                   int64_t now)
 {
@@ -59,27 +83,12 @@ char *status_json(const struct source *sources, size_t count, const struct statu
     cJSON_AddNumberToObject(root, "stories_shown", (double)t->stories_shown);
     cJSON_AddStringToObject(root, "display", t->display_on ? "on" : "off");
     cJSON *list = cJSON_AddArrayToObject(root, "sources");
-    for (size_t i = 0; i < count; i++) {
-        const struct source *s = &sources[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "name", s->name);
-        cJSON_AddStringToObject(o, "url", s->shown_url);
-        add_time(o, "last_attempt", s->last_attempt);
-        add_time(o, "last_success", s->last_success);
-        add_text(o, "last_error", s->last_error.msg);
-        add_text(o, "cache_error", s->cache_error.msg);
-        cJSON_AddNumberToObject(o, "failures", s->failures);
-        cJSON_AddNumberToObject(o, "items", (double)s->stories.count);
-        cJSON_AddBoolToObject(o, "signed", s->has_key);
-        cJSON *v = cJSON_AddObjectToObject(o, "validators");
-        add_text(v, "etag", s->etag);
-        add_text(v, "last_modified", s->last_modified);
-        if (s->sig_timestamp >= 0)
-            cJSON_AddNumberToObject(v, "signature_timestamp", (double)s->sig_timestamp);
-        else
-            cJSON_AddNullToObject(v, "signature_timestamp");
-        cJSON_AddItemToArray(list, o);
-    }
+    for (size_t i = 0; i < count; i++)
+        cJSON_AddItemToArray(list, source_object(&sources[i]));
+    if (t->remote)
+        cJSON_AddItemToObject(root, "remote", source_object(t->remote));
+    else
+        cJSON_AddNullToObject(root, "remote");
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
     char *out = xasprintf("%s\n", text);
@@ -108,6 +117,9 @@ static bool replace_file(const char *path, char *text, struct error *err)
     free(dir);
     struct iovec part = {.iov_base = text, .iov_len = strlen(text)};
     ok = util_write_file_atomic_err(path, &part, 1, err);
+    /* For every reader, whatever the service's umask: node_exporter runs as its own user. */
+    if (ok && chmod(path, 0644) != 0)
+        log_debug("%s: cannot make it readable: %s", path, strerror(errno));
 out:
     free(text);
     return ok;
@@ -178,6 +190,16 @@ char *status_metrics(const struct source *sources, size_t count, const struct st
         dynbuf_addf(&b, "ticker_source_stories{source=\"");
         put_label(&b, sources[i].name);
         dynbuf_addf(&b, "\"} %zu\n", sources[i].stories.count);
+    }
+    if (t->remote) {
+        put_family(&b, "ticker_remote_last_success_timestamp_seconds", "gauge",
+                   "When the remote settings were last read successfully, Unix time; 0: never.");
+        dynbuf_addf(&b, "ticker_remote_last_success_timestamp_seconds %lld\n",
+                    (long long)t->remote->last_success);
+        put_family(&b, "ticker_remote_failures_total", "counter",
+                   "Polls of the remote settings that failed or were refused.");
+        dynbuf_addf(&b, "ticker_remote_failures_total %llu\n",
+                    (unsigned long long)t->remote->failures_total);
     }
     return dynbuf_take(&b, NULL);
 }

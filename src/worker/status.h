@@ -15,9 +15,10 @@ struct status_totals {
     uint64_t frames_dropped; /* refresh periods that passed without a new frame */
     uint64_t frames_late;    /* presents that came one or more periods late */
     size_t stories_shown;
-    int64_t started;         /* Unix s */
-    bool display_on;         /* false while the schedule has the display off */
-    uint64_t resident_bytes; /* of the process; 0 = unknown */
+    int64_t started;             /* Unix s */
+    bool display_on;             /* false while the schedule has the display off */
+    const struct source *remote; /* the [remote] settings source; NULL: none (not owned) */
+    uint64_t resident_bytes;     /* of the process; 0 = unknown */
 };
 
 /* The path to use: cfg_path when set, else $RUNTIME_DIRECTORY/status.json, else

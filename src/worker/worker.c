@@ -18,6 +18,7 @@
 #include "source.h"
 #include "status.h"
 #include "log.h"
+#include "cec.h"
 #include "notify.h"
 #include "picture.h"
 #include "util.h"
@@ -72,6 +73,12 @@ struct worker {
     bool status_dirty, status_failed, metrics_failed;
     struct schedule schedule;
     bool schedule_active; /* the config has one: it is looked at every minute */
+    struct cec *cec;      /* HDMI-CEC, opened when the panel's power is first changed */
+    bool cec_tried;
+    int panel_power;      /* what CEC was last told: -1 nothing yet, 0 standby, 1 on */
+    struct config local;  /* the config file (and --feed) as last read; config is it + remote */
+    struct source remote; /* the [remote] settings; name NULL: none */
+    char *settings_dir;   /* where the remote settings are cached; NULL: nowhere */
     int64_t next_status_ns, next_merge_ns;
     struct status_totals totals;
     struct story_list stories; /* merged from every source: what is shown */
@@ -367,19 +374,27 @@ static int64_t last_update(const struct worker *w, bool *offline)
     return t;
 }
 
-/* Starts what is due, collects what finished; true when the shown stories may have changed. */
-static bool run_sources(struct worker *w)
+/* Starts a poll of s when it is due; true when its content changed (files read at once). */
+static bool start_due(struct worker *w, struct source *s, int64_t now)
+{
+    if (!source_due(s, now))
+        return false;
+    if (!w->multi && fetch_is_url(s->url) && !(w->multi = curl_multi_init()))
+        log_error("cannot initialise libcurl");
+    w->status_dirty = true;
+    return source_start(s, w->multi, now);
+}
+
+/* Starts what is due, collects what finished; true when the shown stories may have changed,
+ * *settings when the remote settings did. */
+static bool run_sources(struct worker *w, bool *settings)
 {
     bool changed = false;
     int64_t now = util_now_ns();
-    for (size_t i = 0; i < w->source_count; i++) {
-        if (source_due(&w->sources[i], now)) {
-            if (!w->multi && fetch_is_url(w->sources[i].url) && !(w->multi = curl_multi_init()))
-                log_error("cannot initialise libcurl");
-            changed |= source_start(&w->sources[i], w->multi, now);
-            w->status_dirty = true;
-        }
-    }
+    for (size_t i = 0; i < w->source_count; i++)
+        changed |= start_due(w, &w->sources[i], now);
+    if (w->remote.name)
+        *settings |= start_due(w, &w->remote, now);
     if (!w->multi)
         return changed;
     int running;
@@ -391,10 +406,14 @@ static bool run_sources(struct worker *w)
             continue;
         CURL *easy = msg->easy_handle;
         CURLcode rc = msg->data.result;
+        w->status_dirty = true;
+        if (w->remote.name && source_owns(&w->remote, easy)) {
+            *settings |= source_done(&w->remote, w->multi, rc, util_now_ns());
+            continue;
+        }
         for (size_t i = 0; i < w->source_count; i++) {
             if (source_owns(&w->sources[i], easy)) {
                 changed |= source_done(&w->sources[i], w->multi, rc, util_now_ns());
-                w->status_dirty = true;
                 break;
             }
         }
@@ -419,22 +438,28 @@ static void sleep_until_woken(struct worker *w, int ms)
     }
 }
 
+/* The earlier of next and when s needs the worker: its next poll, or curl's next timeout. */
+static int64_t source_wake(const struct worker *w, const struct source *s, int64_t now,
+                           int64_t next)
+{
+    int64_t due = s->next_poll_ns;
+    if (source_busy(s)) {
+        long t = -1;
+        curl_multi_timeout(w->multi, &t);
+        due = now + (t >= 0 && t < 1000 ? t : 1000) * 1000000;
+    }
+    return due < next ? due : next;
+}
+
 /* How long the worker may sleep: until the next poll is due, but no longer than a second
  * while transfers run (curl_multi_poll also wakes on their sockets) and a minute otherwise. */
 static int wait_ms(const struct worker *w)
 {
     int64_t now = util_now_ns(), next = now + 60 * (int64_t)1000000000;
-    for (size_t i = 0; i < w->source_count; i++) {
-        const struct source *s = &w->sources[i];
-        if (source_busy(s)) {
-            long t = -1;
-            curl_multi_timeout(w->multi, &t);
-            int64_t due = now + (t >= 0 && t < 1000 ? t : 1000) * 1000000;
-            next = due < next ? due : next;
-        } else if (s->next_poll_ns < next) {
-            next = s->next_poll_ns;
-        }
-    }
+    for (size_t i = 0; i < w->source_count; i++)
+        next = source_wake(w, &w->sources[i], now, next);
+    if (w->remote.name)
+        next = source_wake(w, &w->remote, now, next);
     if (w->next_merge_ns < next)
         next = w->next_merge_ns;
     if (w->schedule_active) {
@@ -494,6 +519,7 @@ static void write_status(struct worker *w)
     w->totals.frames_late = w->frames_late;
     w->totals.display_on = w->display_on;
     pthread_mutex_unlock(&w->lock);
+    w->totals.remote = w->remote.name ? &w->remote : NULL;
     w->totals.resident_bytes = status_resident_bytes();
     struct error err;
     bool ok = status_write(w->status_path, w->sources, w->source_count, &w->totals,
@@ -540,6 +566,23 @@ static void follow_schedule(struct worker *w)
     wake_render_thread(w);
 }
 
+/* The panel's power over HDMI-CEC follows the display: standby when off, woken when on. Only
+ * for a sign with a schedule (one without never sends a TV to standby, or wakes it at each
+ * start), and after the first scene is out, since opening the adapter can take a second. */
+static void follow_panel(struct worker *w)
+{
+    bool on = worker_display_on(w);
+    if ((!w->schedule_active && w->panel_power != 0) || w->panel_power == (int)on)
+        return;
+    if (!w->cec_tried) {
+        w->cec = cec_open();
+        w->cec_tried = true;
+    }
+    if (w->cec && cec_set_power(w->cec, on))
+        log_info("panel %s over HDMI-CEC", on ? "woken" : "sent to standby");
+    w->panel_power = on;
+}
+
 /* Writes a screenshot the render thread took (SIGUSR2) beside the status file. */
 static void write_screenshot(struct worker *w)
 {
@@ -560,7 +603,88 @@ static void write_screenshot(struct worker *w)
     picture_finish(&pic);
 }
 
-/* Returns false when the file has errors (the running configuration stays). */
+/* Whether a config takes only signed feeds: remote settings must then sign theirs too. */
+static bool requires_signed(const struct config *cfg)
+{
+    for (size_t i = 0; i < cfg->source_count; i++)
+        if (cfg->sources[i].public_key[0])
+            return true;
+    return false;
+}
+
+/* The [remote] settings source as the local config describes it: kept when unchanged (its
+ * settings, validators and rollback floor stay), else started afresh from its cache. */
+static void remote_sync(struct worker *w)
+{
+    const struct config *l = &w->local;
+    char name[] = "remote";
+    struct config_source want = {.name = name,
+                                 .url = l->remote_url,
+                                 .refresh_s = l->remote_refresh_s,
+                                 .public_key = l->remote_public_key};
+    bool require = requires_signed(l);
+    if (w->remote.name && l->remote_url[0] &&
+        source_matches(&w->remote, &want, l->ca_file, l->ca_path) &&
+        w->remote.settings_require_signed == require) {
+        source_keep(&w->remote, &want, util_now_ns());
+        return;
+    }
+    if (w->remote.name)
+        source_finish(&w->remote, w->multi);
+    if (!l->remote_url[0])
+        return;
+    if (w->settings_dir)
+        cache_dir_ensure(w->settings_dir); /* on failure, each store tries again */
+    source_init_settings(&w->remote, &want, require, w->settings_dir, l->ca_file, l->ca_path,
+                         util_now_ns());
+}
+
+/* The configuration in use: the local one, with the remote settings over it. */
+static void compose_config(struct worker *w, struct config *out)
+{
+    config_copy(out, &w->local);
+    struct error err;
+    if (!w->remote.name || !w->remote.settings ||
+        config_apply_remote(out, w->remote.shown_url, w->remote.settings, w->remote.settings_len,
+                            &err))
+        return;
+    /* Checked when they came, so only a local change (a signed source added) gets here. */
+    error_set(&w->remote.last_error, "settings refused: %s", err.msg);
+    log_error("remote %s; using the local configuration", w->remote.last_error.msg);
+    w->status_dirty = true;
+}
+
+/* Puts fresh (taken) in use, as a reload does. */
+static void apply_config(struct worker *w, struct config *fresh)
+{
+    w->card_params.id = 0; /* its config goes; the new one brings a new scene */
+    if (strcmp(fresh->timezone, w->config.timezone) != 0) {
+        /* The zone is the process's, set before the threads started. */
+        log_info("time zone changed from %s to %s: restarting the sign",
+                 w->config.timezone[0] ? w->config.timezone : "the system's",
+                 fresh->timezone[0] ? fresh->timezone : "the system's");
+        pthread_mutex_lock(&w->lock);
+        w->restart = "the time zone changed";
+        pthread_mutex_unlock(&w->lock);
+    }
+    config_finish(&w->config);
+    w->config = *fresh;
+    use_schedule(w);
+    struct scene_fonts fonts;
+    if (scene_fonts_init(&fonts, &w->config)) {
+        if (w->fonts_ok)
+            scene_fonts_finish(&w->fonts);
+        w->fonts = fonts;
+        w->fonts_ok = true;
+    }
+    /* New sources (each polled now: a reload also means "look at the feeds"). */
+    sources_init(w);
+    free(w->status_path);
+    w->status_path = status_default_path(w->config.status_file);
+}
+
+/* SIGHUP: the config file again. Returns false when it has errors (the running configuration
+ * stays). */
 static bool reload_config(struct worker *w)
 {
     if (w->config_path) {
@@ -571,29 +695,25 @@ static bool reload_config(struct worker *w)
             config_finish(&fresh);
             return false;
         }
-        w->card_params.id = 0; /* its config goes; the new one brings a new scene */
-        if (strcmp(fresh.timezone, w->config.timezone) != 0) {
-            /* The zone is the process's, set before the threads started. */
-            log_info("%s: time zone changed from %s to %s: restarting the sign", w->config_path,
-                     w->config.timezone[0] ? w->config.timezone : "the system's",
-                     fresh.timezone[0] ? fresh.timezone : "the system's");
-            pthread_mutex_lock(&w->lock);
-            w->restart = "the time zone changed";
-            pthread_mutex_unlock(&w->lock);
-        }
-        config_finish(&w->config);
-        w->config = fresh;
+        config_finish(&w->local);
+        w->local = fresh;
         log_info("%s: configuration reloaded", w->config_path);
-        use_schedule(w);
+        remote_sync(w);
     }
-    struct scene_fonts fonts;
-    if (scene_fonts_init(&fonts, &w->config)) {
-        if (w->fonts_ok)
-            scene_fonts_finish(&w->fonts);
-        w->fonts = fonts;
-        w->fonts_ok = true;
-    }
+    struct config composed;
+    compose_config(w, &composed);
+    apply_config(w, &composed);
     return true;
+}
+
+/* New remote settings arrived: in use at once, as a reload. */
+static void remote_apply(struct worker *w)
+{
+    log_info("remote settings from %s applied (signed at %lld)", w->remote.shown_url,
+             (long long)w->remote.sig_timestamp);
+    struct config composed;
+    compose_config(w, &composed);
+    apply_config(w, &composed);
 }
 
 static void *worker_main(void *arg)
@@ -610,7 +730,18 @@ static void *worker_main(void *arg)
                      "fonts-inter or another font package installed?)";
         pthread_mutex_unlock(&w->lock);
     }
-    /* Cached stories first: they are on screen before any network or NTP. */
+    /* The remote settings as last accepted, then the cached stories: all on screen before any
+     * network or NTP. */
+    remote_sync(w);
+    if (w->remote.settings) {
+        struct config composed;
+        compose_config(w, &composed);
+        config_finish(&w->config);
+        w->config = composed;
+        use_schedule(w);
+        log_info("remote settings from %s in use (signed at %lld)", w->remote.shown_url,
+                 (long long)w->remote.sig_timestamp);
+    }
     sources_init(w);
     merge_sources(w);
     /* The first scene is built even when every source fails: the fallback message shows. */
@@ -636,16 +767,17 @@ static void *worker_main(void *arg)
             free(stats_path);
         }
         write_screenshot(w);
-        if (reload && reload_config(w)) {
-            /* New sources (each polled now: SIGHUP also means "look at the feeds"). */
-            sources_init(w);
-            free(w->status_path);
-            w->status_path = status_default_path(w->config.status_file);
+        if (reload && reload_config(w))
             dirty = true;
-        }
         follow_schedule(w);
         /* Merged again on content and once a minute, so expired stories leave on time. */
-        if (run_sources(w) || util_now_ns() >= w->next_merge_ns) {
+        bool settings = false;
+        bool stories = run_sources(w, &settings);
+        if (settings) {
+            remote_apply(w);
+            dirty = stories = true;
+        }
+        if (stories || util_now_ns() >= w->next_merge_ns) {
             dirty |= merge_sources(w);
             w->next_merge_ns = util_now_ns() + 60 * (int64_t)1000000000;
         }
@@ -663,12 +795,17 @@ static void *worker_main(void *arg)
         if ((dirty || resized) && build_and_post(w, width, height, max_tile_w))
             dirty = false;
         make_cards(w);
+        if (w->next_scene_id > 1)
+            follow_panel(w);
         if (w->status_dirty || util_now_ns() >= w->next_status_ns)
             write_status(w);
         sleep_until_woken(w, wait_ms(w));
     }
     write_status(w);
     sources_finish(w);
+    if (w->remote.name)
+        source_finish(&w->remote, w->multi);
+    cec_destroy(w->cec);
     if (w->fonts_ok)
         scene_fonts_finish(&w->fonts);
     TTF_Quit();
@@ -697,8 +834,16 @@ struct worker *worker_create(const struct config *cfg, const char *config_path,
     }
     w->wake_event = wake_event;
     w->cache_dir = default_cache_dir();
+    config_copy(&w->local, cfg);
+    if (w->cache_dir) {
+        /* Beside the feeds' cache, not in it: a source may be called "remote". */
+        const char *slash = strrchr(w->cache_dir, '/');
+        w->settings_dir =
+            xasprintf("%.*ssettings", slash ? (int)(slash + 1 - w->cache_dir) : 0, w->cache_dir);
+    }
     w->status_path = status_default_path(w->config.status_file);
     w->totals.started = (int64_t)time(NULL);
+    w->panel_power = -1;
     /* Known before the first frame: a sign started at night comes up dark. */
     use_schedule(w);
     w->display_on = schedule_on(&w->schedule, (int64_t)time(NULL));
@@ -747,6 +892,8 @@ void worker_destroy(struct worker *w)
     close(w->wake_fd);
     pthread_mutex_destroy(&w->lock);
     config_finish(&w->config);
+    config_finish(&w->local);
+    free(w->settings_dir);
     free(w->config_path);
     for (size_t i = 0; i < w->cli_feed_count; i++)
         free(w->cli_feeds[i]);
