@@ -2,7 +2,8 @@
  * ioctl is wrapped (-Wl,--wrap=ioctl) and a fake KMS device answers GETRESOURCES,
  * GETCONNECTOR, GETPROPERTY and SETPROPERTY as the kernel does (arrays filled only up to the
  * room given, counts always the real ones). Every other fd reaches the real ioctl: anything that
- * is not a KMS device is refused with false and one warning line that says why. */
+ * is not a KMS device is refused with false and one warning line that says why, and kms_probe
+ * takes it for a connected display. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,6 +39,7 @@ int __wrap_ioctl(int fd, unsigned long request, ...);
 #define FAKE_PROP_DPMS 33
 #define FAKE_CONNECTED 1
 #define FAKE_DISCONNECTED 2
+#define FAKE_UNKNOWN 3
 #define FAKE_MAX 3
 
 struct fake_connector {
@@ -57,6 +59,9 @@ struct fake_kms {
     size_t count;
     int resources_calls, connector_calls[FAKE_MAX];
     int probes; /* GETCONNECTOR with count_modes 0: a forced probe, which can blank the panel */
+    /* The device failing: from the fail_after-th ioctl on (counting from 0), every one fails
+     * with fail_errno (0: never). */
+    int fail_errno, fail_after, calls;
 };
 
 static struct fake_kms *fake; /* what __wrap_ioctl answers for, or NULL */
@@ -156,6 +161,8 @@ static int fake_set_property(struct fake_kms *k, const struct drm_mode_connector
 
 static int fake_ioctl(struct fake_kms *k, unsigned long request, void *arg)
 {
+    if (k->calls++ >= k->fail_after && k->fail_errno)
+        return fake_errno(k->fail_errno);
     if (request == DRM_IOCTL_MODE_GETRESOURCES)
         return fake_resources(k, arg);
     if (request == DRM_IOCTL_MODE_GETCONNECTOR)
@@ -246,6 +253,38 @@ static void test_refused(void **state)
                      rc->what, ok, logged, rc->reason);
         free(logged);
         if (fd >= 0 && rc->kind != FD_CLOSED)
+            close(fd);
+        if (other >= 0)
+            close(other);
+    }
+}
+
+static const char *state_name(enum kms_state state)
+{
+    static const char *const names[] = {"KMS_CONNECTED", "KMS_NO_DISPLAY", "KMS_GONE"};
+    return (size_t)state < ARRAY_LEN(names) ? names[state] : "not a kms_state";
+}
+
+/* Not KMSDRM, or not a KMS device: nothing certain is lost, so connected, and nothing logged. An
+ * fd that is not open is left out: the kernel says EBADF (gone) but qemu-user says ENOSYS. */
+static void test_probe_not_kms(void **state)
+{
+    (void)state;
+    static const enum fd_kind kinds[] = {FD_NONE, FD_DEV_NULL, FD_REGULAR_FILE, FD_PIPE};
+    for (size_t c = 0; c < ARRAY_LEN(kinds); c++) {
+        int other;
+        int fd = open_kind(kinds[c], &other);
+        if (kinds[c] != FD_NONE && fd < 0)
+            fail_msg("fd kind %d: cannot open the fd", kinds[c]);
+        struct test_capture cap;
+        test_capture_begin(&cap);
+        enum kms_state got = kms_probe(fd);
+        char *logged = test_capture_end(&cap);
+        if (got != KMS_CONNECTED || *logged)
+            fail_msg("fd kind %d: %s and logged \"%s\"; want KMS_CONNECTED and nothing", kinds[c],
+                     state_name(got), logged);
+        free(logged);
+        if (fd >= 0)
             close(fd);
         if (other >= 0)
             close(other);
@@ -389,14 +428,121 @@ static void test_fake_device(void **state)
         free(logged);
     }
 }
+
+struct probe_case {
+    const char *what;
+    bool hotplug;
+    int fail_errno, fail_after;
+    size_t count;
+    uint32_t connection[FAKE_MAX];
+    enum kms_state want;
+};
+
+static const struct probe_case probe_cases[] = {
+    {"one of three connected",
+     false,
+     0,
+     0,
+     3,
+     {FAKE_DISCONNECTED, FAKE_CONNECTED, FAKE_DISCONNECTED},
+     KMS_CONNECTED},
+    {"the last of three connected",
+     false,
+     0,
+     0,
+     3,
+     {FAKE_DISCONNECTED, FAKE_DISCONNECTED, FAKE_CONNECTED},
+     KMS_CONNECTED},
+    {"plugged into a port that appeared between counting and filling",
+     true,
+     0,
+     0,
+     2,
+     {FAKE_DISCONNECTED, FAKE_CONNECTED},
+     KMS_CONNECTED},
+    {"none of three connected",
+     false,
+     0,
+     0,
+     3,
+     {FAKE_DISCONNECTED, FAKE_DISCONNECTED, FAKE_DISCONNECTED},
+     KMS_NO_DISPLAY},
+    {"no connectors at all", false, 0, 0, 0, {0}, KMS_NO_DISPLAY},
+    {"a port whose state the driver cannot tell",
+     false,
+     0,
+     0,
+     2,
+     {FAKE_DISCONNECTED, FAKE_UNKNOWN},
+     KMS_CONNECTED},
+    {"ENODEV: the driver unbound", false, ENODEV, 0, 1, {FAKE_CONNECTED}, KMS_GONE},
+    {"ENXIO", false, ENXIO, 0, 1, {FAKE_CONNECTED}, KMS_GONE},
+    {"EIO: the GPU reset", false, EIO, 0, 1, {FAKE_CONNECTED}, KMS_GONE},
+    {"EBADF: the fd closed", false, EBADF, 0, 1, {FAKE_CONNECTED}, KMS_GONE},
+    {"gone between the list and its connectors",
+     false,
+     ENODEV,
+     2,
+     2,
+     {FAKE_DISCONNECTED, FAKE_CONNECTED},
+     KMS_GONE},
+    {"EINVAL: no certain loss", false, EINVAL, 0, 1, {FAKE_DISCONNECTED}, KMS_CONNECTED},
+    {"EACCES: no certain loss", false, EACCES, 2, 1, {FAKE_DISCONNECTED}, KMS_CONNECTED},
+    /* The connectors listed were unplugged from an MST hub before they were read. */
+    {"ENOENT on each connector",
+     false,
+     ENOENT,
+     2,
+     2,
+     {FAKE_CONNECTED, FAKE_CONNECTED},
+     KMS_NO_DISPLAY},
+};
+
+static void test_probe(void **state)
+{
+    (void)state;
+    for (size_t c = 0; c < ARRAY_LEN(probe_cases); c++) {
+        const struct probe_case *pc = &probe_cases[c];
+        struct fake_kms k = {.master = true,
+                             .hotplug = pc->hotplug,
+                             .count = pc->count,
+                             .fail_errno = pc->fail_errno,
+                             .fail_after = pc->fail_after};
+        for (size_t i = 0; i < pc->count; i++)
+            k.conns[i] = (struct fake_connector)HDMI((uint32_t)i + 1, pc->connection[i]);
+        k.fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+        assert_true(k.fd >= 0);
+        fake = &k;
+        struct test_capture cap;
+        test_capture_begin(&cap);
+        enum kms_state got = kms_probe(k.fd);
+        char *logged = test_capture_end(&cap);
+        fake = NULL;
+        close(k.fd);
+        if (got != pc->want)
+            fail_msg("%s: %s, expected %s", pc->what, state_name(got), state_name(pc->want));
+        if (*logged)
+            fail_msg("%s: logged \"%s\"", pc->what, logged);
+        if (k.probes)
+            fail_msg("%s: %d forced probes", pc->what, k.probes);
+        if (pc->hotplug && k.resources_calls < 3)
+            fail_msg("%s: the connector list was read %d times, not again after it grew", pc->what,
+                     k.resources_calls);
+        if (pc->fail_errno && k.calls <= pc->fail_after)
+            fail_msg("%s: %d ioctls, so the failure was never met", pc->what, k.calls);
+        free(logged);
+    }
+}
 #endif
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_probe_not_kms),
 #ifdef HAVE_DRM_HEADERS
         cmocka_unit_test(test_fake_device),
+        cmocka_unit_test(test_probe),
 #endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -178,7 +178,11 @@ struct app {
     struct stats stats;
     bool was_measured, was_timer, failed;
     const char *restart; /* static: why the sign starts again (app_run returns APP_RESTART) */
-    int64_t periods;     /* refresh periods since the last frame */
+    int exit_status;     /* non-zero: the status to exit with (APP_EXIT_DISPLAY_GONE) */
+    int kms_fd;          /* SDL's DRM device under KMSDRM, else -1 */
+    enum kms_state kms;  /* what it said last */
+    int64_t next_probe_ns;
+    int64_t periods; /* refresh periods since the last frame */
 };
 
 /* One event for the render loop; returns false on quit. */
@@ -204,8 +208,54 @@ static bool handle_event(struct app *a, const SDL_Event *ev)
         stage_invalidate(&a->stage);
     } else if (ev->type == SDL_WINDOWEVENT && ev->window.event == SDL_WINDOWEVENT_EXPOSED) {
         stage_invalidate(&a->stage);
+    } else if (ev->type == SDL_RENDER_TARGETS_RESET) {
+        log_warn("the renderer lost its target textures; drawing everything again");
+        stage_invalidate(&a->stage);
+    } else if (ev->type == SDL_RENDER_DEVICE_RESET) {
+        /* Every texture is gone with the device: a new start makes them all again. */
+        a->restart = "the renderer was reset";
+        return false;
+    } else if (ev->type == SDL_DISPLAYEVENT && ev->display.event == SDL_DISPLAYEVENT_CONNECTED) {
+        a->restart = "a display was connected"; /* its mode, its size: taken afresh */
+        return false;
+    } else if (ev->type == SDL_DISPLAYEVENT && ev->display.event == SDL_DISPLAYEVENT_DISCONNECTED) {
+        log_warn("display %u disconnected", ev->display.display);
     }
     return true;
+}
+
+/* Under KMSDRM, once a second: the display unplugged (drawn on, said once), plugged in again
+ * (a new start takes its mode), or the DRM device gone (exit for systemd to start the sign
+ * again once there is one). Returns false when the sign has to stop. */
+static bool check_display(struct app *a, int64_t now)
+{
+    if (a->kms_fd < 0 || now < a->next_probe_ns)
+        return true;
+    a->next_probe_ns = now + 1000000000;
+    enum kms_state was = a->kms;
+    a->kms = kms_probe(a->kms_fd);
+    if (a->kms == KMS_GONE) {
+        log_error("the display device went away; exiting for systemd to start the sign again");
+        a->exit_status = APP_EXIT_DISPLAY_GONE;
+        return false;
+    }
+    if (a->kms == KMS_NO_DISPLAY && was != KMS_NO_DISPLAY)
+        log_warn("no display is connected; the sign runs on until one is");
+    if (a->kms == KMS_CONNECTED && was == KMS_NO_DISPLAY) {
+        a->restart = "a display was connected";
+        return false;
+    }
+    return true;
+}
+
+/* The DRM device SDL's KMSDRM backend drives; -1 with any other video driver. */
+static int kms_fd(SDL_Window *win)
+{
+    SDL_SysWMinfo info;
+    SDL_VERSION(&info.version);
+    if (!SDL_GetWindowWMInfo(win, &info) || info.subsystem != SDL_SYSWM_KMSDRM)
+        return -1;
+    return info.info.kmsdrm.drm_fd;
 }
 
 /* SDL, the window, and the picture's size told to the worker as early as possible. */
@@ -267,6 +317,7 @@ static bool open_display(struct app *a)
         log_warn("cannot set the video mode %dx%d@%d: %s; using the display's own", mode.w, mode.h,
                  mode.refresh_rate, SDL_GetError());
     log_display(a->win);
+    a->kms_fd = kms_fd(a->win);
     int w, h;
     SDL_GetWindowSizeInPixels(a->win, &w, &h);
     output_picture_size(w, h, cfg->rotate, cfg->overscan, &a->out.width, &a->out.height);
@@ -434,8 +485,9 @@ static void first_frame(struct app *a, int64_t presented)
 /* Whether the sign goes on at monotonic time now: not past --duration, not told to restart. */
 static bool keep_running(struct app *a, int64_t now)
 {
-    a->restart = worker_restart_reason(a->worker);
-    return !a->restart && (!a->end_ns || now < a->end_ns);
+    if (!a->restart)
+        a->restart = worker_restart_reason(a->worker);
+    return !a->restart && check_display(a, now) && (!a->end_ns || now < a->end_ns);
 }
 
 /* The bookkeeping after a frame is on screen: pacing, stats, watchdog, the worker's health.
@@ -479,16 +531,6 @@ static bool after_present(struct app *a, const struct frame *f)
     return keep_running(a, presented);
 }
 
-/* The DRM device SDL's KMSDRM backend drives; -1 with any other video driver. */
-static int kms_fd(SDL_Window *win)
-{
-    SDL_SysWMinfo info;
-    SDL_VERSION(&info.version);
-    if (!SDL_GetWindowWMInfo(win, &info) || info.subsystem != SDL_SYSWM_KMSDRM)
-        return -1;
-    return info.info.kmsdrm.drm_fd;
-}
-
 /* While the schedule has the display off: one black frame, the panel powered down where it
  * can be, and no frames until it is on again; the loop wakes once a second for the watchdog,
  * signals and the worker. Returns false when the sign has to stop. */
@@ -501,7 +543,7 @@ static bool display_off(struct app *a)
     SDL_RenderPresent(a->renderer);
     if (!a->stats.first_frame_ns)
         first_frame(a, util_now_ns()); /* started at night: ready, and dark */
-    int fd = kms_fd(a->win);
+    int fd = a->kms_fd;
     bool dpms = fd >= 0 && dpms_set(fd, false);
     log_info("display off: %s", dpms ? "panel powered down (DPMS)" : "black, no redraw");
     bool running = true;
@@ -557,7 +599,7 @@ static void close_all(struct app *a)
 
 int app_run(const struct app_options *opt)
 {
-    struct app a = {.opt = opt, .start_ns = util_now_ns(), .periods = 1};
+    struct app a = {.opt = opt, .start_ns = util_now_ns(), .periods = 1, .kms_fd = -1};
     if (opt->duration_s > 0)
         a.end_ns = a.start_ns + (int64_t)(opt->duration_s * 1e9);
     if (!config_read(&a.cfg, opt->config_path, opt->feeds, opt->feed_count)) {
@@ -592,7 +634,7 @@ int app_run(const struct app_options *opt)
         a.stats.refresh_hz = pacing_hz(&a.pacing);
         a.stats.timer_paced = a.pacing.timer;
     }
-    int status = ok && !a.failed ? 0 : 1;
+    int status = a.exit_status ? a.exit_status : ok && !a.failed ? 0 : 1;
     if (ok && a.restart) {
         log_info("restarting: %s", a.restart);
         status = APP_RESTART;

@@ -16,5 +16,9 @@ struct app_options {
  * the caller executes the program afresh. Not an exit status. */
 #define APP_RESTART 256
 
+/* The exit status when the display device went away (DRM driver unbound): systemd's
+ * Restart=always starts the sign again, which waits for a display. */
+#define APP_EXIT_DISPLAY_GONE 3
+
 /* Returns the process exit status, or APP_RESTART. */
 int app_run(const struct app_options *opt);
