@@ -300,11 +300,22 @@ bool schedule_on(const struct schedule *s, int64_t t)
 int64_t schedule_next_change(const struct schedule *s, int64_t t)
 {
     bool now = schedule_on(s, t);
-    /* Whole minutes in UTC are whole minutes in every zone in use since 1972. */
-    int64_t m = (t / 60 + 1) * 60;
-    for (int64_t i = 0; i < 400 * 24 * 60; i++, m += 60)
-        if (schedule_on(s, m) != now)
-            return m;
+    /* Every UTC offset in use is a multiple of 15 minutes and changes only on such a boundary,
+     * so one localtime_r per quarter hour gives the wall clock of each of its minutes. */
+    int64_t quarter = t / 900 * 900;
+    for (int64_t q = 0; q < 400 * 24 * 4; q++, quarter += 900) {
+        time_t tt = (time_t)quarter;
+        struct tm tm;
+        if (!localtime_r(&tt, &tm))
+            return -1;
+        int first_min = tm.tm_min;
+        for (int k = 0; k < 15; k++) {
+            int64_t m = quarter + k * 60;
+            tm.tm_min = first_min + k;
+            if (m > t && schedule_on_at(s, &tm) != now)
+                return m;
+        }
+    }
     return -1;
 }
 
