@@ -532,8 +532,8 @@ static bool after_present(struct app *a, const struct frame *f)
 }
 
 /* While the schedule has the display off: one black frame, the panel powered down where it
- * can be, and no frames until it is on again; the loop wakes once a second for the watchdog,
- * signals and the worker. Returns false when the sign has to stop. */
+ * can be, and no frames until it is on again; the loop wakes five times a second for the
+ * watchdog, signals and the worker. Returns false when the sign has to stop. */
 static bool display_off(struct app *a)
 {
     SDL_SetRenderTarget(a->renderer, NULL);
@@ -548,12 +548,14 @@ static bool display_off(struct app *a)
     log_info("display off: %s", dpms ? "panel powered down (DPMS)" : "black, no redraw");
     bool running = true;
     while (running && !worker_display_on(a->worker)) {
+        /* Not SDL_WaitEventTimeout: where the video driver cannot wait (KMSDRM, offscreen) SDL
+         * polls every millisecond. A signal cuts the sleep short; the display coming on waits
+         * at most a fifth of a second. */
+        struct timespec nap = {0, 200000000};
+        nanosleep(&nap, NULL);
         SDL_Event ev;
-        if (SDL_WaitEventTimeout(&ev, 1000)) {
+        while (SDL_PollEvent(&ev))
             running &= handle_event(a, &ev);
-            while (SDL_PollEvent(&ev))
-                running &= handle_event(a, &ev);
-        }
         handle_requests(a);
         if (screenshot_requested)
             take_screenshot(a, false);
