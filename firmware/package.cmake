@@ -32,9 +32,9 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS
 # Cyrillic, Hebrew, Arabic), Noto (the Indic scripts, Thai, Lao, Khmer, Myanmar, Ethiopic...),
 # Droid (CJK), Noto Color Emoji.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS
-    "fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback, fonts-noto-color-emoji, ca-certificates")
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "fonts-noto-cjk")
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "minisign")
+    "fonts-dejavu-core, fonts-noto-core, fonts-droid-fallback, fonts-noto-color-emoji, ca-certificates, tzdata")
+# tzdata: [schedule] timezone names a zone in /usr/share/zoneinfo.
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "fonts-noto-cjk, minisign")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${CMAKE_CURRENT_LIST_DIR}/debian/conffiles
