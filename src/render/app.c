@@ -182,7 +182,8 @@ struct app {
     int kms_fd;          /* SDL's DRM device under KMSDRM, else -1 */
     enum kms_state kms;  /* what it said last */
     int64_t next_probe_ns;
-    int64_t periods; /* refresh periods since the last frame */
+    uint64_t fake_reset_frame; /* TICKER_TEST_RENDERER_RESET: 0, or the frame after which */
+    int64_t periods;           /* refresh periods since the last frame */
 };
 
 /* One event for the render loop; returns false on quit. */
@@ -213,6 +214,7 @@ static bool handle_event(struct app *a, const SDL_Event *ev)
         stage_invalidate(&a->stage);
     } else if (ev->type == SDL_RENDER_DEVICE_RESET) {
         /* Every texture is gone with the device: a new start makes them all again. */
+        log_error("the renderer was reset: its textures are gone");
         a->restart = "the renderer was reset";
         return false;
     } else if (ev->type == SDL_DISPLAYEVENT && ev->display.event == SDL_DISPLAYEVENT_CONNECTED) {
@@ -525,6 +527,11 @@ static bool after_present(struct app *a, const struct frame *f)
         log_info("display refresh measured at %.3f Hz; crawl moves %d px per frame",
                  pacing_hz(&a->pacing), a->stage.step_px);
     }
+    if (a->fake_reset_frame && a->stats.frames == a->fake_reset_frame) {
+        /* What SDL sends when the GPU's device is lost, for the recovery test. */
+        SDL_Event ev = {.type = SDL_RENDER_DEVICE_RESET};
+        SDL_PushEvent(&ev);
+    }
     if (a->stats.frames % 128 == 0)
         worker_report_frames(a->worker, a->stats.frames, a->stats.missed_periods,
                              a->stats.late_frames);
@@ -604,6 +611,10 @@ int app_run(const struct app_options *opt)
     struct app a = {.opt = opt, .start_ns = util_now_ns(), .periods = 1, .kms_fd = -1};
     if (opt->duration_s > 0)
         a.end_ns = a.start_ns + (int64_t)(opt->duration_s * 1e9);
+    /* TICKER_TEST_RENDERER_RESET=N: a renderer reset after frame N, for tests only. */
+    const char *fake = getenv("TICKER_TEST_RENDERER_RESET");
+    if (fake && fake[0])
+        a.fake_reset_frame = strtoull(fake, NULL, 10);
     if (!config_read(&a.cfg, opt->config_path, opt->feeds, opt->feed_count)) {
         config_finish(&a.cfg);
         return 1;
