@@ -723,15 +723,8 @@ static void *worker_main(void *arg)
         log_error("cannot initialise SDL_ttf: %s", TTF_GetError());
         return NULL;
     }
-    w->fonts_ok = scene_fonts_init(&w->fonts, &w->config);
-    if (!w->fonts_ok) {
-        pthread_mutex_lock(&w->lock);
-        w->failure = "no font can be opened: not the configured ones, not any sans-serif (is "
-                     "fonts-inter or another font package installed?)";
-        pthread_mutex_unlock(&w->lock);
-    }
-    /* The remote settings as last accepted, then the cached stories: all on screen before any
-     * network or NTP. */
+    /* The remote settings as last accepted (their fonts too), then the cached stories: all on
+     * screen before any network or NTP. */
     remote_sync(w);
     if (w->remote.settings) {
         struct config composed;
@@ -741,6 +734,13 @@ static void *worker_main(void *arg)
         use_schedule(w);
         log_info("remote settings from %s in use (signed at %lld)", w->remote.shown_url,
                  (long long)w->remote.sig_timestamp);
+    }
+    w->fonts_ok = scene_fonts_init(&w->fonts, &w->config);
+    if (!w->fonts_ok) {
+        pthread_mutex_lock(&w->lock);
+        w->failure = "no font can be opened: not the configured ones, not any sans-serif (is "
+                     "fonts-inter or another font package installed?)";
+        pthread_mutex_unlock(&w->lock);
     }
     sources_init(w);
     merge_sources(w);
