@@ -228,17 +228,15 @@ static void print_schedule(const char *path, const struct config *cfg)
     if (sched->window_count || sched->off_count) {
         schedule_use_timezone(cfg->timezone);
         int64_t now = (int64_t)time(NULL), next = schedule_next_change(sched, now);
-        char at[64] = "", then[80] = "";
-        struct tm tm;
-        time_t t = (time_t)now;
-        strftime(at, sizeof(at), "%a %Y-%m-%d %H:%M %Z", localtime_r(&t, &tm));
-        if (next >= 0) {
-            t = (time_t)next;
-            strftime(then, sizeof(then), "%a %Y-%m-%d %H:%M %Z", localtime_r(&t, &tm));
-        }
+        char at[64], then[64];
+        schedule_format_time(now, at, sizeof(at));
         bool on = schedule_on(sched, now);
-        printf("%s: [schedule] display %s now (%s); %s %s\n", path, on ? "on" : "off", at,
-               on ? "off from" : "on from", next >= 0 ? then : "never (within 400 days)");
+        if (schedule_format_time(next, then, sizeof(then)))
+            printf("%s: [schedule] display %s now (%s); %s from %s\n", path, on ? "on" : "off", at,
+                   on ? "off" : "on", then);
+        else
+            printf("%s: [schedule] display %s now (%s); no change within 400 days\n", path,
+                   on ? "on" : "off", at);
     }
     free(sched);
 }

@@ -319,6 +319,14 @@ int64_t schedule_next_change(const struct schedule *s, int64_t t)
     return -1;
 }
 
+bool schedule_format_time(int64_t t, char *buf, size_t len)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    buf[0] = '\0';
+    return t >= 0 && localtime_r(&tt, &tm) && strftime(buf, len, "%a %Y-%m-%d %H:%M %Z", &tm);
+}
+
 bool schedule_check_timezone(const char *name, struct error *err)
 {
     if (!name[0])

@@ -48,6 +48,10 @@ bool schedule_on(const struct schedule *s, int64_t t);
  * within the next 400 days. */
 int64_t schedule_next_change(const struct schedule *s, int64_t t);
 
+/* Local time t as the sign says it ("Mon 2026-12-07 07:00 CET") into buf; false for t < 0
+ * (schedule_next_change's "no change within 400 days"). */
+bool schedule_format_time(int64_t t, char *buf, size_t len);
+
 /* Whether name is a time zone the system has: a TZif file under $TZDIR or
  * /usr/share/zoneinfo ("Europe/Berlin", "UTC"). "" is the system's own and always valid. */
 bool schedule_check_timezone(const char *name, struct error *err);

@@ -365,10 +365,13 @@ bool minisign_parse_keys(const char *list, struct minisign_key keys[MINISIGN_MAX
             return false;
         }
         char *one = xstrndup(p, n);
-        bool ok = minisign_parse_key(one, &keys[*count], err);
+        struct error why;
+        bool ok = minisign_parse_key(one, &keys[*count], &why);
         free(one);
-        if (!ok)
+        if (!ok) {
+            error_set(err, "'%.*s' is not a minisign public key: %s", (int)MIN(n, 64), p, why.msg);
             return false;
+        }
         ++*count;
         p += n;
     }

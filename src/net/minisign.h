@@ -54,7 +54,7 @@ const char *minisign_result_str(enum minisign_result r);
 
 /* A key list as a config gives it: base64 key lines separated by spaces or commas, so a key
  * can be rotated (the new one added beside the old, the old removed later); a whole .pub file
- * works too. At most MINISIGN_MAX_KEYS. */
+ * works too. At most MINISIGN_MAX_KEYS. A key that does not parse is named in err. */
 #define MINISIGN_MAX_KEYS 8
 bool minisign_parse_keys(const char *list, struct minisign_key keys[MINISIGN_MAX_KEYS],
                          size_t *count, struct error *err);

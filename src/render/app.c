@@ -492,6 +492,21 @@ static bool keep_running(struct app *a, int64_t now)
     return !a->restart && check_display(a, now) && (!a->end_ns || now < a->end_ns);
 }
 
+/* The watchdog pinged while the worker's heartbeat is fresh: systemd restarts the sign when
+ * the pings stop, as a stalled page flip stops the render loop and a hung worker its heartbeat.
+ * False (logged) when the worker can show nothing at all. */
+static bool worker_alive(struct app *a, int64_t now)
+{
+    if (now - worker_heartbeat_ns(a->worker) < WORKER_HANG_NS)
+        notify_watchdog(now);
+    const char *failure = worker_failure(a->worker);
+    if (failure) {
+        log_error("%s", failure);
+        a->failed = true;
+    }
+    return !failure;
+}
+
 /* The bookkeeping after a frame is on screen: pacing, stats, watchdog, the worker's health.
  * Returns false when the sign has to stop. */
 static bool after_present(struct app *a, const struct frame *f)
@@ -503,16 +518,8 @@ static bool after_present(struct app *a, const struct frame *f)
                        stage_has_content(&a->stage));
     if (!a->stats.first_frame_ns)
         first_frame(a, presented);
-    /* systemd restarts the sign when this stops: a stalled page flip stops the render loop,
-     * a hung worker stops its heartbeat. */
-    if (presented - worker_heartbeat_ns(a->worker) < WORKER_HANG_NS)
-        notify_watchdog(presented);
-    const char *failure = worker_failure(a->worker);
-    if (failure) {
-        log_error("%s", failure);
-        a->failed = true;
+    if (!worker_alive(a, presented))
         return false;
-    }
     if (!a->stats.first_content_ns && stage_has_content(&a->stage))
         a->stats.first_content_ns = presented - a->start_ns;
     if (a->pacing.timer && !a->was_timer) {
@@ -570,13 +577,8 @@ static bool display_off(struct app *a)
         if (stage_upload(&a->stage, -1))
             a->stats.snapshots++;
         int64_t now = util_now_ns();
-        if (now - worker_heartbeat_ns(a->worker) < WORKER_HANG_NS)
-            notify_watchdog(now);
-        if (worker_failure(a->worker)) {
-            log_error("%s", worker_failure(a->worker));
-            a->failed = true;
+        if (!worker_alive(a, now))
             return false;
-        }
         running &= keep_running(a, now);
     }
     if (dpms)

@@ -556,12 +556,11 @@ static void follow_schedule(struct worker *w)
     if (!changed)
         return;
     int64_t next = schedule_next_change(&w->schedule, (int64_t)time(NULL));
-    char when[64] = "not within 400 days";
-    struct tm tm;
-    time_t t = (time_t)next;
-    if (next >= 0)
-        strftime(when, sizeof(when), "%a %Y-%m-%d %H:%M %Z", localtime_r(&t, &tm));
-    log_info("display %s (schedule); %s again %s", on ? "on" : "off", on ? "off" : "on", when);
+    char when[64];
+    if (schedule_format_time(next, when, sizeof(when)))
+        log_info("display %s (schedule); %s again %s", on ? "on" : "off", on ? "off" : "on", when);
+    else
+        log_info("display %s (schedule); no change within 400 days", on ? "on" : "off");
     w->status_dirty = true;
     wake_render_thread(w);
 }
@@ -655,6 +654,17 @@ static void compose_config(struct worker *w, struct config *out)
 }
 
 /* Puts fresh (taken) in use, as a reload does. */
+static void apply_config(struct worker *w, struct config *fresh);
+
+/* The local config and the remote settings composed again and put in use: after a reload, or
+ * when new remote settings arrived. */
+static void recompose(struct worker *w)
+{
+    struct config composed;
+    compose_config(w, &composed);
+    apply_config(w, &composed);
+}
+
 static void apply_config(struct worker *w, struct config *fresh)
 {
     w->card_params.id = 0; /* its config goes; the new one brings a new scene */
@@ -700,20 +710,8 @@ static bool reload_config(struct worker *w)
         log_info("%s: configuration reloaded", w->config_path);
         remote_sync(w);
     }
-    struct config composed;
-    compose_config(w, &composed);
-    apply_config(w, &composed);
+    recompose(w);
     return true;
-}
-
-/* New remote settings arrived: in use at once, as a reload. */
-static void remote_apply(struct worker *w)
-{
-    log_info("remote settings from %s applied (signed at %lld)", w->remote.shown_url,
-             (long long)w->remote.sig_timestamp);
-    struct config composed;
-    compose_config(w, &composed);
-    apply_config(w, &composed);
 }
 
 static void *worker_main(void *arg)
@@ -774,7 +772,9 @@ static void *worker_main(void *arg)
         bool settings = false;
         bool stories = run_sources(w, &settings);
         if (settings) {
-            remote_apply(w);
+            log_info("remote settings from %s applied (signed at %lld)", w->remote.shown_url,
+                     (long long)w->remote.sig_timestamp);
+            recompose(w);
             dirty = stories = true;
         }
         if (stories || util_now_ns() >= w->next_merge_ns) {
