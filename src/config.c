@@ -919,6 +919,17 @@ static void open_source(struct parser *p, char *name)
     else if (strlen(name) > CONFIG_MAX_SOURCE_NAME)
         parse_error(p, p->line, "source name '%.32s...' is %zu characters long (at most %d)", name,
                     strlen(name), CONFIG_MAX_SOURCE_NAME);
+    if (p->remote && !p->sources_replaced) {
+        /* The remote file's sources are the sign's sources (dropped before the checks below: the
+         * sign's own have no line in this file and do not count towards the limit). */
+        struct config *cfg = p->cfg;
+        for (size_t i = 0; i < cfg->source_count; i++) {
+            free(cfg->sources[i].name);
+            free_strings(&cfg->sources[i], true);
+        }
+        cfg->source_count = 0;
+        p->sources_replaced = true;
+    }
     if (p->cfg->source_count == CONFIG_MAX_SOURCES)
         parse_error(p, p->line, "more than %d sources", CONFIG_MAX_SOURCES);
     for (size_t i = 0; i < p->cfg->source_count; i++) {
@@ -927,16 +938,6 @@ static void open_source(struct parser *p, char *name)
                         name, p->source_lines[i]);
             break;
         }
-    }
-    if (p->remote && !p->sources_replaced) {
-        /* The remote file's sources are the sign's sources. */
-        struct config *cfg = p->cfg;
-        for (size_t i = 0; i < cfg->source_count; i++) {
-            free(cfg->sources[i].name);
-            free_strings(&cfg->sources[i], true);
-        }
-        cfg->source_count = 0;
-        p->sources_replaced = true;
     }
     /* Added even when the header is wrong so the keys below it are still checked. */
     source_append(p->cfg, name);

@@ -730,6 +730,8 @@ static const struct remote_row remote_rows[] = {
     {"[source a]\nurl = /a\n[source b]\nurl = /b\n", "[source c]\nurl = https://x.example/c.json\n",
      "source0=c \"https://x.example/c.json\" 300 \"\"", true},
     {"[source a]\nurl = /a\n", "[sign]\ntitle = x\n", "source0=a \"/a\" 300 \"\"", true},
+    /* One named like a sign's own source replaces it too (this used to crash). */
+    {"[source a]\nurl = /a\n", "[source a]\nurl = /b\n", "source0=a \"/b\" 300 \"\"", true},
     {"[source a]\nurl = /a\npublic_key = " KEY56 "\n",
      "[source c]\nurl = /c\npublic_key = " KEY56 "\n", "source0=c \"/c\" 300", true},
     /* What a remote file may not do. */
@@ -744,6 +746,8 @@ static const struct remote_row remote_rows[] = {
      "remote.conf:1: [source c] has no public_key, and this sign takes only signed feeds", false},
     {"", "[sign]\ncard_seconds = 1\n", "remote.conf:2: card_seconds: 1 is out of range", false},
     {"", "[sign]\ntitle = a\n[sign]\nnope = 1\n", "remote.conf:4: unknown key 'nope'", false},
+    {"[source a]\nurl = /a\n", "[source a]\nurl = /b\n[source a]\nurl = /c\n",
+     "remote.conf:3: duplicate source name 'a' (first defined on line 1)", false},
 };
 
 static void test_apply_remote(void **state)
