@@ -1,7 +1,13 @@
+/* sigaltstack, SA_ONSTACK: X/Open, beyond the project-wide POSIX 2008 level. */
+#define _DEFAULT_SOURCE
 #include "log.h"
 
+#include <execinfo.h>
+#include <stdint.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -62,4 +68,65 @@ void log_msg(enum log_level level, const char *fmt, ...)
     line[len++] = '\n';
     ssize_t w = write(STDERR_FILENO, line, len);
     (void)w;
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
+#define TICKER_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#define TICKER_SANITIZED 1
+#endif
+#endif
+
+/* Async-signal-safe: write(2), backtrace_symbols_fd (its library loaded beforehand). */
+static void write_str(const char *s)
+{
+    ssize_t w = write(STDERR_FILENO, s, strlen(s));
+    (void)w;
+}
+
+static void on_crash(int sig, siginfo_t *info, void *context)
+{
+    (void)context;
+    static const char hex[] = "0123456789abcdef";
+    char addr[2 + 2 * sizeof(void *) + 1] = "0x";
+    uintptr_t a = (uintptr_t)info->si_addr;
+    for (size_t i = 0; i < 2 * sizeof(void *); i++)
+        addr[2 + i] = hex[(a >> (4 * (2 * sizeof(void *) - 1 - i))) & 0xF];
+    addr[sizeof(addr) - 1] = '\0';
+    write_str(to_journal ? "<2>" : "ticker: ");
+    write_str("fatal signal ");
+    write_str(sig == SIGSEGV  ? "SIGSEGV"
+              : sig == SIGBUS ? "SIGBUS"
+              : sig == SIGILL ? "SIGILL"
+                              : "SIGFPE");
+    write_str(" at address ");
+    write_str(addr);
+    write_str("; backtrace follows\n");
+    void *frames[48];
+    int n = backtrace(frames, 48);
+    backtrace_symbols_fd(frames, n, STDERR_FILENO);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void log_crash_reports(void)
+{
+#ifndef TICKER_SANITIZED
+    /* Its own stack, so a stack overflow is reported too; backtrace() once now, so the
+     * library it loads on first use is not loaded inside the handler. */
+    static char alt[64 * 1024];
+    stack_t ss = {.ss_sp = alt, .ss_size = sizeof(alt)};
+    sigaltstack(&ss, NULL);
+    void *frame;
+    backtrace(&frame, 1);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = (int)(SA_SIGINFO | SA_ONSTACK | SA_RESETHAND);
+    sa.sa_sigaction = on_crash;
+    const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+        sigaction(sigs[i], &sa, NULL);
+#endif
 }
