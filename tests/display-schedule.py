@@ -13,6 +13,7 @@ import datetime
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -85,6 +86,10 @@ def check_metrics(m, display_on, tmp):
         fail("resident memory below 1 MB", tmp)
     if abs(m["ticker_start_time_seconds"][1][0][1] - time.time()) > 120:
         fail("start time is not now", tmp)
+    # The sign's id is its host name, in the metrics as in the status file and the User-Agent.
+    info = m.get("ticker_info", (None, [({}, 0)]))[1][0]
+    if info[0].get("id") != socket.gethostname() or info[1] != 1:
+        fail(f"ticker_info is {info}, expected id={socket.gethostname()}", tmp)
 
 
 def screenshot(proc, tmp):
@@ -114,6 +119,8 @@ def main():
     try:
         # Off: black, said in both files.
         wait_for("display off in the status file", lambda: status(tmp)["display"] == "off", tmp)
+        if status(tmp).get("id") != socket.gethostname():
+            fail(f"status id {status(tmp).get('id')!r}, expected {socket.gethostname()!r}", tmp)
         check_metrics(wait_for("metrics", lambda: metrics(tmp), tmp), 0, tmp)
         shot = screenshot(proc, tmp)
         black = os.path.join(tmp, "black.png")

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,4 +212,24 @@ err_close:
 err_free_tmp:
     free(tmp);
     return false;
+}
+
+static char sign_id[256];
+static pthread_once_t sign_id_once = PTHREAD_ONCE_INIT;
+
+static void read_sign_id(void)
+{
+    if (gethostname(sign_id, sizeof(sign_id) - 1) != 0 || !sign_id[0])
+        strcpy(sign_id, "unknown");
+    /* Into a User-Agent and JSON: only the characters a host name may have. */
+    for (char *c = sign_id; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '-' || *c == '.' || *c == '_'))
+            *c = '_';
+}
+
+const char *util_sign_id(void)
+{
+    pthread_once(&sign_id_once, read_sign_id);
+    return sign_id;
 }

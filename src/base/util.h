@@ -25,6 +25,9 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Monotonic clock in nanoseconds. */
 int64_t util_now_ns(void);
+/* The sign's identity: the host name (on the board image `ticker-` and six hex digits from the
+ * card's machine id), read once; "unknown" if there is none. Thread-safe. */
+const char *util_sign_id(void);
 /* Sleeps until the monotonic clock reaches deadline_ns (absolute). */
 void util_sleep_until_ns(int64_t deadline_ns);
 

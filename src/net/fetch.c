@@ -207,7 +207,10 @@ struct fetch_transfer *fetch_transfer_create(const char *url, size_t max_bytes, 
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, FETCH_LOW_SPEED_BYTES);
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, FETCH_LOW_SPEED_TIME_S);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "ticker/" TICKER_VERSION);
+    /* The sign's id: a feed server's access log doubles as the fleet's heartbeat. */
+    char agent[300];
+    snprintf(agent, sizeof(agent), "ticker/%s (%s)", TICKER_VERSION, util_sign_id());
+    curl_easy_setopt(c, CURLOPT_USERAGENT, agent);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, t->request_headers);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, t);

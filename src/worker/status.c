@@ -76,6 +76,7 @@ char *status_json(const struct source *sources, size_t count, const struct statu
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "version", TICKER_VERSION);
+    cJSON_AddStringToObject(root, "id", util_sign_id());
     add_time(root, "updated", now);
     add_time(root, "started", t->started);
     cJSON_AddNumberToObject(root, "frames_shown", (double)t->frames_shown);
@@ -166,6 +167,8 @@ char *status_metrics(const struct source *sources, size_t count, const struct st
     put_family(&b, "ticker_display_on", "gauge",
                "1 while the display is on, 0 while the schedule has it off.");
     dynbuf_addf(&b, "ticker_display_on %d\n", t->display_on ? 1 : 0);
+    put_family(&b, "ticker_info", "gauge", "The sign's version and id (its host name); always 1.");
+    dynbuf_addf(&b, "ticker_info{version=\"%s\",id=\"%s\"} 1\n", TICKER_VERSION, util_sign_id());
     put_family(&b, "ticker_start_time_seconds", "gauge", "When the sign started, Unix time.");
     dynbuf_addf(&b, "ticker_start_time_seconds %lld\n", (long long)t->started);
     put_family(&b, "ticker_resident_memory_bytes", "gauge", "Resident memory of the sign.");
