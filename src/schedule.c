@@ -288,6 +288,44 @@ bool schedule_on_at(const struct schedule *s, const struct tm *local)
     return false;
 }
 
+bool schedule_daily_quiet(const struct schedule *s, int *start, int *minutes)
+{
+    if (s->window_count == 0)
+        return false;
+    struct schedule weekly = *s;
+    weekly.off_count = 0;
+    /* 2026-03-01 is a Sunday: one day of each weekday, off dates ignored. */
+    bool quiet[SCHEDULE_DAY_MINUTES];
+    for (int m = 0; m < SCHEDULE_DAY_MINUTES; m++) {
+        quiet[m] = true;
+        for (int d = 0; d < 7 && quiet[m]; d++) {
+            struct tm tm = {.tm_year = 126,
+                            .tm_mon = 2,
+                            .tm_mday = 1 + d,
+                            .tm_wday = d,
+                            .tm_hour = m / 60,
+                            .tm_min = m % 60};
+            quiet[m] = !schedule_on_at(&weekly, &tm);
+        }
+    }
+    /* The longest run, going round midnight: start where a quiet minute follows a busy one. */
+    int best = 0, best_start = 0;
+    for (int m = 0; m < SCHEDULE_DAY_MINUTES; m++) {
+        if (!quiet[m] || quiet[(m + SCHEDULE_DAY_MINUTES - 1) % SCHEDULE_DAY_MINUTES])
+            continue;
+        int n = 0;
+        while (n < SCHEDULE_DAY_MINUTES && quiet[(m + n) % SCHEDULE_DAY_MINUTES])
+            n++;
+        if (n > best)
+            best = n, best_start = m;
+    }
+    if (best == 0 && quiet[0])
+        best = SCHEDULE_DAY_MINUTES; /* quiet all day, every day */
+    *start = best_start;
+    *minutes = best;
+    return best > 0;
+}
+
 bool schedule_on(const struct schedule *s, int64_t t)
 {
     time_t tt = (time_t)t;

@@ -48,6 +48,12 @@ bool schedule_on(const struct schedule *s, int64_t t);
  * within the next 400 days. */
 int64_t schedule_next_change(const struct schedule *s, int64_t t);
 
+/* The longest stretch of the day that the weekly windows leave off on every day of the week
+ * (off dates aside), for work that must not show: *start in minutes after midnight, *minutes
+ * long (it may run past midnight). False when no minute is off every day, or there are no
+ * windows (always on). */
+bool schedule_daily_quiet(const struct schedule *s, int *start, int *minutes);
+
 /* Local time t as the sign says it ("Mon 2026-12-07 07:00 CET") into buf; false for t < 0
  * (schedule_next_change's "no change within 400 days"). */
 bool schedule_format_time(int64_t t, char *buf, size_t len);

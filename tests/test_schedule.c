@@ -171,6 +171,40 @@ static void test_off_dates_only(void **state)
     assert_int_equal(schedule_next_change(&s, utc("2027-01-02T00:00:00Z")), -1);
 }
 
+/* The stretch off every day: where updates may reboot the sign unseen. */
+static void test_daily_quiet(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *on;
+        bool found;
+        int start, minutes;
+    } cases[] = {
+        /* Weekdays till 19:00, Saturday morning: off 19:00-07:00 every day. */
+        {"mon-fri 07:00-19:00, sat 09:00-13:00", true, 19 * 60, 12 * 60},
+        /* An overnight Friday window cuts the night short: 02:00-07:00 is left. */
+        {"mon-fri 07:00-19:00, fri 22:00-02:00", true, 2 * 60, 5 * 60},
+        /* Two windows a day: the longer gap wins (20:00-06:00 over 12:00-13:00). */
+        {"daily 06:00-12:00, daily 13:00-20:00", true, 20 * 60, 10 * 60},
+        /* One day on round the clock: no minute is off every day. */
+        {"mon-fri 07:00-19:00, sun 00:00-24:00", false, 0, 0},
+        {"daily 00:00-24:00", false, 0, 0},
+        /* No windows: always on. */
+        {"", false, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct schedule s;
+        struct error err;
+        assert_true(schedule_parse(&s, cases[i].on, "2026-12-25", &err));
+        int start = -1, minutes = -1;
+        bool found = schedule_daily_quiet(&s, &start, &minutes);
+        if (found != cases[i].found ||
+            (found && (start != cases[i].start || minutes != cases[i].minutes)))
+            fail_msg("'%s': quiet %d from %d for %d, expected %d from %d for %d", cases[i].on,
+                     found, start, minutes, cases[i].found, cases[i].start, cases[i].minutes);
+    }
+}
+
 static void test_timezone_names(void **state)
 {
     (void)state;
@@ -193,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_week_spring),
         cmocka_unit_test(test_autumn_repeated_hour),
         cmocka_unit_test(test_off_dates_only),
+        cmocka_unit_test(test_daily_quiet),
         cmocka_unit_test(test_timezone_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
