@@ -194,7 +194,7 @@ static void check_covered(struct font *font, const char *text)
     }
 }
 
-/* The fonts the package brings (firmware/package.cmake: Depends and Recommends; installed by
+/* The fonts the package brings (firmware/debian/control: Depends and Recommends; installed by
  * firmware/setup test) draw every script of tests/data/scripts.json without a box: Hebrew,
  * Arabic, Latin inside Arabic, Devanagari, Thai; and Chinese and Japanese. Emoji are left out
  * (no colour font is used yet; the ones without an outline font show as boxes). */
