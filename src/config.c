@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -853,54 +854,87 @@ static const struct section *find_section(const char *name)
     return NULL;
 }
 
+/* A place in one of the files read: file NULL = not set by any of them. */
+struct place {
+    const char *file;
+    unsigned file_no; /* the order in which the files were read, from 1 */
+    int line;
+};
+
+/* A config's files (the file, then its drop-ins) are read into one struct config, one after the
+ * other, so a later file's keys override an earlier one's. What must hold for the whole (every
+ * source has a url) is checked once all are read, at the place that set it. */
 struct parser {
     struct config *cfg; /* the temporary being filled */
-    const char *name;   /* of the file, for messages */
+    const char *name;   /* of the file being read, for messages */
+    unsigned file_no;   /* its place in the reading order, from 1 */
     int line;
     int errors;
     const struct section *section; /* NULL before the first header and after a bad one */
     bool in_bad_section;           /* its keys are not checked: we don't know its keys */
     int source_header;             /* line of the current [source] header, 0 outside one */
-    int *source_lines;             /* header line of each source, parallel to cfg->sources */
-    int key_line[ARRAY_LEN(keys)]; /* where each key was set in its section; 0 = not yet */
+    size_t source_index;           /* which of cfg->sources that header opened */
+    /* Parallel to cfg->sources: where each was first defined, and where last opened (a second
+     * header in the same file is a duplicate; one in a later file sets its keys again). */
+    struct place *source_first, *source_last;
+    int key_line[ARRAY_LEN(keys)];         /* where each key was set in this file; 0 = not yet */
+    struct place key_set[ARRAY_LEN(keys)]; /* where each key outside [source] was set last */
     /* A remote settings file: only CONFIG_REMOTE_SECTIONS; its first [source] drops the
      * sign's own; problems go to *first ("NAME:LINE: message") and are not logged. */
     bool remote, sources_replaced, require_signed;
     struct error *first;
 };
 
-static void parse_error(struct parser *p, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Counts an error and reports it as "FILE:LINE: message", or "FILE: message" for line 0. */
+static void report(struct parser *p, const char *file, int line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
 
-static void parse_error(struct parser *p, int line, const char *fmt, ...)
+static void report(struct parser *p, const char *file, int line, const char *fmt, va_list ap)
 {
     p->errors++;
     if (p->errors > MAX_ERRORS_SHOWN || (p->first && p->errors > 1))
         return;
-    char msg[512];
+    char msg[512], where[32] = "";
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    if (line > 0)
+        snprintf(where, sizeof(where), ":%d", line);
+    if (p->first)
+        error_set(p->first, "%s%s: %s", file, where, msg);
+    else
+        log_error("%s%s: %s", file, where, msg);
+}
+
+static void parse_error(struct parser *p, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* An error on a line of the file being read. */
+static void parse_error(struct parser *p, int line, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    report(p, p->name, line, fmt, ap);
     va_end(ap);
-    if (p->first)
-        error_set(p->first, "%s:%d: %s", p->name, line, msg);
-    else
-        log_error("%s:%d: %s", p->name, line, msg);
+}
+
+static void error_at(struct parser *p, const struct place *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* An error at a place in any of the files read. */
+static void error_at(struct parser *p, const struct place *at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report(p, at->file, at->line, fmt, ap);
+    va_end(ap);
 }
 
 static struct config_source *current_source(struct parser *p)
 {
-    return &p->cfg->sources[p->cfg->source_count - 1];
+    return &p->cfg->sources[p->source_index];
 }
 
 static void close_section(struct parser *p)
 {
-    if (p->source_header && !current_source(p)->url)
-        parse_error(p, p->source_header, "[source %s] has no url", current_source(p)->name);
-    if (p->source_header && p->require_signed && !current_source(p)->public_key[0])
-        parse_error(p, p->source_header,
-                    "[source %s] has no public_key, and this sign takes only signed feeds",
-                    current_source(p)->name);
     p->source_header = 0;
     p->section = NULL;
     p->in_bad_section = false;
@@ -930,24 +964,33 @@ static void open_source(struct parser *p, char *name)
         cfg->source_count = 0;
         p->sources_replaced = true;
     }
-    if (p->cfg->source_count == CONFIG_MAX_SOURCES)
-        parse_error(p, p->line, "more than %d sources", CONFIG_MAX_SOURCES);
-    for (size_t i = 0; i < p->cfg->source_count; i++) {
-        if (strcmp(p->cfg->sources[i].name, name) == 0) {
+    struct config *cfg = p->cfg;
+    struct place here = {p->name, p->file_no, p->line};
+    size_t i = 0;
+    while (i < cfg->source_count && strcmp(cfg->sources[i].name, name) != 0)
+        i++;
+    if (i < cfg->source_count && p->source_last[i].file_no != p->file_no) {
+        /* Defined in an earlier file: this one sets its keys again. */
+        p->source_last[i] = here;
+    } else {
+        if (i < cfg->source_count)
             parse_error(p, p->line, "duplicate source name '%.64s' (first defined on line %d)",
-                        name, p->source_lines[i]);
-            break;
-        }
+                        name, p->source_last[i].line);
+        if (cfg->source_count == CONFIG_MAX_SOURCES)
+            parse_error(p, p->line, "more than %d sources", CONFIG_MAX_SOURCES);
+        /* Added even when the header is wrong so the keys below it are still checked. */
+        source_append(cfg, name);
+        i = cfg->source_count - 1;
+        p->source_first = xrealloc(p->source_first, cfg->source_count * sizeof(struct place));
+        p->source_last = xrealloc(p->source_last, cfg->source_count * sizeof(struct place));
+        p->source_first[i] = p->source_last[i] = here;
     }
-    /* Added even when the header is wrong so the keys below it are still checked. */
-    source_append(p->cfg, name);
-    p->source_lines = xrealloc(p->source_lines, p->cfg->source_count * sizeof(*p->source_lines));
-    p->source_lines[p->cfg->source_count - 1] = p->line;
+    p->source_index = i;
     p->source_header = p->line;
     p->section = find_section("source");
-    for (size_t i = 0; i < ARRAY_LEN(keys); i++)
-        if (strcmp(keys[i].section, "source") == 0)
-            p->key_line[i] = 0;
+    for (size_t k = 0; k < ARRAY_LEN(keys); k++)
+        if (strcmp(keys[k].section, "source") == 0)
+            p->key_line[k] = 0;
 }
 
 /* s is the trimmed line, starting with '['. */
@@ -1091,6 +1134,8 @@ static void parse_key_line(struct parser *p, char *s)
         return;
     }
     p->key_line[i] = p->line;
+    if (!p->source_header)
+        p->key_set[i] = (struct place){p->name, p->file_no, p->line};
     char *value;
     if (!extract_value(p, eq + 1, &value))
         return;
@@ -1111,8 +1156,8 @@ static void parse_line(struct parser *p, char *line)
         parse_key_line(p, s);
 }
 
-/* Parses text into p->cfg, line by line; returns the number of errors. */
-static int parse_lines(struct parser *p, const char *text, size_t len)
+/* Parses text into p->cfg, line by line. */
+static void parse_lines(struct parser *p, const char *text, size_t len)
 {
     char *line = xmalloc(CONFIG_MAX_LINE + 1);
     const char *pos = text, *end = text + len;
@@ -1138,47 +1183,96 @@ static int parse_lines(struct parser *p, const char *text, size_t len)
     }
     close_section(p);
     free(line);
-    free(p->source_lines);
+}
+
+/* Starts reading files into cfg, over what it holds. */
+static void parser_begin(struct parser *p, struct config *cfg)
+{
+    memset(p, 0, sizeof(*p));
+    p->cfg = cfg;
+    /* The sources cfg holds already (a remote file's base) were defined in none of the files. */
+    p->source_first = xcalloc(cfg->source_count, sizeof(struct place));
+    p->source_last = xcalloc(cfg->source_count, sizeof(struct place));
+}
+
+/* Reads one more file, name standing for it in messages; its keys override the earlier ones'. */
+static void parse_file(struct parser *p, const char *name, const char *text, size_t len)
+{
+    p->name = name;
+    p->file_no++;
+    p->line = 0;
+    memset(p->key_line, 0, sizeof(p->key_line));
+    if (len > CONFIG_MAX_FILE_BYTES) {
+        parse_error(p, 0, "file is larger than %d KiB", CONFIG_MAX_FILE_BYTES / 1024);
+        return;
+    }
+    parse_lines(p, text, len);
+}
+
+/* The checks on the whole once every file is read; returns the number of errors. name is the
+ * first file's. */
+static int parser_end(struct parser *p, const char *name)
+{
+    const struct config *cfg = p->cfg;
+    for (size_t i = 0; i < cfg->source_count; i++) {
+        const struct place *at = &p->source_first[i];
+        if (!at->file)
+            continue;
+        if (!cfg->sources[i].url)
+            error_at(p, at, "[source %s] has no url", cfg->sources[i].name);
+        if (p->require_signed && !cfg->sources[i].public_key[0])
+            error_at(p, at, "[source %s] has no public_key, and this sign takes only signed feeds",
+                     cfg->sources[i].name);
+    }
+    /* Said where the later of the two was set: that file is the one to fix. */
+    const struct place *url = &p->key_set[find_key("remote", "url") - keys];
+    const struct place *key = &p->key_set[find_key("remote", "public_key") - keys];
+    const struct place *at =
+        key->file_no > url->file_no || (key->file_no == url->file_no && key->line > url->line)
+            ? key
+            : url;
+    if (cfg->remote_url[0] && !cfg->remote_public_key[0] && at->file)
+        error_at(p, at, "[remote] url needs a public_key: settings are taken only when signed");
+    if (p->errors > MAX_ERRORS_SHOWN && !p->first)
+        log_error("%s: %d more errors not shown", name, p->errors - MAX_ERRORS_SHOWN);
+    free(p->source_first);
+    free(p->source_last);
     return p->errors;
+}
+
+/* The end of a local load: cfg gets tmp's settings when ok, else keeps its own. */
+static bool load_end(struct config *cfg, struct config *tmp, bool ok)
+{
+    if (!ok) {
+        config_finish(tmp);
+        return false;
+    }
+    config_finish(cfg);
+    *cfg = *tmp;
+    return true;
 }
 
 bool config_parse(struct config *cfg, const char *name, const char *text, size_t len)
 {
-    if (len > CONFIG_MAX_FILE_BYTES) {
-        log_error("%s: file is larger than %d KiB", name, CONFIG_MAX_FILE_BYTES / 1024);
-        return false;
-    }
     struct config tmp;
     config_init(&tmp);
-    struct parser p = {.cfg = &tmp, .name = name};
-    parse_lines(&p, text, len);
-    const struct key *url = find_key("remote", "url");
-    if (tmp.remote_url[0] && !tmp.remote_public_key[0])
-        parse_error(&p, p.key_line[url - keys],
-                    "[remote] url needs a public_key: settings are taken only when signed");
-    if (p.errors > MAX_ERRORS_SHOWN)
-        log_error("%s: %d more errors not shown", name, p.errors - MAX_ERRORS_SHOWN);
-    if (p.errors > 0) {
-        config_finish(&tmp);
-        return false;
-    }
-    config_finish(cfg);
-    *cfg = tmp;
-    return true;
+    struct parser p;
+    parser_begin(&p, &tmp);
+    parse_file(&p, name, text, len);
+    return load_end(cfg, &tmp, parser_end(&p, name) == 0);
 }
 
 /* Parses a remote file over tmp (which it frees on failure). */
 static bool parse_remote(struct config *tmp, const char *name, const char *text, size_t len,
                          bool require_signed, struct error *err)
 {
-    if (len > CONFIG_MAX_FILE_BYTES) {
-        error_set(err, "%s: file is larger than %d KiB", name, CONFIG_MAX_FILE_BYTES / 1024);
-        config_finish(tmp);
-        return false;
-    }
-    struct parser p = {
-        .cfg = tmp, .name = name, .remote = true, .require_signed = require_signed, .first = err};
-    if (parse_lines(&p, text, len) == 0)
+    struct parser p;
+    parser_begin(&p, tmp);
+    p.remote = true;
+    p.require_signed = require_signed;
+    p.first = err;
+    parse_file(&p, name, text, len);
+    if (parser_end(&p, name) == 0)
         return true;
     config_finish(tmp);
     return false;
@@ -1210,21 +1304,109 @@ bool config_check_remote(const char *name, const char *text, size_t len, bool re
     return true;
 }
 
-bool config_load(struct config *cfg, const char *path)
+/* Reads the file at path into the parser; false when it cannot be read (said). */
+static bool parse_path(struct parser *p, const char *path)
 {
     size_t len;
     /* One byte over the limit so that a file of exactly the limit is still read whole. */
     char *text = util_read_file(path, CONFIG_MAX_FILE_BYTES + 1, &len);
     if (!text) {
+        struct place at = {path, 0, 0};
         if (errno == EFBIG)
-            log_error("%s: file is larger than %d KiB", path, CONFIG_MAX_FILE_BYTES / 1024);
+            error_at(p, &at, "file is larger than %d KiB", CONFIG_MAX_FILE_BYTES / 1024);
         else
-            log_error("%s: cannot read: %s", path, util_read_error(errno));
+            error_at(p, &at, "cannot read: %s", util_read_error(errno));
         return false;
     }
-    bool ok = config_parse(cfg, path, text, len);
+    parse_file(p, path, text, len);
     free(text);
+    return true;
+}
+
+static void files_add(struct config_files *files, char *path)
+{
+    files->paths = xrealloc(files->paths, (files->count + 1) * sizeof(*files->paths));
+    files->paths[files->count++] = path;
+}
+
+static int compare_paths(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Adds the drop-ins of the file at path to files: each regular file (or link to one) in
+ * PATH.d whose name ends in ".conf" and does not start with '.', in byte order of name (not the
+ * locale's: the order must not change with LANG), as systemd and sysctl.d do. Editor and dpkg
+ * leftovers (.conf~, .conf.dpkg-old) are not drop-ins. No PATH.d: none. False when the folder
+ * is there but cannot be read (said). */
+static bool add_dropins(struct parser *p, const char *path, struct config_files *files)
+{
+    char *folder = xasprintf("%s.d", path);
+    DIR *dir = opendir(folder);
+    if (!dir) {
+        bool none = errno == ENOENT;
+        struct place at = {folder, 0, 0};
+        if (!none)
+            error_at(p, &at, "cannot read: %s", strerror(errno));
+        free(folder);
+        return none;
+    }
+    size_t first = files->count;
+    struct dirent *e;
+    while ((errno = 0, e = readdir(dir))) {
+        size_t n = strlen(e->d_name);
+        struct stat st;
+        if (e->d_name[0] == '.' || n < 5 || strcmp(e->d_name + n - 5, ".conf") != 0)
+            continue;
+        /* One that cannot be looked at is kept: reading it says why. */
+        if (fstatat(dirfd(dir), e->d_name, &st, 0) == 0 && !S_ISREG(st.st_mode))
+            continue;
+        files_add(files, xasprintf("%s/%s", folder, e->d_name));
+    }
+    bool ok = errno == 0;
+    if (!ok) {
+        struct place at = {folder, 0, 0};
+        error_at(p, &at, "cannot read: %s", strerror(errno));
+    }
+    closedir(dir);
+    free(folder);
+    qsort(files->paths + first, files->count - first, sizeof(*files->paths), compare_paths);
     return ok;
+}
+
+void config_files_finish(struct config_files *files)
+{
+    for (size_t i = 0; i < files->count; i++)
+        free(files->paths[i]);
+    free(files->paths);
+    memset(files, 0, sizeof(*files));
+}
+
+bool config_load_files(struct config *cfg, const char *path, struct config_files *files)
+{
+    struct config_files read = {0};
+    files_add(&read, xstrdup(path));
+    struct config tmp;
+    config_init(&tmp);
+    struct parser p;
+    parser_begin(&p, &tmp);
+    /* A file that cannot be read is not a config, whatever drop-ins it has. */
+    if (parse_path(&p, path) && add_dropins(&p, path, &read))
+        for (size_t i = 1; i < read.count; i++)
+            parse_path(&p, read.paths[i]);
+    bool ok = load_end(cfg, &tmp, parser_end(&p, path) == 0);
+    if (ok && files) {
+        config_files_finish(files);
+        *files = read;
+    } else {
+        config_files_finish(&read);
+    }
+    return ok;
+}
+
+bool config_load(struct config *cfg, const char *path)
+{
+    return config_load_files(cfg, path, NULL);
 }
 
 /* Prints each line of text with a "# " prefix. */
@@ -1300,8 +1482,12 @@ void config_write_documented(FILE *out)
                  "# in front of a key and change the value to override it. A key belongs to the\n"
                  "# [section] above it. Reference: docs/config.md. Check a file with\n"
                  "#   ticker check-config FILE\n"
-                 "# The sign rereads this file on SIGHUP; a file with errors is reported and the\n"
-                 "# settings in use are kept.\n");
+                 "# Settings may also go in drop-ins: the files ending in .conf in the folder\n"
+                 "# named like this file plus .d (/etc/ticker/ticker.conf.d/), read after this\n"
+                 "# file in name order, a later file's keys overriding an earlier one's. Local\n"
+                 "# settings kept there never get in the way of a package upgrade.\n"
+                 "# The sign rereads these files on SIGHUP; a file with errors is reported and\n"
+                 "# the settings in use are kept.\n");
     for (size_t s = 0; s < ARRAY_LEN(sections); s++) {
         const struct section *sec = &sections[s];
         bool source = strcmp(sec->name, "source") == 0;

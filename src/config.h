@@ -1,6 +1,6 @@
-/* The sign's settings, read from one INI-style file. One table of keys in config.c gives the
- * parser, the defaults, the range checks and the documented example file, so they cannot
- * disagree. Pure C: no SDL, so tests drive it with strings. */
+/* The sign's settings, read from one INI-style file and its drop-ins (FILE.d/NAME.conf). One table
+ * of keys in config.c gives the parser, the defaults, the range checks and the documented example
+ * file, so they cannot disagree. Pure C: no SDL, so tests drive it with strings. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
@@ -71,18 +71,33 @@ void config_init(struct config *cfg);
 void config_finish(struct config *cfg);
 /* A deep copy: dst owns its own strings. */
 void config_copy(struct config *dst, const struct config *src);
-/* The sign's configuration: defaults, then path when given (errors are logged), then the
- * command line's feeds, then the built-in default feed when there is no source at all. On
- * failure cfg holds the defaults (config_finish it either way). */
+/* The sign's configuration: defaults, then path and its drop-ins when given (config_load; errors
+ * are logged), then the command line's feeds, then the built-in default feed when there is no
+ * source at all. On failure cfg holds the defaults (config_finish it either way). */
 bool config_read(struct config *cfg, const char *path, const char *const *feeds, size_t n);
 /* The built-in default feed. */
 const char *config_default_feed(void);
 
-/* Reads the file at path (at most CONFIG_MAX_FILE_BYTES). cfg must be initialised. On success
- * cfg's old contents are freed and it holds the defaults plus the file's settings, so a key
- * removed from the file goes back to its default on reload. On failure every problem has been
- * logged as "FILE:LINE: message" (or "FILE: reason" when unreadable) and cfg is untouched. */
+/* Reads the file at path, then its drop-ins: every regular file PATH.d/NAME.conf (NAME not
+ * starting with '.'), in byte order of name; each file at most CONFIG_MAX_FILE_BYTES. A later
+ * file's keys override an earlier one's; a [source NAME] named again in a later file gets its
+ * keys set again; within one file a key or source may be given once. No PATH.d: only the file.
+ * cfg must be initialised. On success cfg's old contents are freed and it holds the defaults
+ * plus the files' settings, so a key removed from them goes back to its default on reload. On
+ * failure every problem in any of the files has been logged as "FILE:LINE: message" (or
+ * "FILE: reason" when unreadable), FILE naming the file it is in, and cfg is untouched. */
 bool config_load(struct config *cfg, const char *path);
+
+/* The files a config was read from, in the order read: the file, then its drop-ins. */
+struct config_files {
+    char **paths; /* owned, as is each path */
+    size_t count;
+};
+/* config_load, also saying which files it read (into files, on success only; files must be
+ * zeroed or hold an earlier list, which is freed). */
+bool config_load_files(struct config *cfg, const char *path, struct config_files *files);
+/* Frees the list and zeroes it; safe on a zeroed one. */
+void config_files_finish(struct config_files *files);
 /* Same as config_load, from len bytes of text (need not be NUL-terminated); name stands for
  * the file in messages. */
 bool config_parse(struct config *cfg, const char *name, const char *text, size_t len);

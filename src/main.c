@@ -31,7 +31,8 @@ static const char usage[] =
     "                [--now RFC3339]\n"
     "      draw the frame the sign shows SECONDS after it starts, with the software renderer\n"
     "  ticker check-config FILE\n"
-    "      validate a config file; errors as FILE:LINE: message\n"
+    "      validate a config file and its drop-ins (FILE.d/*.conf), naming each file read;\n"
+    "      errors as FILE:LINE: message\n"
     "  ticker --help | --version\n"
     "\n"
     "SRC is a file path or an http(s) URL. Without --feed and without [source] sections in the\n"
@@ -247,8 +248,12 @@ static int cmd_check_config(int argc, char **argv)
         return fail_usage("check-config takes exactly one FILE");
     struct config cfg;
     config_init(&cfg);
-    bool ok = config_load(&cfg, argv[2]);
+    struct config_files files = {0};
+    bool ok = config_load_files(&cfg, argv[2], &files);
     if (ok) {
+        /* What is in effect comes from these, the later over the earlier. */
+        for (size_t i = 0; i < files.count; i++)
+            printf("%s: read\n", files.paths[i]);
         /* What a valid file asks for but the sign cannot hold: said, not refused. The screen is
          * the configured mode (turned), else a common 1920x1080. */
         int w = cfg.mode[0] ? cfg.mode[0] : 1920, h = cfg.mode[0] ? cfg.mode[1] : 1080;
@@ -279,6 +284,7 @@ static int cmd_check_config(int argc, char **argv)
         print_schedule(argv[2], &cfg);
         printf("%s: ok\n", argv[2]);
     }
+    config_files_finish(&files);
     config_finish(&cfg);
     return ok ? 0 : 1;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -550,6 +551,214 @@ static void test_load(void **state)
     config_finish(&cfg);
 }
 
+/* One entry of a drop-in folder: a file, a folder (text NULL) or a link (name after "->"). */
+struct dropin_file {
+    const char *name, *text;
+};
+
+/* DIR/ticker.conf (main NULL: none) and DIR/ticker.conf.d (files empty and no folder: none). */
+struct dropin_row {
+    const char *main;
+    bool folder;
+    struct dropin_file files[6]; /* up to a NULL name */
+    bool ok;
+    /* ok: lines of dump() after the load; failure: substrings of the log output */
+    const char *expect[3];
+    const char *read; /* ok: the names of the files read, in order, separated by spaces */
+};
+
+#define MAIN_AB "[sign]\ntitle = Main\ncard_seconds = 12\n[source a]\nurl = /a\nrefresh = 60\n"
+
+static const struct dropin_row dropin_rows[] = {
+    /* Read in byte order of name, the later over the earlier. */
+    {MAIN_AB,
+     true,
+     {{"20-b.conf", "[sign]\ntitle = B\n"},
+      {"9-c.conf", "[sign]\ntitle = C\n"},
+      {"10-a.conf", "[sign]\ntitle = A\n"},
+      {"Z-upper.conf", "[sign]\nclock = off\n"},
+      {"a-lower.conf", "[sign]\nclock = 12h\n"}},
+     true,
+     {"title=\"C\"", "clock=12h"},
+     "ticker.conf 10-a.conf 20-b.conf 9-c.conf Z-upper.conf a-lower.conf"},
+    /* Key by key: what a drop-in does not set stays as the file had it. */
+    {MAIN_AB,
+     true,
+     {{"50-card.conf", "[sign]\ncard_seconds = 20\n"}},
+     true,
+     {"card_seconds=20", "title=\"Main\""},
+     "ticker.conf 50-card.conf"},
+    /* A source added by a drop-in comes after the file's. */
+    {MAIN_AB,
+     true,
+     {{"50-card.conf", "[source b]\nurl = /b\n"}},
+     true,
+     {"sources=2", "source0=a \"/a\" 60 \"\"", "source1=b \"/b\" 300 \"\""},
+     "ticker.conf 50-card.conf"},
+    /* A source named again gets the keys the drop-in sets; it keeps its place and other keys. */
+    {MAIN_AB "[source z]\nurl = /z\n",
+     true,
+     {{"50-card.conf", "[source a]\nrefresh = 120\n"}},
+     true,
+     {"sources=2", "source0=a \"/a\" 120 \"\""},
+     "ticker.conf 50-card.conf"},
+    /* Whatever the whole lacks is checked on the whole: a url from a drop-in completes a source. */
+    {"[source a]\nrefresh = 60\n",
+     true,
+     {{"50-card.conf", "[source a]\nurl = /from-card\n"}},
+     true,
+     {"source0=a \"/from-card\" 60 \"\""},
+     "ticker.conf 50-card.conf"},
+    /* A whole config is a drop-in too, over an empty file. */
+    {"",
+     true,
+     {{"50-card.conf", "[sign]\ntitle = Card\n[display]\nrotate = 90\n[source feed]\nurl = /f\n"}},
+     true,
+     {"title=\"Card\"", "rotate=90", "source0=feed \"/f\" 300 \"\""},
+     "ticker.conf 50-card.conf"},
+    /* Not drop-ins: other endings, hidden files, folders. */
+    {MAIN_AB,
+     true,
+     {{"50-card.conf.dpkg-old", "[sign]\nnope = 1\n"},
+      {".50-card.conf", "[sign]\nnope = 1\n"},
+      {"50-card.conf~", "[sign]\nnope = 1\n"},
+      {"README", "[sign]\nnope = 1\n"},
+      {"folder.conf", NULL}},
+     true,
+     {"title=\"Main\""},
+     "ticker.conf"},
+    /* No folder, or an empty one: the file alone. */
+    {MAIN_AB, false, {{NULL, NULL}}, true, {"card_seconds=12"}, "ticker.conf"},
+    {MAIN_AB, true, {{NULL, NULL}}, true, {"card_seconds=12"}, "ticker.conf"},
+    /* Errors name the drop-in and its line; any error fails the whole. */
+    {MAIN_AB,
+     true,
+     {{"10-ok.conf", "[sign]\ntitle = fine\n"}, {"50-card.conf", "[sign]\n\nnope = 1\n"}},
+     false,
+     {"/ticker.conf.d/50-card.conf:3: unknown key 'nope' in [sign]"},
+     NULL},
+    /* Within one file the rules are the same as for the file. */
+    {MAIN_AB,
+     true,
+     {{"50-card.conf", "[sign]\ntitle = a\n[sign]\ntitle = b\n"}},
+     false,
+     {"/ticker.conf.d/50-card.conf:4: duplicate key 'title' in [sign] (first set on line 2)"},
+     NULL},
+    {MAIN_AB,
+     true,
+     {{"50-card.conf", "[source a]\nrefresh = 90\n\n[source a]\nrefresh = 120\n"}},
+     false,
+     {"/ticker.conf.d/50-card.conf:4: duplicate source name 'a' (first defined on line 1)"},
+     NULL},
+    {MAIN_AB,
+     true,
+     {{"50-card.conf", "[sign]\ntitle = x\n[source b]\nrefresh = 90\n"}},
+     false,
+     {"/ticker.conf.d/50-card.conf:3: [source b] has no url"},
+     NULL},
+    /* Said in the file that broke it. */
+    {"[remote]\nurl = https://signs.example/s.conf\npublic_key = " KEY56 "\n",
+     true,
+     {{"50-card.conf", "[remote]\npublic_key =\n"}},
+     false,
+     {"/ticker.conf.d/50-card.conf:2: [remote] url needs a public_key"},
+     NULL},
+    {MAIN_AB,
+     true,
+     {{"50-gone.conf", "->/nonexistent/50-gone.conf"}},
+     false,
+     {"/ticker.conf.d/50-gone.conf: cannot read: No such file or directory"},
+     NULL},
+    /* No file: its drop-ins are not a config. */
+    {NULL,
+     true,
+     {{"50-card.conf", "[sign]\ntitle = Card\n"}},
+     false,
+     {"/ticker.conf: cannot read: No such file or directory"},
+     NULL},
+};
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fputs(text, f) >= 0, 1);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* The base names of the files, separated by spaces. */
+static char *base_names(const struct config_files *files)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    for (size_t i = 0; i < files->count; i++)
+        fprintf(f, "%s%s", i ? " " : "", strrchr(files->paths[i], '/') + 1);
+    fclose(f);
+    return buf;
+}
+
+static void test_dropins(void **state)
+{
+    (void)state;
+    for (size_t r = 0; r < ARRAY_LEN(dropin_rows); r++) {
+        const struct dropin_row *row = &dropin_rows[r];
+        char *dir = test_make_dir("test_config");
+        char *path = xasprintf("%s/ticker.conf", dir);
+        char *folder = xasprintf("%s.d", path);
+        if (row->main)
+            write_file(path, row->main);
+        if (row->folder)
+            assert_int_equal(mkdir(folder, 0700), 0);
+        for (const struct dropin_file *f = row->files; f->name; f++) {
+            char *at = xasprintf("%s/%s", folder, f->name);
+            if (!f->text)
+                assert_int_equal(mkdir(at, 0700), 0);
+            else if (strncmp(f->text, "->", 2) == 0)
+                assert_int_equal(symlink(f->text + 2, at), 0);
+            else
+                write_file(at, f->text);
+            free(at);
+        }
+
+        struct config cfg;
+        config_init(&cfg);
+        cfg.card_seconds = 99; /* kept on failure */
+        struct config_files files = {0};
+        struct test_capture c;
+        test_capture_begin(&c);
+        bool ok = config_load_files(&cfg, path, &files);
+        char *errors = test_capture_end(&c);
+        char *got = dump(&cfg);
+        if (ok != row->ok)
+            fail_msg("drop-in row %zu: %s\n%s", r, ok ? "loaded" : "failed", errors);
+        for (size_t i = 0; i < ARRAY_LEN(row->expect) && row->expect[i]; i++) {
+            if (ok && !has_line(got, row->expect[i]))
+                fail_msg("drop-in row %zu: no '%s' in\n%s", r, row->expect[i], got);
+            if (!ok && !strstr(errors, row->expect[i]))
+                fail_msg("drop-in row %zu: no '%s' in\n%s", r, row->expect[i], errors);
+        }
+        if (ok) {
+            char *names = base_names(&files);
+            assert_string_equal(errors, "");
+            assert_string_equal(names, row->read);
+            free(names);
+        } else {
+            assert_true(has_line(got, "card_seconds=99"));
+            assert_int_equal(files.count, 0);
+        }
+        free(got);
+        free(errors);
+        config_files_finish(&files);
+        config_finish(&cfg);
+        test_remove_tree(dir);
+        free(folder);
+        free(path);
+        free(dir);
+    }
+}
+
 static void test_parse_size(void **state)
 {
     (void)state;
@@ -785,6 +994,7 @@ int main(void)
         cmocka_unit_test(test_rows),
         cmocka_unit_test(test_raw_input),
         cmocka_unit_test(test_load),
+        cmocka_unit_test(test_dropins),
         cmocka_unit_test(test_parse_size),
         cmocka_unit_test(test_parse_color),
         cmocka_unit_test(test_add_source),
