@@ -93,8 +93,8 @@ struct config_files {
     char **paths; /* owned, as is each path */
     size_t count;
 };
-/* config_load, also saying which files it read (into files, on success only; files must be
- * zeroed or hold an earlier list, which is freed). */
+/* config_load, also saying which files it read: on success files (zeroed, or an earlier list,
+ * which is freed) gets them; on failure it is left alone. */
 bool config_load_files(struct config *cfg, const char *path, struct config_files *files);
 /* Frees the list and zeroes it; safe on a zeroed one. */
 void config_files_finish(struct config_files *files);
