@@ -78,6 +78,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 #endif
 #endif
 
+#ifndef TICKER_SANITIZED
 /* Async-signal-safe: write(2), backtrace_symbols_fd (its library loaded beforehand). */
 static void write_str(const char *s)
 {
@@ -109,6 +110,8 @@ static void on_crash(int sig, siginfo_t *info, void *context)
     signal(sig, SIG_DFL);
     raise(sig);
 }
+
+#endif
 
 void log_crash_reports(void)
 {
