@@ -221,6 +221,32 @@ static int cmd_feed(int argc, char **argv)
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* The stretch off every day and the minute in its middle, in the system's time zone, where the
+ * board image has unattended-upgrades reboot the sign (firmware/image/ticker-updates). Call with
+ * the sign's time zone in use; it leaves the system's in use. */
+static void print_quiet(const char *path, const struct schedule *sched, int64_t now)
+{
+    int start, minutes;
+    if (!schedule_daily_quiet(sched, &start, &minutes))
+        return;
+    int end = (start + minutes) % SCHEDULE_DAY_MINUTES, middle = start + minutes / 2;
+    /* Today's middle of the stretch as a moment, then read on the system's clock. */
+    time_t t = (time_t)now;
+    struct tm tm;
+    localtime_r(&t, &tm);
+    tm.tm_hour = middle / 60 % 24;
+    tm.tm_min = middle % 60;
+    tm.tm_sec = 0;
+    tm.tm_isdst = -1;
+    t = mktime(&tm);
+    unsetenv("TZ");
+    tzset();
+    localtime_r(&t, &tm);
+    printf("%s: [schedule] off every day %02d:%02d-%02d:%02d; reboots for updates at %02d:%02d "
+           "system time\n",
+           path, start / 60, start % 60, end / 60, end % 60, tm.tm_hour, tm.tm_min);
+}
+
 /* What the schedule does now and next, in the sign's time zone. */
 static void print_schedule(const char *path, const struct config *cfg)
 {
@@ -238,6 +264,7 @@ static void print_schedule(const char *path, const struct config *cfg)
         else
             printf("%s: [schedule] display %s now (%s); no change within 400 days\n", path,
                    on ? "on" : "off", at);
+        print_quiet(path, sched, now);
     }
     free(sched);
 }
