@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "checkfeed.h"
 #include "config.h"
 #include "date.h"
 #include "feed.h"
@@ -33,6 +34,11 @@ static const char usage[] =
     "  ticker check-config FILE\n"
     "      validate a config file and its drop-ins (FILE.d/*.conf), naming each file read;\n"
     "      errors as FILE:LINE: message\n"
+    "  ticker check-feed SRC [--config FILE] [--json]\n"
+    "      what the sign will do with each story: headline lines and cuts, figures, expiry,\n"
+    "      duplicates, missing glyphs, signature; problems on stderr as\n"
+    "      SRC: story N \"headline\": reason; exit 0 all shown as written, 1 problems,\n"
+    "      2 unreadable\n"
     "  ticker --help | --version\n"
     "\n"
     "SRC is a file path or an http(s) URL. Without --feed and without [source] sections in the\n"
@@ -316,6 +322,27 @@ static int cmd_check_config(int argc, char **argv)
     return ok ? 0 : 1;
 }
 
+static int cmd_check_feed(int argc, char **argv)
+{
+    struct checkfeed_options opt = {0};
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--json") == 0) {
+            opt.json = true;
+        } else if (strcmp(a, "--config") == 0) {
+            if (!(opt.config_path = OPTARG(a)))
+                return 2;
+        } else if (a[0] == '-' || opt.src) {
+            return fail_usage("check-feed: unexpected \"%s\"", a);
+        } else {
+            opt.src = a;
+        }
+    }
+    if (!opt.src)
+        return fail_usage("check-feed needs a SRC");
+    return checkfeed_run(&opt);
+}
+
 int main(int argc, char **argv)
 {
     /* Images (text, crawl tiles) are large and replaced with every content change: give each
@@ -339,6 +366,8 @@ int main(int argc, char **argv)
         return cmd_render(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "check-config") == 0)
         return cmd_check_config(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "check-feed") == 0)
+        return cmd_check_feed(argc, argv);
     if (argc >= 2 && argv[1][0] != '-')
         return fail_usage("unknown command \"%s\"", argv[1]);
     return cmd_run(argc, argv);

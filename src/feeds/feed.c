@@ -119,6 +119,8 @@ void feed_story_finish(struct story *s, const char *name)
     free(text);
     s->source = xstrdup(name);
     story_fill_defaults(s);
-    if (s->figure_count == 0)
+    if (s->figure_count == 0) {
         s->figure_count = figures_extract(s->title, s->summary, s->figures, STORY_MAX_FIGURES);
+        s->figures_extracted = s->figure_count > 0;
+    }
 }

@@ -23,6 +23,7 @@ struct story {
     int priority;      /* lower shows first; 0 when the feed says nothing */
     size_t figure_count;
     struct figure figures[STORY_MAX_FIGURES];
+    bool figures_extracted; /* the feed gave none: figures_extract found these */
 };
 
 struct story_list {

@@ -115,7 +115,7 @@ static int64_t minisign_parse_timestamp(const char *comment)
 
 /* minisign shows key ids as the little-endian number in upper-case hex (the .pub comment says
  * "minisign public key C66FC6879012B370"); messages use the same form so operators can match. */
-static void minisign_format_key_id(const uint8_t key_id[8], char out[17])
+void minisign_format_key_id(const uint8_t key_id[8], char out[17])
 {
     static const char hex[] = "0123456789ABCDEF";
     for (size_t i = 0; i < 8; i++) {
