@@ -100,6 +100,20 @@ static char *read_source(const char *src, size_t max, size_t *len, char **charse
     return data;
 }
 
+/* Whether a source's url names src: the same text, or the same file. */
+static bool same_source(const char *url, const char *src)
+{
+    if (strcmp(url, src) == 0)
+        return true;
+    if (fetch_is_url(url) || fetch_is_url(src))
+        return false;
+    char *a = realpath(url, NULL), *b = realpath(src, NULL);
+    bool same = a && b && strcmp(a, b) == 0;
+    free(a);
+    free(b);
+    return same;
+}
+
 /* The keys the config gives the source whose url is src; 0 when it is not signed there. */
 static size_t keys_for(const struct check *c, struct minisign_key keys[MINISIGN_MAX_KEYS],
                        struct error *err)
@@ -107,7 +121,7 @@ static size_t keys_for(const struct check *c, struct minisign_key keys[MINISIGN_
     for (size_t i = 0; i < c->cfg.source_count; i++) {
         const struct config_source *s = &c->cfg.sources[i];
         size_t count = 0;
-        if (strcmp(s->url, c->src) == 0 && s->public_key[0]) {
+        if (s->public_key[0] && same_source(s->url, c->src)) {
             if (!minisign_parse_keys(s->public_key, keys, &count, err))
                 return SIZE_MAX;
             return count;
@@ -347,7 +361,8 @@ static int report(struct check *c, size_t story_count)
         for (int i = 0; i < problems; i++)
             fprintf(stderr, "%s\n", cJSON_GetArrayItem(c->problems, i)->valuestring);
         if (problems == 0)
-            printf("%s: ok: all %zu stories show as written\n", c->src, story_count);
+            printf("%s: ok: %zu stor%s, shown as written\n", c->src, story_count,
+                   story_count == 1 ? "y" : "ies");
     }
     if (fflush(stdout) != 0)
         return 2;

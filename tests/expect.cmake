@@ -1,11 +1,13 @@
 # Runs a command and checks its exit status and what it printed.
-# -DCMD="a|b|c" -DSTATUS=zero|nonzero [-DSTDOUT=regex] [-DSTDERR=regex] [-DSTDERR_LINES=n]
+# -DCMD="a|b|c" -DSTATUS=zero|nonzero|N (exactly N) [-DSTDOUT=regex] [-DSTDERR=regex] [-DSTDERR_LINES=n]
 string(REPLACE "|" ";" CMD "${CMD}")
 execute_process(COMMAND ${CMD} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(STATUS STREQUAL "zero" AND NOT rc EQUAL 0)
     message(FATAL_ERROR "exit ${rc}, expected 0; stderr: ${err}")
 elseif(STATUS STREQUAL "nonzero" AND (rc EQUAL 0 OR NOT rc MATCHES "^[0-9]+$"))
     message(FATAL_ERROR "exit '${rc}', expected a non-zero status")
+elseif(STATUS MATCHES "^[0-9]+$" AND NOT rc STREQUAL STATUS)
+    message(FATAL_ERROR "exit '${rc}', expected ${STATUS}; stderr: ${err}")
 endif()
 if(DEFINED STDOUT AND NOT out MATCHES "${STDOUT}")
     message(FATAL_ERROR "stdout does not match '${STDOUT}':\n${out}")
