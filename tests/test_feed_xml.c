@@ -613,6 +613,41 @@ static void test_titleless_headline_same_in_both_formats(void **state)
     free(xml);
 }
 
+/* The JSON Feed extension's schedule: starts and expires as RFC 3339, anything else as none. */
+static void test_json_ticker_schedule(void **state)
+{
+    (void)state;
+    static const char doc[] =
+        "{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": ["
+        "{\"title\": \"Both\", \"_ticker\": {\"starts\": \"2025-03-04T09:00:00Z\", "
+        "\"expires\": \"2025-04-01T00:00:00+02:00\"}},"
+        "{\"title\": \"Neither\", \"_ticker\": {\"starts\": \"soon\", \"expires\": 3}},"
+        "{\"title\": \"No extension\"}]}";
+    static const struct {
+        const char *starts, *expires;
+    } want[] = {
+        {"2025-03-04T09:00:00Z", "2025-03-31T22:00:00Z"},
+        {NULL, NULL},
+        {NULL, NULL},
+    };
+    struct parsed p;
+    story_list_init(&p.list);
+    p.ok = feed_parse(doc, strlen(doc), "mem.json", NULL, &p.list, &p.err);
+    assert_true(p.ok);
+    assert_int_equal(p.list.count, ARRAY_LEN(want));
+    for (size_t i = 0; i < ARRAY_LEN(want); i++) {
+        const struct story *s = &p.list.items[i];
+        char a[32] = "", b[32] = "";
+        if (s->starts != STORY_NO_DATE)
+            date_format_rfc3339(s->starts, a, sizeof(a));
+        if (s->expires != STORY_NO_DATE)
+            date_format_rfc3339(s->expires, b, sizeof(b));
+        check_str(s->title, "starts", a[0] ? a : NULL, want[i].starts);
+        check_str(s->title, "expires", b[0] ? b : NULL, want[i].expires);
+    }
+    story_list_finish(&p.list);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -630,6 +665,7 @@ int main(void)
         cmocka_unit_test(test_figures_extracted),
         cmocka_unit_test(test_titleless_headline_same_in_both_formats),
         cmocka_unit_test(test_space_before_declaration),
+        cmocka_unit_test(test_json_ticker_schedule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

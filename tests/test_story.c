@@ -16,6 +16,7 @@ struct row {
     const char *id, *link, *title;
     int priority;
     int64_t published, expires;
+    int64_t starts;
 };
 
 static void fill(struct story_list *l, const struct row *rows, size_t n)
@@ -29,6 +30,7 @@ static void fill(struct story_list *l, const struct row *rows, size_t n)
         s->priority = rows[i].priority;
         s->published = rows[i].published;
         s->expires = rows[i].expires;
+        s->starts = rows[i].starts;
         story_fill_defaults(s);
     }
 }
@@ -50,25 +52,32 @@ static void test_prepare(void **state)
 {
     (void)state;
     static const struct row rows[] = {
-        {"a", "http://x/a", "Alpha", 0, 100, NO},
-        {"b", "http://x/b", "Bravo", 0, 300, NO},
-        {"c", "http://x/c", "Charlie", -1, 50, NO},       /* priority first */
-        {"d", "http://x/d", "Delta", 0, 200, 1000},       /* expires at now: gone */
-        {"a", "http://y/a2", "Another alpha", 0, 90, NO}, /* same id */
-        {"e", "http://x/b", "Echo", 0, 80, NO},           /* same link as b */
-        {"f", "", "ALPHA", 0, 70, NO},                    /* same title, other case */
-        {"g", "", "Golf", 0, NO, NO},                     /* no date: kept, last */
-        {"h", "", "Hotel", 0, 10, NO},                    /* too old with max age */
+        {"a", "http://x/a", "Alpha", 0, 100, NO, NO},
+        {"b", "http://x/b", "Bravo", 0, 300, NO, NO},
+        {"c", "http://x/c", "Charlie", -1, 50, NO, NO},       /* priority first */
+        {"d", "http://x/d", "Delta", 0, 200, 1000, NO},       /* expires at now: gone */
+        {"a", "http://y/a2", "Another alpha", 0, 90, NO, NO}, /* same id */
+        {"e", "http://x/b", "Echo", 0, 80, NO, NO},           /* same link as b */
+        {"f", "", "ALPHA", 0, 70, NO, NO},                    /* same title, other case */
+        {"g", "", "Golf", 0, NO, NO, NO},                     /* no date: kept, last */
+        {"h", "", "Hotel", 0, 10, NO, NO},                    /* too old with max age */
+        {"i", "", "India", 0, 40, NO, 1001},                  /* starts after now: not yet */
+        {"j", "", "Juliet", 0, 30, NO, 1000},                 /* starts at now: shown */
     };
     struct story_list l;
     fill(&l, rows, sizeof(rows) / sizeof(rows[0]));
     story_list_prepare(&l, 1000, 0, 0);
-    expect_ids(&l, "c,b,a,h,g");
+    expect_ids(&l, "c,b,a,j,h,g");
     story_list_finish(&l);
 
     fill(&l, rows, sizeof(rows) / sizeof(rows[0]));
     story_list_prepare(&l, 1000, 950, 0); /* published before 50 leaves */
     expect_ids(&l, "c,b,a,g");
+    story_list_finish(&l);
+
+    fill(&l, rows, sizeof(rows) / sizeof(rows[0]));
+    story_list_prepare(&l, 1001, 0, 0); /* a second later India's start has come */
+    expect_ids(&l, "c,b,a,i,j,h,g");
     story_list_finish(&l);
 
     fill(&l, rows, sizeof(rows) / sizeof(rows[0]));
@@ -81,8 +90,9 @@ static void test_sort_is_stable(void **state)
 {
     (void)state;
     static const struct row rows[] = {
-        {"1", "", "One", 2, NO, NO},  {"2", "", "Two", 1, NO, NO},  {"3", "", "Three", 2, NO, NO},
-        {"4", "", "Four", 1, NO, NO}, {"5", "", "Five", 2, NO, NO},
+        {"1", "", "One", 2, NO, NO, NO},   {"2", "", "Two", 1, NO, NO, NO},
+        {"3", "", "Three", 2, NO, NO, NO}, {"4", "", "Four", 1, NO, NO, NO},
+        {"5", "", "Five", 2, NO, NO, NO},
     };
     struct story_list l;
     fill(&l, rows, sizeof(rows) / sizeof(rows[0]));

@@ -47,6 +47,7 @@ static void read_ticker_extension(const cJSON *item, struct story *s)
     const cJSON *prio = cJSON_GetObjectItemCaseSensitive(ext, "priority");
     if (cJSON_IsNumber(prio) && prio->valuedouble >= -1000 && prio->valuedouble <= 1000)
         s->priority = (int)prio->valuedouble;
+    s->starts = json_date(ext, "starts");
     s->expires = json_date(ext, "expires");
     const cJSON *figs = cJSON_GetObjectItemCaseSensitive(ext, "figures");
     const cJSON *fig;

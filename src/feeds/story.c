@@ -59,6 +59,7 @@ struct story *story_list_add(struct story_list *list)
     struct story *s = &list->items[list->count++];
     memset(s, 0, sizeof(*s));
     s->published = STORY_NO_DATE;
+    s->starts = STORY_NO_DATE;
     s->expires = STORY_NO_DATE;
     return s;
 }
@@ -219,6 +220,16 @@ void story_list_drop_expired(struct story_list *list, int64_t now)
     filter(list, not_expired, &now);
 }
 
+static bool started(const struct story *s, const void *ctx)
+{
+    return s->starts == STORY_NO_DATE || s->starts <= *(const int64_t *)ctx;
+}
+
+void story_list_drop_not_started(struct story_list *list, int64_t now)
+{
+    filter(list, started, &now);
+}
+
 struct age_limit {
     int64_t now, max_age_s;
 };
@@ -233,6 +244,7 @@ static bool young_enough(const struct story *s, const void *ctx)
 void story_list_prepare(struct story_list *list, int64_t now, int64_t max_age_s, size_t max_count)
 {
     story_list_drop_expired(list, now);
+    story_list_drop_not_started(list, now);
     struct age_limit a = {now, max_age_s};
     filter(list, young_enough, &a);
     story_list_sort(list);

@@ -19,6 +19,7 @@ struct story {
     char *link;        /* owned; may be "" */
     char *source;      /* owned; the source's name */
     int64_t published; /* Unix seconds or STORY_NO_DATE */
+    int64_t starts;    /* Unix seconds or STORY_NO_DATE; not shown before */
     int64_t expires;   /* Unix seconds or STORY_NO_DATE */
     int priority;      /* lower shows first; 0 when the feed says nothing */
     size_t figure_count;
@@ -48,11 +49,13 @@ void story_list_append(struct story_list *dst, struct story_list *src);
 void story_list_sort(struct story_list *list);
 /* Drops stories whose expiry is at or before now. */
 void story_list_drop_expired(struct story_list *list, int64_t now);
+/* Drops stories whose start is after now. */
+void story_list_drop_not_started(struct story_list *list, int64_t now);
 /* Drops later stories that repeat an earlier one's id, link or title (case-insensitive). */
 void story_list_dedup(struct story_list *list);
-/* What the sign shows of a merged list: expired stories and (max_age_s > 0) those published
- * longer ago than max_age_s dropped, sorted, duplicates removed, at most max_count kept
- * (0: all). */
+/* What the sign shows of a merged list: expired and not yet started stories and (max_age_s > 0)
+ * those published longer ago than max_age_s dropped, sorted, duplicates removed, at most
+ * max_count kept (0: all). */
 void story_list_prepare(struct story_list *list, int64_t now, int64_t max_age_s, size_t max_count);
 
 /* The newest publication date in l (Unix s), 0 when no story has one. */

@@ -768,7 +768,8 @@ static void *worker_main(void *arg)
         if (reload && reload_config(w))
             dirty = true;
         follow_schedule(w);
-        /* Merged again on content and once a minute, so expired stories leave on time. */
+        /* Merged again on content and once a minute, so expired stories leave and scheduled ones
+         * arrive on time. */
         bool settings = false;
         bool stories = run_sources(w, &settings);
         if (settings) {
