@@ -16,6 +16,7 @@
 #include "feed.h"
 #include "headless.h"
 #include "log.h"
+#include "preview.h"
 #include "scene.h"
 #include "util.h"
 #include "version.h"
@@ -39,6 +40,8 @@ static const char usage[] =
     "      duplicates, missing glyphs, signature; problems on stderr as\n"
     "      SRC: story N \"headline\": reason; exit 0 all shown as written, 1 problems,\n"
     "      2 unreadable\n"
+    "  ticker preview SRC --out FILE.png [--config FILE] [--size WxH]\n"
+    "      a contact sheet of every card (default 1920x1080), numbered as check-feed does\n"
     "  ticker --help | --version\n"
     "\n"
     "SRC is a file path or an http(s) URL. Without --feed and without [source] sections in the\n"
@@ -343,6 +346,34 @@ static int cmd_check_feed(int argc, char **argv)
     return checkfeed_run(&opt);
 }
 
+static int cmd_preview(int argc, char **argv)
+{
+    struct preview_options opt = {.width = 1920, .height = 1080};
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (strcmp(a, "--out") == 0) {
+            if (!(opt.out = OPTARG(a)))
+                return 2;
+        } else if (strcmp(a, "--config") == 0) {
+            if (!(opt.config_path = OPTARG(a)))
+                return 2;
+        } else if (strcmp(a, "--size") == 0) {
+            if (!(v = OPTARG(a)))
+                return 2;
+            if (!config_parse_size(v, &opt.width, &opt.height) || opt.width < 160 ||
+                opt.height < 120 || opt.width > 4096 || opt.height > 4096)
+                return fail_usage("--size wants WxH between 160x120 and 4096x4096, not \"%s\"", v);
+        } else if (a[0] == '-' || opt.src) {
+            return fail_usage("preview: unexpected \"%s\"", a);
+        } else {
+            opt.src = a;
+        }
+    }
+    if (!opt.src || !opt.out)
+        return fail_usage("preview needs a SRC and --out");
+    return preview_run(&opt);
+}
+
 int main(int argc, char **argv)
 {
     /* Images (text, crawl tiles) are large and replaced with every content change: give each
@@ -368,6 +399,8 @@ int main(int argc, char **argv)
         return cmd_check_config(argc, argv);
     if (argc >= 2 && strcmp(argv[1], "check-feed") == 0)
         return cmd_check_feed(argc, argv);
+    if (argc >= 2 && strcmp(argv[1], "preview") == 0)
+        return cmd_preview(argc, argv);
     if (argc >= 2 && argv[1][0] != '-')
         return fail_usage("unknown command \"%s\"", argv[1]);
     return cmd_run(argc, argv);

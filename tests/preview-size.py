@@ -1,0 +1,38 @@
+#!/usr/bin/python3
+"""ticker preview: a PNG contact sheet sized as preview.h says, and exit 2 on unreadable input."""
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+
+ticker = sys.argv[1:]  # the program, after a crossing emulator if there is one
+GAP, LABEL, SCALE, COLUMNS = 16, 40, 4, 4
+
+
+def sheet_size(n, w, h):
+    cols, rows = min(n, COLUMNS), (n + COLUMNS - 1) // COLUMNS
+    return GAP + cols * (w // SCALE + GAP), GAP + rows * (LABEL + h // SCALE + GAP)
+
+
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR", head
+    return struct.unpack(">II", head[16:24])
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    for feed, n, size in [("tests/data/check-feed/ok.json", 2, (800, 480)),
+                          ("assets/feeds/default.json", 8, (1080, 1920))]:
+        out = os.path.join(tmp, "sheet.png")
+        run = subprocess.run(ticker + ["preview", feed, "--out", out, "--size", "%dx%d" % size],
+                             capture_output=True, text=True, check=False)
+        assert run.returncode == 0, (feed, run.returncode, run.stderr)
+        got, want = png_size(out), sheet_size(n, *size)
+        assert got == want, (feed, got, want)
+        os.remove(out)
+    run = subprocess.run(ticker + ["preview", "tests/data/broken.json", "--out", out],
+                         capture_output=True, text=True, check=False)
+    assert run.returncode == 2 and not os.path.exists(out), (run.returncode, run.stderr)
+print("preview: ok")
