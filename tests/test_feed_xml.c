@@ -648,6 +648,42 @@ static void test_json_ticker_schedule(void **state)
     story_list_finish(&p.list);
 }
 
+/* RSS <ttl> (minutes) becomes the list's poll hint in seconds; anything but whole minutes, or a
+ * <ttl> outside the channel, none. */
+static void test_rss_ttl(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *channel_extra, *item_extra;
+        int64_t hint_s;
+    } rows[] = {
+        {"<ttl>60</ttl>", "", 3600},
+        {"<ttl> 15\n</ttl>", "", 900},
+        {"<ttl>0</ttl>", "", 0},
+        {"<ttl>-5</ttl>", "", 0},
+        {"<ttl>1.5</ttl>", "", 0},
+        {"<ttl>soon</ttl>", "", 0},
+        {"<ttl></ttl>", "", 0},
+        {"<ttl>99999999999999999999</ttl>", "", 7 * 24 * 3600}, /* saturates, never wraps */
+        {"", "<ttl>60</ttl>", 0},
+        {"", "", 0},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+        char *doc = xasprintf("<rss version=\"2.0\"><channel><title>T</title>%s<item>"
+                              "<title>A story</title>%s</item></channel></rss>",
+                              rows[i].channel_extra, rows[i].item_extra);
+        struct parsed p;
+        parse_string(doc, strlen(doc), &p);
+        assert_true(p.ok);
+        assert_int_equal(p.list.count, 1);
+        if (p.list.poll_hint_s != rows[i].hint_s)
+            fail_msg("row %zu: poll hint %lld s, expected %lld s", i, (long long)p.list.poll_hint_s,
+                     (long long)rows[i].hint_s);
+        story_list_finish(&p.list);
+        free(doc);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -666,6 +702,7 @@ int main(void)
         cmocka_unit_test(test_titleless_headline_same_in_both_formats),
         cmocka_unit_test(test_space_before_declaration),
         cmocka_unit_test(test_json_ticker_schedule),
+        cmocka_unit_test(test_rss_ttl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -631,9 +631,10 @@ static void test_schedule(void **state)
         {300, 0, -1, -1, lo, 270000, 270000}, /* -10% */
         {300, 0, -1, -1, hi, 329999, 330000}, /* +10% */
         {300, 0, -1, -1, mid, 300000, 300000},
-        {300, 0, -1, 900, mid, 900000, 900000}, /* max-age is a lower bound */
-        {300, 0, -1, 60, mid, 300000, 300000},  /* ... not an upper one */
-        {300, 1, -1, -1, lo, 15000, 15000},     /* backoff from 30 s, half to full */
+        {300, 0, -1, 900, mid, 900000, 900000},        /* max-age is a lower bound */
+        {300, 0, -1, 60, mid, 300000, 300000},         /* ... not an upper one */
+        {300, 0, -1, 999999, mid, 86400000, 86400000}, /* ... capped at a day */
+        {300, 1, -1, -1, lo, 15000, 15000},            /* backoff from 30 s, half to full */
         {300, 1, -1, -1, hi, 29999, 30000},
         {300, 3, -1, -1, hi, 119999, 120000},
         {300, 20, -1, -1, hi, 599999, 600000},    /* capped at 10 min */
@@ -649,6 +650,41 @@ static void test_schedule(void **state)
             fail_msg("row %zu: %lld ms, expected %lld..%lld", i, (long long)ms,
                      (long long)rows[i].min_ms, (long long)rows[i].max_ms);
     }
+}
+
+/* An RSS feed's <ttl> holds the next poll off like max-age, up to a day; a feed without one
+ * is polled at the refresh interval. */
+static void test_ttl_hint(void **state)
+{
+    struct server *sv = *state;
+    static const struct {
+        const char *ttl;
+        int64_t min_s, max_s;
+    } rows[] = {
+        {"<ttl>60</ttl>", 3240, 3960},       /* 60 min +-10%, not the 300 s refresh */
+        {"<ttl>2</ttl>", 270, 330},          /* shorter than refresh: no effect */
+        {"", 270, 330},                      /* none */
+        {"<ttl>100000</ttl>", 77760, 95040}, /* capped at a day */
+    };
+    char *path = xasprintf("%s/ttl.xml", sv->root);
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char *doc = xasprintf("<rss version=\"2.0\"><channel><title>T</title>%s<item>"
+                              "<title>A story</title></item></channel></rss>",
+                              rows[i].ttl);
+        assert_true(util_write_file_atomic(path, doc, strlen(doc)));
+        struct config_source cfg = {(char *)"ttl", path, 300, (char *)""};
+        struct source s;
+        source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
+        int64_t now = util_now_ns();
+        assert_true(source_start(&s, NULL, now));
+        int64_t wait_s = (s.next_poll_ns - now) / 1000000000;
+        if (wait_s < rows[i].min_s || wait_s > rows[i].max_s)
+            fail_msg("%s: next poll in %lld s, expected %lld..%lld", rows[i].ttl, (long long)wait_s,
+                     (long long)rows[i].min_s, (long long)rows[i].max_s);
+        source_finish(&s, NULL);
+        free(doc);
+    }
+    free(path);
 }
 
 static void test_signature_url(void **state)
@@ -772,6 +808,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schedule),
+        cmocka_unit_test(test_ttl_hint),
         cmocka_unit_test(test_clock_suspect),
         cmocka_unit_test(test_signature_url),
         cmocka_unit_test(test_redacted_urls),

@@ -113,6 +113,7 @@ enum element {
     EL_RSS_SUMMARY,
     EL_XHTML_BODY,
     EL_ITUNES_SUMMARY,
+    EL_TTL,
 };
 
 static const struct {
@@ -149,6 +150,7 @@ static const struct {
     {NS_RSS_FAMILY, "summary", EL_RSS_SUMMARY}, /* not RSS, but feeds put one there */
     {NS_BIT(NS_XHTML), "body", EL_XHTML_BODY},
     {NS_BIT(NS_ITUNES), "summary", EL_ITUNES_SUMMARY},
+    {NS_RSS_FAMILY, "ttl", EL_TTL},
 };
 
 /* Elements that separate words when a field holds markup (Atom xhtml, or HTML a feed forgot to
@@ -195,6 +197,7 @@ enum field {
     FIELD_DATE,
     FIELD_FEED_TITLE,
     FIELD_FEED_LINK,
+    FIELD_FEED_TTL,
 };
 
 /* Lower ranks win when an item gives the same thing twice. */
@@ -623,6 +626,20 @@ static void end_capture(struct parser *p)
         if (!p->feed_link && has_scheme(text, len))
             p->feed_link = xstrndup(text, len);
         break;
+    case FIELD_FEED_TTL: {
+        /* Minutes the channel may be cached (RSS 2.0): whole minutes only. The source caps it;
+         * here it only saturates at a week. */
+        text = buf_trimmed(b, &len);
+        const long week_min = 7 * 24 * 60;
+        long minutes = 0;
+        size_t i = 0;
+        for (; i < len && text[i] >= '0' && text[i] <= '9'; i++)
+            if (minutes <= week_min)
+                minutes = minutes * 10 + (text[i] - '0');
+        if (i == len && len > 0)
+            p->out->poll_hint_s = (minutes > week_min ? week_min : minutes) * 60;
+        break;
+    }
     case FIELD_NONE:
         break;
     }
@@ -722,6 +739,8 @@ static void feed_child(struct parser *p, enum element el, const XML_Char **atts)
     if ((el == EL_TITLE || el == EL_ATOM_TITLE) && !p->have_feed_title) {
         enum text_kind kind = el == EL_TITLE ? TEXT_HTML : atom_text_kind(atts, false);
         begin_capture(p, FIELD_FEED_TITLE, 0, kind, &p->title_buf);
+    } else if (el == EL_TTL) {
+        begin_capture(p, FIELD_FEED_TTL, 0, TEXT_PLAIN, &p->small_buf);
     } else if (el == EL_LINK && !p->feed_link) {
         begin_capture(p, FIELD_FEED_LINK, 0, TEXT_PLAIN, &p->small_buf);
     } else if (el == EL_ATOM_LINK && !p->feed_link && is_alternate(atts)) {

@@ -29,6 +29,8 @@ struct story {
 
 struct story_list {
     char *title; /* owned; the feed's title, may be "" */
+    /* The feed's own lower bound on the poll interval (RSS <ttl>, in s), 0 when none. */
+    int64_t poll_hint_s;
     size_t count, cap;
     struct story *items; /* owned array */
 };

@@ -363,6 +363,18 @@ static void settle(struct source *s, bool ok, long retry_after_s, long max_age_s
             log_error("%s%s", s->last_error.msg,
                       s->stories.count ? " (the last good stories stay on screen)" : "");
     }
+    /* The feed's <ttl> is a lower bound like max-age; source_delay_ms caps both at a day. */
+    int64_t ttl_s = s->stories.poll_hint_s;
+    if (ttl_s > max_age_s)
+        max_age_s = (long)ttl_s;
+    if (ok && ttl_s > s->refresh_s && ttl_s != s->ttl_logged_s) {
+        log_info("source %s: the feed asks not to be polled more often than every %lld min "
+                 "(<ttl>): polling every %lld min, not every %d s",
+                 s->name, (long long)(ttl_s / 60),
+                 (long long)((ttl_s < SOURCE_MAX_DELAY_S ? ttl_s : SOURCE_MAX_DELAY_S) / 60),
+                 s->refresh_s);
+        s->ttl_logged_s = ttl_s;
+    }
     int64_t delay =
         source_delay_ms(s->refresh_s, s->failures, retry_after_s, max_age_s, jitter_random());
     s->next_poll_ns = now_ns + delay * 1000000;

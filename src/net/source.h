@@ -15,7 +15,7 @@
 
 /* Polling (source_delay_ms): the backoff after failures starts here, doubles up to
  * max(refresh, SOURCE_BACKOFF_CAP_MIN_S) but never past SOURCE_BACKOFF_CAP_MAX_S; a server's
- * max-age and Retry-After are honoured up to SOURCE_MAX_DELAY_S. */
+ * max-age, an RSS feed's <ttl> and Retry-After are honoured up to SOURCE_MAX_DELAY_S. */
 #define SOURCE_BACKOFF_FIRST_S 30
 #define SOURCE_BACKOFF_CAP_MIN_S 600
 #define SOURCE_BACKOFF_CAP_MAX_S 3600
@@ -53,6 +53,7 @@ struct source {
 
     /* Schedule, on the monotonic clock. */
     int64_t next_poll_ns;
+    int64_t ttl_logged_s;    /* the feed's <ttl> last logged as lengthening the interval */
     int failures;            /* in a row */
     uint64_t failures_total; /* since the sign started (kept across reloads) */
 
