@@ -298,6 +298,16 @@ static void check_story(struct check *c, struct scene_fonts *fonts, const struct
         date_format_rfc3339(s->expires, when, sizeof(when));
         problem(c, n, s->title, "expired at %s; the sign does not show it", when);
     }
+    /* Scheduled on purpose: said, not a problem. */
+    add_date(o, "starts", s->starts);
+    bool waiting = s->starts != STORY_NO_DATE && s->starts > c->now;
+    cJSON_AddBoolToObject(o, "not_started", waiting);
+    if (waiting) {
+        char when[32];
+        date_format_rfc3339(s->starts, when, sizeof(when));
+        used = strlen(info);
+        snprintf(info + used, sizeof(info) - used, "; not shown before %s", when);
+    }
     int64_t max_age_s = (int64_t)c->cfg.max_age_hours * 3600;
     if (max_age_s > 0 && s->published != STORY_NO_DATE && s->published < c->now - max_age_s)
         problem(c, n, s->title, "published more than %d hours ago; [sign] max_age_hours drops it",

@@ -42,6 +42,10 @@ assert [s["duplicate_of"] for s in dup["stories"]] == [None, 1], dup
 glyph = check_feed("glyph.json", 1)
 assert glyph["stories"][0]["missing_glyphs"] == 1, glyph
 
+starts = check_feed("starts.json", 0)
+assert starts["stories"][0]["starts"] == "2099-01-01T00:00:00Z", starts
+assert starts["stories"][0]["not_started"] is True and starts["problems"] == [], starts
+
 signed = check_feed("signed.json", 0)
 assert signed["signature"]["key_id"] == "C66FC6879012B370", signed["signature"]
 assert signed["signature"]["timestamp"] == "2025-03-04T09:00:00Z", signed["signature"]
