@@ -552,8 +552,8 @@ int main(int argc, char **argv)
     w.sig_path = xasprintf("%s/feed.minisig", opt.dir);
     w.cache_dir = xasprintf("%s/cache", opt.dir);
     cache_dir_ensure(w.cache_dir);
-    w.source_cfg =
-        (struct config_source){(char *)"soak", w.feed_path, opt.refresh_s, w.signer.public_line};
+    w.source_cfg = (struct config_source){(char *)"soak",       w.feed_path, opt.refresh_s,
+                                          w.signer.public_line, (char *)"",  0};
     w.multi = curl_multi_init();
     story_list_init(&w.stories);
     if (!scene_fonts_init(&w.fonts, &w.config)) {

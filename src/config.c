@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ascii.h"
+#include "filter.h"
 #include "log.h"
 #include "minisign.h"
 #include "util.h"
@@ -60,6 +61,7 @@ static bool check_url(const char *value, struct error *err);
 static bool check_optional_url(const char *value, struct error *err);
 static bool check_public_key(const char *value, struct error *err);
 static bool check_font(const char *value, struct error *err);
+static bool check_exclude(const char *value, struct error *err);
 
 static const char *const clock_names[] = {"24h", "12h", "off", NULL};
 static const char *const crawl_direction_names[] = {"auto", "left", "right", NULL};
@@ -376,6 +378,24 @@ static const struct key keys[] = {
      .check = check_public_key,
      .doc = "minisign public key (base64 line of the .pub file); empty accepts unsigned feeds.\n"
             "Several keys separated by spaces are all accepted, so a key can be rotated."},
+    {.section = "source",
+     .name = "exclude",
+     .type = KEY_STRING,
+     .def = "",
+     .offset = SRC(exclude),
+     .check = check_exclude,
+     .doc = "Words and phrases that keep a story of this feed off the sign, separated by commas\n"
+            "(a phrase as it is, without quotes). Matched as whole words in the headline and\n"
+            "summary, ignoring case (Unicode case folding). Empty: none."},
+    {.section = "source",
+     .name = "max_age_hours",
+     .type = KEY_INT,
+     .def = "0",
+     .min = 0,
+     .max = 87600,
+     .offset = SRC(max_age_hours),
+     .doc = "Stories of this feed published longer ago than this leave the sign; 0 keeps them\n"
+            "all ([sign] max_age_hours still applies)."},
 };
 
 static char *trim(char *s)
@@ -550,6 +570,15 @@ static bool check_font(const char *value, struct error *err)
     error_set(err, "%.100s: %s (give a font file, or a fontconfig pattern such as Inter)", value,
               why);
     return false;
+}
+
+static bool check_exclude(const char *value, struct error *err)
+{
+    struct story_filter f;
+    if (!story_filter_init(&f, value, 0, err))
+        return false;
+    story_filter_finish(&f);
+    return true;
 }
 
 static bool check_public_key(const char *value, struct error *err)

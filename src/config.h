@@ -25,10 +25,12 @@ struct config_theme {
 
 /* One [source NAME] section. Every string is owned by the struct config holding the source. */
 struct config_source {
-    char *name;       /* [A-Za-z0-9_-]+, unique within the config */
-    char *url;        /* a path or an http(s):// URL; never NULL in a loaded config */
-    int refresh_s;    /* seconds between polls */
-    char *public_key; /* minisign public key (base64); "" = unsigned feeds accepted */
+    char *name;        /* [A-Za-z0-9_-]+, unique within the config */
+    char *url;         /* a path or an http(s):// URL; never NULL in a loaded config */
+    int refresh_s;     /* seconds between polls */
+    char *public_key;  /* minisign public key (base64); "" = unsigned feeds accepted */
+    char *exclude;     /* terms that keep a story off the sign (filter.h); "" = none */
+    int max_age_hours; /* this source's stories published longer ago leave; 0 = no limit */
 };
 
 /* Every char * below is owned by the struct, never NULL once initialised; "" means unset where

@@ -51,6 +51,7 @@ static char *dump(const struct config *cfg)
         const struct config_source *s = &cfg->sources[i];
         fprintf(f, "source%zu=%s \"%s\" %d \"%s\"\n", i, s->name, s->url, s->refresh_s,
                 s->public_key);
+        fprintf(f, "source%zu_filter=\"%s\" %d\n", i, s->exclude, s->max_age_hours);
     }
     fclose(f);
     return buf;
@@ -253,6 +254,17 @@ static const struct row rows[] = {
     FAIL("[source a]\nurl = /a\npublic_key = "
          "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n",
          "t.conf:3: public_key: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' is not"),
+    /* Per-source filters. */
+    OK("[source a]\nurl = /a\n", "source0_filter=\"\" 0"),
+    OK("[source a]\nurl = /a\nexclude = sport, Royal family, caf\xc3\xa9\nmax_age_hours = 48\n",
+       "source0_filter=\"sport, Royal family, caf\xc3\xa9\" 48"),
+    OK("[source a]\nurl = /a\nexclude = \"golf, tennis\"\n", "source0_filter=\"golf, tennis\" 0"),
+    FAIL("[source a]\nurl = /a\nexclude = sport, \"Royal family\"\n",
+         "t.conf:3: exclude: a '\"' in a term (write a phrase as it is, without quotes)"),
+    FAIL("[source a]\nurl = /a\nexclude = sport,, golf\n", "t.conf:3: exclude: an empty term"),
+    FAIL("[source a]\nurl = /a\nexclude = golf,\n", "t.conf:3: exclude: an empty term"),
+    FAIL("[source a]\nurl = /a\n\nmax_age_hours = 87601\n",
+         "t.conf:4: max_age_hours: 87601 is out of range (0..87600)"),
     FAIL("[source a]\nurl = /a\nrefresh = 29\n",
          "t.conf:3: refresh: 29 is out of range (30..86400)"),
     FAIL("[sign]\ncard_seconds = 2\n", "t.conf:2: card_seconds: 2 is out of range (3..3600)"),
@@ -906,7 +918,7 @@ static void test_documented_parses(void **state)
             *o++ = *line++;
     }
     *o = '\0';
-    assert_int_equal(keys, 39); /* 38 keys and the [source] header */
+    assert_int_equal(keys, 41); /* 40 keys and the [source] header */
     assert_true(parse_captured(&cfg, out, strlen(out), &errors));
     assert_string_equal(errors, "");
     free(errors);

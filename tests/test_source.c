@@ -114,7 +114,7 @@ static void test_conditional_get(void **state)
     struct server *sv = *state;
     put(sv, "news.json", TICKER_SOURCE_DIR "/assets/feeds/default.json");
     char *url = xasprintf("http://127.0.0.1:%d/news.json", sv->port);
-    struct config_source cfg = {(char *)"news", url, 300, (char *)""};
+    struct config_source cfg = {(char *)"news", url, 300, (char *)"", (char *)"", 0};
     struct source s;
     source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
     CURLM *multi = curl_multi_init();
@@ -177,7 +177,7 @@ static void test_faults(void **state)
     put(sv, "invalid-utf8.xml", TICKER_TEST_DATA "/utf8-invalid-bytes.xml");
     put(sv, "truncated.xml", TICKER_TEST_DATA "/truncated.xml");
     char *good = xasprintf("http://127.0.0.1:%d/good.json", sv->port);
-    struct config_source cfg = {(char *)"faults", good, 300, (char *)""};
+    struct config_source cfg = {(char *)"faults", good, 300, (char *)"", (char *)"", 0};
     struct source s;
     source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
     CURLM *multi = curl_multi_init();
@@ -266,7 +266,7 @@ static void test_cache_keeps_charset(void **state)
     char *url = xasprintf("http://127.0.0.1:%d/cyrillic.xml?charset=windows-1251", sv->port);
     char *cache = xasprintf("%s/cache", sv->root);
     assert_true(cache_dir_ensure(cache));
-    struct config_source cfg = {(char *)"cyrillic", url, 300, (char *)""};
+    struct config_source cfg = {(char *)"cyrillic", url, 300, (char *)"", (char *)"", 0};
     struct source s;
     CURLM *multi = curl_multi_init();
     source_init(&s, &cfg, cache, NULL, NULL, util_now_ns());
@@ -316,7 +316,7 @@ static void test_signed_feeds(void **state)
     char *pub = util_read_file(MINISIGN_DIR "/test-only.pub", 4096, NULL);
     assert_non_null(pub);
     char *url = xasprintf("http://127.0.0.1:%d/feed.json", sv->port);
-    struct config_source cfg = {(char *)"signed", url, 300, pub};
+    struct config_source cfg = {(char *)"signed", url, 300, pub, (char *)"", 0};
     struct source s;
     source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
     assert_true(s.has_key);
@@ -332,8 +332,12 @@ static void test_signed_feeds(void **state)
     /* A key that does not parse (right length and alphabet, not a minisign key) is not
      * "unsigned is fine": nothing is accepted, signed or not. */
     struct config_source bad_cfg = {
-        (char *)"badkey", url, 300,
-        (char *)"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"};
+        (char *)"badkey",
+        url,
+        300,
+        (char *)"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        (char *)"",
+        0};
     struct source unusable;
     source_init(&unusable, &bad_cfg, NULL, NULL, NULL, util_now_ns());
     assert_false(poll_once(&unusable, multi));
@@ -413,7 +417,7 @@ static void test_future_signature(void **state)
         skip(); /* the test command installs minisign */
     char *pub = util_read_file(MINISIGN_DIR "/test-only.pub", 4096, NULL);
     char *url = xasprintf("http://127.0.0.1:%d/future.json", sv->port);
-    struct config_source cfg = {(char *)"future", url, 300, pub};
+    struct config_source cfg = {(char *)"future", url, 300, pub, (char *)"", 0};
     struct source s;
     source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
     CURLM *multi = curl_multi_init();
@@ -469,8 +473,8 @@ static void test_key_change(void **state)
     char *url = xasprintf("http://127.0.0.1:%d/keyed.json", sv->port);
     char *cache = xasprintf("%s/key-cache", sv->root);
     assert_true(cache_dir_ensure(cache));
-    struct config_source cfg_a = {(char *)"keyed", url, 300, key_a};
-    struct config_source cfg_b = {(char *)"keyed", url, 300, key_b};
+    struct config_source cfg_a = {(char *)"keyed", url, 300, key_a, (char *)"", 0};
+    struct config_source cfg_b = {(char *)"keyed", url, 300, key_b, (char *)"", 0};
     struct source s;
     CURLM *multi = curl_multi_init();
     const int64_t signed_at = (int64_t)time(NULL) - 60;
@@ -503,7 +507,7 @@ static void test_key_change(void **state)
     free(log);
 
     /* A feed URL with a query: its signature sits beside the path, the query after it. */
-    struct config_source cfg_query = {(char *)"query", NULL, 300, key_a};
+    struct config_source cfg_query = {(char *)"query", NULL, 300, key_a, (char *)"", 0};
     cfg_query.url = xasprintf("http://127.0.0.1:%d/keyed.json?edition=lobby", sv->port);
     struct source q;
     source_init(&q, &cfg_query, NULL, NULL, NULL, util_now_ns());
@@ -530,7 +534,7 @@ static void test_cache_failures(void **state)
     char *cache = xasprintf("%s/flaky-cache", sv->root);
     char *away = xasprintf("%s.away", cache);
     assert_true(cache_dir_ensure(cache));
-    struct config_source cfg = {(char *)"flaky", url, 300, (char *)""};
+    struct config_source cfg = {(char *)"flaky", url, 300, (char *)"", (char *)"", 0};
     struct source s;
     CURLM *multi = curl_multi_init();
     source_init(&s, &cfg, cache, NULL, NULL, util_now_ns());
@@ -563,7 +567,7 @@ static void test_cache_failures(void **state)
 
     /* A 9000-byte ETag: not kept, the body cached all the same. */
     char *long_url = xasprintf("http://127.0.0.1:%d/fault/long-etag/plain.json", sv->port);
-    struct config_source long_cfg = {(char *)"long_etag", long_url, 300, (char *)""};
+    struct config_source long_cfg = {(char *)"long_etag", long_url, 300, (char *)"", (char *)"", 0};
     source_init(&s, &long_cfg, cache, NULL, NULL, util_now_ns());
     assert_true(poll_once(&s, multi));
     assert_string_equal(s.etag, "");
@@ -586,7 +590,7 @@ static void test_fifo_source(void **state)
     struct server *sv = *state;
     char *fifo = xasprintf("%s/feed.fifo", sv->root);
     assert_int_equal(mkfifo(fifo, 0600), 0);
-    struct config_source cfg = {(char *)"fifo", fifo, 300, (char *)""};
+    struct config_source cfg = {(char *)"fifo", fifo, 300, (char *)"", (char *)"", 0};
     struct source s;
     source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
     int64_t t0 = util_now_ns();
@@ -596,7 +600,7 @@ static void test_fifo_source(void **state)
         fail_msg("a FIFO source: \"%s\"", s.last_error.msg);
     source_finish(&s, NULL);
     /* The same for a device. */
-    struct config_source dev = {(char *)"dev", (char *)"/dev/zero", 300, (char *)""};
+    struct config_source dev = {(char *)"dev", (char *)"/dev/zero", 300, (char *)"", (char *)"", 0};
     source_init(&s, &dev, NULL, NULL, NULL, util_now_ns());
     assert_false(source_start(&s, NULL, util_now_ns()));
     assert_non_null(strstr(s.last_error.msg, "not a regular file"));
@@ -672,7 +676,7 @@ static void test_ttl_hint(void **state)
                               "<title>A story</title></item></channel></rss>",
                               rows[i].ttl);
         assert_true(util_write_file_atomic(path, doc, strlen(doc)));
-        struct config_source cfg = {(char *)"ttl", path, 300, (char *)""};
+        struct config_source cfg = {(char *)"ttl", path, 300, (char *)"", (char *)"", 0};
         struct source s;
         source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
         int64_t now = util_now_ns();
@@ -685,6 +689,33 @@ static void test_ttl_hint(void **state)
         free(doc);
     }
     free(path);
+}
+
+/* A source's exclude and max_age_hours decide what of it the sign shows, and a reload that keeps
+ * the source takes new ones. */
+static void test_source_filter(void **state)
+{
+    (void)state;
+    struct config_source cfg = {(char *)"filtered", (char *)"/nonexistent.json",   300,
+                                (char *)"",         (char *)"sport, royal family", 1};
+    struct source s;
+    source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
+    struct story sport = {
+        .title = (char *)"Sport tonight", .summary = (char *)"", .published = STORY_NO_DATE};
+    struct story old = {.title = (char *)"Budget", .summary = (char *)"", .published = 999};
+    struct story fresh = {
+        .title = (char *)"Budget", .summary = (char *)"The Royal Family pays", .published = 4000};
+    struct story plain = {.title = (char *)"Budget", .summary = (char *)"", .published = 4000};
+    assert_false(source_shows(&s, &sport, 4600));
+    assert_false(source_shows(&s, &old, 4600)); /* over an hour old */
+    assert_false(source_shows(&s, &fresh, 4600));
+    assert_true(source_shows(&s, &plain, 4600));
+    cfg.exclude = (char *)"";
+    cfg.max_age_hours = 0;
+    source_keep(&s, &cfg, util_now_ns());
+    assert_true(source_shows(&s, &sport, 4600));
+    assert_true(source_shows(&s, &old, 4600));
+    source_finish(&s, NULL);
 }
 
 static void test_signature_url(void **state)
@@ -733,7 +764,7 @@ static void test_credentials_hidden(void **state)
     struct server *sv = *state;
     char *url =
         xasprintf("http://alice:S3cretPass@127.0.0.1:%d/status/503?token=APIKEY123", sv->port);
-    struct config_source cfg = {(char *)"secret", url, 300, (char *)""};
+    struct config_source cfg = {(char *)"secret", url, 300, (char *)"", (char *)"", 0};
     struct source s;
     source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
     CURLM *multi = curl_multi_init();
@@ -755,7 +786,8 @@ static void test_credentials_hidden(void **state)
 static void test_success_ahead_of_clock(void **state)
 {
     (void)state;
-    struct config_source cfg = {(char *)"ahead", (char *)"/nonexistent.json", 300, (char *)""};
+    struct config_source cfg = {
+        (char *)"ahead", (char *)"/nonexistent.json", 300, (char *)"", (char *)"", 0};
     struct source s;
     source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
     const int64_t now = 1796000000;
@@ -809,6 +841,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schedule),
         cmocka_unit_test(test_ttl_hint),
+        cmocka_unit_test(test_source_filter),
         cmocka_unit_test(test_clock_suspect),
         cmocka_unit_test(test_signature_url),
         cmocka_unit_test(test_redacted_urls),

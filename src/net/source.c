@@ -206,6 +206,20 @@ void source_init_settings(struct source *s, const struct config_source *cfg, boo
     init_kind(s, SOURCE_SETTINGS, require_signed, cfg, cache_dir, ca_file, ca_path, now_ns);
 }
 
+/* The config was checked: a filter that does not parse can only come from a caller's bug. */
+static void set_filter(struct source *s, const struct config_source *cfg)
+{
+    struct error err;
+    if (!story_filter_init(&s->filter, cfg->exclude ? cfg->exclude : "",
+                           (int64_t)cfg->max_age_hours * 3600, &err))
+        log_error("source %s: exclude: %s; nothing excluded", s->name, err.msg);
+}
+
+bool source_shows(const struct source *s, const struct story *story, int64_t now)
+{
+    return story_filter_keeps(&s->filter, story, now);
+}
+
 static void init_kind(struct source *s, enum source_kind kind, bool require_signed,
                       const struct config_source *cfg, const char *cache_dir, const char *ca_file,
                       const char *ca_path, int64_t now_ns)
@@ -227,6 +241,7 @@ static void init_kind(struct source *s, enum source_kind kind, bool require_sign
     s->signature = xstrdup("");
     s->sig_timestamp = -1;
     story_list_init(&s->stories);
+    set_filter(s, cfg);
     s->next_poll_ns = now_ns;
     if (cfg->public_key && cfg->public_key[0]) {
         struct error err;
@@ -282,6 +297,8 @@ bool source_matches(const struct source *s, const struct config_source *cfg, con
 void source_keep(struct source *s, const struct config_source *cfg, int64_t now_ns)
 {
     s->refresh_s = refresh_override(cfg->refresh_s);
+    story_filter_finish(&s->filter);
+    set_filter(s, cfg);
     if (!s->transfer)
         s->next_poll_ns = now_ns;
 }
@@ -301,6 +318,7 @@ void source_finish(struct source *s, CURLM *multi)
     drop_transfer(s, multi);
     fetch_result_finish(&s->feed);
     story_list_finish(&s->stories);
+    story_filter_finish(&s->filter);
     free(s->settings);
     free(s->name);
     free(s->url);

@@ -10,6 +10,7 @@
 #include "config.h"
 #include "error.h"
 #include "fetch.h"
+#include "filter.h"
 #include "minisign.h"
 #include "story.h"
 
@@ -37,7 +38,8 @@ struct source {
     struct minisign_key keys[MINISIGN_MAX_KEYS];
     size_t key_count;
 
-    struct story_list stories; /* the last good stories; empty before the first success */
+    struct story_list stories;  /* the last good stories; empty before the first success */
+    struct story_filter filter; /* which of them the sign shows (source_shows) */
     /* SOURCE_SETTINGS: the last good settings text (owned, NUL-terminated; NULL before the first
      * success), and whether they must name a public_key for every source they set. */
     char *settings;
@@ -80,8 +82,8 @@ void source_init_settings(struct source *s, const struct config_source *cfg, boo
 void source_finish(struct source *s, CURLM *multi);
 /* Is s the source cfg describes: the same name, URL, key and trust settings? A reload then keeps
  * s as it is (stories, validators, rollback floor) with source_keep, which takes the new refresh
- * interval and polls now. Anything else starts afresh from the cache with source_init, where a
- * new key must verify the cached copy again. */
+ * interval and filter and polls now. Anything else starts afresh from the cache with source_init,
+ * where a new key must verify the cached copy again. */
 bool source_matches(const struct source *s, const struct config_source *cfg, const char *ca_file,
                     const char *ca_path);
 void source_keep(struct source *s, const struct config_source *cfg, int64_t now_ns);
@@ -99,6 +101,8 @@ bool source_start(struct source *s, CURLM *multi, int64_t now_ns);
 bool source_owns(const struct source *s, CURL *easy);
 /* A transfer of s ended with rc. Returns true when the stories changed. */
 bool source_done(struct source *s, CURLM *multi, CURLcode rc, int64_t now_ns);
+/* Does the sign show this story of s now (its exclude and max_age_hours)? */
+bool source_shows(const struct source *s, const struct story *story, int64_t now);
 
 /* Where the signature of a feed URL lives: beside its path, before any query
  * ("https://h/s.json?edition=lobby" -> "https://h/s.json.minisig?edition=lobby"). Caller frees. */

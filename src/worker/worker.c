@@ -342,6 +342,7 @@ static bool merge_sources(struct worker *w)
 {
     struct story_list merged;
     story_list_init(&merged);
+    int64_t now = (int64_t)time(NULL);
     for (size_t i = 0; i < w->source_count; i++) {
         const struct source *s = &w->sources[i];
         if (!merged.title[0] && s->title[0]) {
@@ -349,9 +350,10 @@ static bool merge_sources(struct worker *w)
             merged.title = xstrdup(s->title);
         }
         for (size_t k = 0; k < s->stories.count; k++)
-            story_copy(story_list_add(&merged), &s->stories.items[k]);
+            if (source_shows(s, &s->stories.items[k], now))
+                story_copy(story_list_add(&merged), &s->stories.items[k]);
     }
-    story_list_prepare(&merged, (int64_t)time(NULL), (int64_t)w->config.max_age_hours * 3600,
+    story_list_prepare(&merged, now, (int64_t)w->config.max_age_hours * 3600,
                        (size_t)w->config.max_stories);
     char *fp = fingerprint(&merged);
     bool changed = !w->stories_hash || strcmp(fp, w->stories_hash) != 0;
