@@ -1,3 +1,5 @@
+/* realpath(3) is XSI, beyond the POSIX base the build asks for. */
+#define _XOPEN_SOURCE 700
 #include "checkfeed.h"
 
 #include <SDL_ttf.h>
