@@ -16,6 +16,7 @@
 #include "date.h"
 #include "feed.h"
 #include "fetch.h"
+#include "filter.h"
 #include "layout.h"
 #include "log.h"
 #include "minisign.h"
@@ -34,6 +35,9 @@ struct check {
     int64_t now;
     bool json;
     cJSON *doc, *problems; /* doc owns problems */
+    /* The config's own filter for SRC ([source NAME] exclude, max_age_hours), if any. */
+    const char *filter_source;
+    struct story_filter filter;
 };
 
 /* The screen(s) a story is laid out for: the configured mode (turned, less the overscan) when
@@ -315,6 +319,14 @@ static void check_story(struct check *c, struct scene_fonts *fonts, const struct
         problem(c, n, s->title, "published more than %d hours ago; [sign] max_age_hours drops it",
                 c->cfg.max_age_hours);
 
+    if (c->filter_source && !story_filter_keeps(&c->filter, s, c->now)) {
+        bool old = c->filter.max_age_s > 0 && s->published != STORY_NO_DATE &&
+                   s->published < c->now - c->filter.max_age_s;
+        cJSON_AddBoolToObject(o, "filtered", true);
+        problem(c, n, s->title, "kept off the sign by [source %s] %s", c->filter_source,
+                old ? "max_age_hours" : "exclude");
+    }
+
     uint32_t first = 0;
     size_t missing = scene_missing_glyphs(fonts, s, &first);
     cJSON_AddNumberToObject(o, "missing_glyphs", (double)missing);
@@ -391,6 +403,17 @@ int checkfeed_run(const struct checkfeed_options *opt)
     pick_sizes(&c);
 
     struct error err;
+    for (size_t i = 0; i < c.cfg.source_count && !c.filter_source; i++) {
+        const struct config_source *cs = &c.cfg.sources[i];
+        if ((cs->exclude[0] || cs->max_age_hours > 0) && same_source(cs->url, c.src)) {
+            if (!story_filter_init(&c.filter, cs->exclude, (int64_t)cs->max_age_hours * 3600,
+                                   &err)) {
+                log_error("[source %s]: %s", cs->name, err.msg);
+                goto err_config;
+            }
+            c.filter_source = cs->name;
+        }
+    }
     size_t len = 0;
     char *charset;
     char *data = read_source(opt->src, FEED_MAX_BYTES, &len, &charset, &err);
@@ -426,6 +449,8 @@ err_list:
     story_list_finish(&list);
     free(data);
 err_config:
+    if (c.filter_source)
+        story_filter_finish(&c.filter);
     config_finish(&c.cfg);
     return status;
 }
