@@ -60,6 +60,15 @@ static int fail_usage(const char *fmt, ...)
     return 2;
 }
 
+/* --size WxH for a drawn picture (render, preview): from 160x120 up to max on each side. */
+static bool picture_size_option(const char *v, int max, int *w, int *h)
+{
+    if (config_parse_size(v, w, h) && *w >= 160 && *h >= 120 && *w <= max && *h <= max)
+        return true;
+    fail_usage("--size wants WxH between 160x120 and %dx%d, not \"%s\"", max, max, v);
+    return false;
+}
+
 static bool parse_seconds(const char *s, double *out)
 {
     char *end;
@@ -160,9 +169,8 @@ static int cmd_render(int argc, char **argv)
         } else if (strcmp(a, "--size") == 0) {
             if (!(v = OPTARG(a)))
                 return 2;
-            if (!config_parse_size(v, &opt.width, &opt.height) || opt.width < 160 ||
-                opt.height < 120 || opt.width > 8192 || opt.height > 8192)
-                return fail_usage("--size wants WxH between 160x120 and 8192x8192, not \"%s\"", v);
+            if (!picture_size_option(v, 8192, &opt.width, &opt.height))
+                return 2;
         } else if (strcmp(a, "--out") == 0) {
             if (!(v = OPTARG(a)))
                 return 2;
@@ -360,9 +368,8 @@ static int cmd_preview(int argc, char **argv)
         } else if (strcmp(a, "--size") == 0) {
             if (!(v = OPTARG(a)))
                 return 2;
-            if (!config_parse_size(v, &opt.width, &opt.height) || opt.width < 160 ||
-                opt.height < 120 || opt.width > 4096 || opt.height > 4096)
-                return fail_usage("--size wants WxH between 160x120 and 4096x4096, not \"%s\"", v);
+            if (!picture_size_option(v, 4096, &opt.width, &opt.height))
+                return 2;
         } else if (a[0] == '-' || opt.src) {
             return fail_usage("preview: unexpected \"%s\"", a);
         } else {
