@@ -21,6 +21,7 @@ enum config_crawl_direction { CONFIG_CRAWL_AUTO, CONFIG_CRAWL_LEFT, CONFIG_CRAWL
 /* Colours as 0xRRGGBB. */
 struct config_theme {
     uint32_t background, surface, foreground, muted, accent, band_background, band_foreground;
+    uint32_t alert_background, alert_foreground; /* an alert's card and crawl band */
 };
 
 /* One [source NAME] section. Every string is owned by the struct config holding the source. */

@@ -49,6 +49,7 @@ static void read_ticker_extension(const cJSON *item, struct story *s)
         s->priority = (int)prio->valuedouble;
     s->starts = json_date(ext, "starts");
     s->expires = json_date(ext, "expires");
+    s->alert = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(ext, "alert"));
     const cJSON *figs = cJSON_GetObjectItemCaseSensitive(ext, "figures");
     const cJSON *fig;
     cJSON_ArrayForEach(fig, figs)

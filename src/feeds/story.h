@@ -25,6 +25,7 @@ struct story {
     size_t figure_count;
     struct figure figures[STORY_MAX_FIGURES];
     bool figures_extracted; /* the feed gave none: figures_extract found these */
+    bool alert;             /* takes over the whole sign while it is shown (_ticker.alert, CAP) */
 };
 
 struct story_list {
