@@ -21,6 +21,7 @@
 #include "log.h"
 #include "minisign.h"
 #include "normalize.h"
+#include "output.h"
 #include "scene.h"
 #include "util.h"
 
@@ -40,8 +41,8 @@ struct check {
     struct story_filter filter;
 };
 
-/* The screen(s) a story is laid out for: the configured mode (turned, less the overscan) when
- * it is fixed, else a common landscape and a common portrait screen. */
+/* The screen(s) a story is laid out for: the picture the sign draws on the configured mode
+ * (turned, less the overscan) when it is fixed, else a common landscape and portrait screen. */
 static void pick_sizes(struct check *c)
 {
     const struct config *cfg = &c->cfg;
@@ -51,14 +52,8 @@ static void pick_sizes(struct check *c)
         c->size_count = 2;
         return;
     }
-    int w = cfg->mode[0], h = cfg->mode[1];
-    if (cfg->rotate % 2) {
-        int t = w;
-        w = h;
-        h = t;
-    }
-    c->sizes[0][0] = w - cfg->overscan[1] - cfg->overscan[3];
-    c->sizes[0][1] = h - cfg->overscan[0] - cfg->overscan[2];
+    output_picture_size(cfg->mode[0], cfg->mode[1], cfg->rotate, cfg->overscan, &c->sizes[0][0],
+                        &c->sizes[0][1]);
     c->size_count = 1;
 }
 
@@ -269,7 +264,7 @@ static void check_layout(struct check *c, struct scene_fonts *fonts, const struc
 }
 
 static void check_story(struct check *c, struct scene_fonts *fonts, const struct story_list *l,
-                        size_t i, char **keys)
+                        size_t i, char **keys, const bool *past_limit)
 {
     const struct story *s = &l->items[i];
     size_t n = i + 1;
@@ -314,6 +309,12 @@ static void check_story(struct check *c, struct scene_fonts *fonts, const struct
         used = strlen(info);
         snprintf(info + used, sizeof(info) - used, "; not shown before %s", when);
     }
+    /* Said, not a problem: an alert is on purpose (an expired one is a problem above). */
+    cJSON_AddBoolToObject(o, "alert", s->alert);
+    if (s->alert) {
+        used = strlen(info);
+        snprintf(info + used, sizeof(info) - used, "; alert: takes over the whole sign");
+    }
     int64_t max_age_s = (int64_t)c->cfg.max_age_hours * 3600;
     if (max_age_s > 0 && s->published != STORY_NO_DATE && s->published < c->now - max_age_s)
         problem(c, n, s->title, "published more than %d hours ago; [sign] max_age_hours drops it",
@@ -335,6 +336,10 @@ static void check_story(struct check *c, struct scene_fonts *fonts, const struct
                 "%zu character%s no installed font has (first U+%04X), shown as boxes", missing,
                 missing == 1 ? "" : "s", first);
 
+    cJSON_AddBoolToObject(o, "past_max_stories", past_limit[i]);
+    if (past_limit[i])
+        problem(c, n, s->title, "not shown: past max_stories (%d)", c->cfg.max_stories);
+
     const char *why = "";
     size_t dup = duplicate_of(l, i, keys, &why);
     if (dup) {
@@ -350,6 +355,30 @@ static void check_story(struct check *c, struct scene_fonts *fonts, const struct
     }
 }
 
+/* Which stories [sign] max_stories leaves off: a copy of the feed through the sign's own steps
+ * (the source's filter, then story_list_prepare: expired, not started and too old dropped,
+ * sorted, duplicates once), each copy carrying its feed position in its source field, which
+ * nothing there reads. What stays past the limit is marked. Caller frees. */
+static bool *past_max_stories(const struct check *c, const struct story_list *l)
+{
+    bool *past = xcalloc(l->count + 1, sizeof(*past));
+    struct story_list shown;
+    story_list_init(&shown);
+    for (size_t i = 0; i < l->count; i++) {
+        if (c->filter_source && !story_filter_keeps(&c->filter, &l->items[i], c->now))
+            continue;
+        struct story *s = story_list_add(&shown);
+        story_copy(s, &l->items[i]);
+        free(s->source);
+        s->source = xasprintf("%zu", i);
+    }
+    story_list_prepare(&shown, c->now, (int64_t)c->cfg.max_age_hours * 3600, 0);
+    for (size_t k = (size_t)c->cfg.max_stories; k < shown.count; k++)
+        past[strtoul(shown.items[k].source, NULL, 10)] = true;
+    story_list_finish(&shown);
+    return past;
+}
+
 static bool check_stories(struct check *c, const struct story_list *l)
 {
     if (TTF_Init() != 0) {
@@ -362,11 +391,13 @@ static bool check_stories(struct check *c, const struct story_list *l)
         char **keys = xcalloc(l->count + 1, sizeof(*keys));
         for (size_t i = 0; i < l->count; i++)
             keys[i] = headline_key(l->items[i].title);
+        bool *past = past_max_stories(c, l);
         for (size_t i = 0; i < l->count; i++)
-            check_story(c, &fonts, l, i, keys);
+            check_story(c, &fonts, l, i, keys, past);
         for (size_t i = 0; i < l->count; i++)
             free(keys[i]);
         free(keys);
+        free(past);
         scene_fonts_finish(&fonts);
     }
     TTF_Quit();

@@ -8,8 +8,8 @@ ticker = sys.argv[1:]  # the program, after a crossing emulator if there is one
 DATA = "tests/data/check-feed"
 
 
-def check_feed(name, status):
-    run = subprocess.run(ticker + ["check-feed", f"{DATA}/{name}", "--json"],
+def check_feed(name, status, *args):
+    run = subprocess.run(ticker + ["check-feed", f"{DATA}/{name}", "--json", *args],
                          capture_output=True, text=True, check=False)
     assert run.returncode == status, (name, run.returncode, run.stderr)
     assert run.stderr == "", (name, run.stderr)
@@ -27,6 +27,7 @@ for story in ok["stories"]:
     assert all(1 <= e["headline_lines"] <= 3 and not e["headline_cut"] for e in story["layout"])
     assert story["expired"] is False and story["duplicate_of"] is None, story
     assert story["missing_glyphs"] == 0, story
+    assert story["alert"] is False and story["past_max_stories"] is False, story
 
 cut = check_feed("cut.json", 1)
 assert all(e["headline_cut"] for e in cut["stories"][0]["layout"]), cut
@@ -45,6 +46,16 @@ assert glyph["stories"][0]["missing_glyphs"] == 1, glyph
 starts = check_feed("starts.json", 0)
 assert starts["stories"][0]["starts"] == "2099-01-01T00:00:00Z", starts
 assert starts["stories"][0]["not_started"] is True and starts["problems"] == [], starts
+
+alert = check_feed("alert.json", 1)
+assert [s["alert"] for s in alert["stories"]] == [True, True], alert
+assert [s["expired"] for s in alert["stories"]] == [False, True], alert
+assert len(alert["problems"]) == 1 and "story 2" in alert["problems"][0], alert["problems"]
+
+over = check_feed("max-stories.json", 1, "--config", f"{DATA}/max-stories.conf")
+assert [s["past_max_stories"] for s in over["stories"]] == [True, False, False], over
+assert over["problems"] == [f"{DATA}/max-stories.json: story 1 \"US–China trade talks reach a "
+                            "stalemate\": not shown: past max_stories (2)"], over["problems"]
 
 signed = check_feed("signed.json", 0)
 assert signed["signature"]["key_id"] == "C66FC6879012B370", signed["signature"]
