@@ -41,7 +41,8 @@ static const char usage[] =
     "      SRC: story N \"headline\": reason; exit 0 all shown as written, 1 problems,\n"
     "      2 unreadable\n"
     "  ticker preview SRC --out FILE.png [--config FILE] [--size WxH]\n"
-    "      a contact sheet of every card (default 1920x1080), numbered as check-feed does\n"
+    "      a contact sheet of every card (screen: --size, else the config's mode, else\n"
+    "      1920x1080), numbered as check-feed does\n"
     "  ticker --help | --version\n"
     "\n"
     "SRC is a file path or an http(s) URL. Without --feed and without [source] sections in the\n"
@@ -356,7 +357,7 @@ static int cmd_check_feed(int argc, char **argv)
 
 static int cmd_preview(int argc, char **argv)
 {
-    struct preview_options opt = {.width = 1920, .height = 1080};
+    struct preview_options opt = {0};
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i], *v;
         if (strcmp(a, "--out") == 0) {

@@ -1,5 +1,6 @@
 #!/usr/bin/python3
 """ticker preview: a PNG contact sheet sized as preview.h says, and exit 2 on unreadable input."""
+import json
 import os
 import struct
 import subprocess
@@ -32,6 +33,23 @@ with tempfile.TemporaryDirectory() as tmp:
         got, want = png_size(out), sheet_size(n, *size)
         assert got == want, (feed, got, want)
         os.remove(out)
+    # The config's screen: [display] mode turned by rotate, less the overscan (the picture the
+    # sign draws), as check-feed lays it out; --size still names the screen.
+    conf = os.path.join(tmp, "portrait.conf")
+    with open(conf, "w") as f:
+        f.write("[display]\nmode = 1280x720\nrotate = 90\noverscan = 20 10\n")
+    for extra, picture in [([], (720 - 2 * 10, 1280 - 2 * 20)),
+                           (["--size", "1920x1080"], (1080 - 2 * 10, 1920 - 2 * 20))]:
+        run = subprocess.run(ticker + ["preview", "tests/data/check-feed/ok.json", "--out", out,
+                                       "--config", conf] + extra,
+                             capture_output=True, text=True, check=False)
+        assert run.returncode == 0, (extra, run.returncode, run.stderr)
+        got, want = png_size(out), sheet_size(2, *picture)
+        assert got == want, (extra, got, want)
+        os.remove(out)
+    run = subprocess.run(ticker + ["check-feed", "tests/data/check-feed/ok.json", "--json",
+                                   "--config", conf], capture_output=True, text=True, check=False)
+    assert json.loads(run.stdout)["sizes"] == ["700x1240"], run.stdout
     run = subprocess.run(ticker + ["preview", "tests/data/broken.json", "--out", out],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 2 and not os.path.exists(out), (run.returncode, run.stderr)

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "feed.h"
 #include "log.h"
+#include "output.h"
 #include "painter.h"
 #include "picture.h"
 #include "scene.h"
@@ -97,7 +98,7 @@ static bool draw_cards(const struct config *cfg, struct scene_fonts *fonts,
 }
 
 static bool draw_sheet(const struct preview_options *opt, const struct config *cfg,
-                       const struct story_list *stories, size_t n)
+                       const struct story_list *stories, size_t n, int width, int height)
 {
     if (TTF_Init() != 0) {
         log_error("cannot initialise SDL_ttf: %s", TTF_GetError());
@@ -109,10 +110,10 @@ static bool draw_sheet(const struct preview_options *opt, const struct config *c
         goto err_ttf;
     int cols = (int)(n < PREVIEW_COLUMNS ? n : PREVIEW_COLUMNS);
     int rows = (int)((n + PREVIEW_COLUMNS - 1) / PREVIEW_COLUMNS);
-    int sw = PREVIEW_GAP + cols * (opt->width / PREVIEW_SCALE + PREVIEW_GAP);
-    int sh = PREVIEW_GAP + rows * (PREVIEW_LABEL + opt->height / PREVIEW_SCALE + PREVIEW_GAP);
+    int sw = PREVIEW_GAP + cols * (width / PREVIEW_SCALE + PREVIEW_GAP);
+    int sh = PREVIEW_GAP + rows * (PREVIEW_LABEL + height / PREVIEW_SCALE + PREVIEW_GAP);
     SDL_Surface *target =
-        SDL_CreateRGBSurfaceWithFormat(0, opt->width, opt->height, 32, SDL_PIXELFORMAT_ARGB8888);
+        SDL_CreateRGBSurfaceWithFormat(0, width, height, 32, SDL_PIXELFORMAT_ARGB8888);
     SDL_Surface *sheet = SDL_CreateRGBSurfaceWithFormat(0, sw, sh, 32, SDL_PIXELFORMAT_ARGB8888);
     if (!target || !sheet) {
         log_error("cannot make a %dx%d sheet: %s", sw, sh, SDL_GetError());
@@ -158,7 +159,13 @@ int preview_run(const struct preview_options *opt)
         log_warn("%s: %zu stories; the sheet shows the first %d", opt->src, n, PREVIEW_MAX_CARDS);
         n = PREVIEW_MAX_CARDS;
     }
-    if (draw_sheet(opt, &cfg, &stories, n))
+    /* The picture the sign draws: on --size, else the configured mode, else a common screen,
+     * turned by [display] rotate and less its overscan, as `ticker render` and check-feed. */
+    int screen_w = opt->width ? opt->width : cfg.mode[0] ? cfg.mode[0] : PREVIEW_DEFAULT_W;
+    int screen_h = opt->width ? opt->height : cfg.mode[0] ? cfg.mode[1] : PREVIEW_DEFAULT_H;
+    int w, h;
+    output_picture_size(screen_w, screen_h, cfg.rotate, cfg.overscan, &w, &h);
+    if (draw_sheet(opt, &cfg, &stories, n, w, h))
         status = 0;
 err_stories:
     story_list_finish(&stories);
