@@ -204,6 +204,50 @@ static void test_new_scene_at_card_boundary(void **state)
     assert_int_equal(cp.made, cp.released);
 }
 
+/* An alert scene does not wait for the card boundary: it takes over the card and the crawl at
+ * once, from its first card, and hands back the same way. One alert stays up without fading
+ * to itself. */
+static void test_alert_takes_over(void **state)
+{
+    (void)state;
+    struct stage st;
+    struct counting_painter cp;
+    open_stage(&st, &cp, true);
+    stage_push(&st, fake_scene(1, 3, false));
+    stage_upload(&st, -1);
+    stage_advance(&st, 200, PERIOD_NS); /* card 1, 20 frames in; the crawl well under way */
+    assert_int_equal(st.card.card, 1);
+    int64_t travelled = st.crawl.travelled;
+    assert_true(travelled > 0);
+    struct scene *alert = fake_scene(2, 1, false);
+    alert->alert = true;
+    stage_push(&st, alert);
+    assert_true(stage_upload(&st, -1));
+    assert_int_equal(st.scenes[st.card.slot].scene->id, 2);
+    assert_int_equal(st.card.card, 0);
+    assert_int_equal(st.prev_card.slot, -1); /* no fade from the news card */
+    for (size_t i = 0; i < st.crawl.count; i++)
+        assert_int_equal(st.crawl.segments[i].snapshot_id, 2);
+    /* Ten cards' time later: still the alert, opaque, never faded. */
+    for (int i = 0; i < 10 * 180; i++) {
+        stage_advance(&st, 1, PERIOD_NS);
+        struct card_ref ref;
+        uint8_t alpha;
+        assert_true(stage_card_shown(&st, &ref, &alpha));
+        assert_int_equal(st.scenes[ref.slot].scene->id, 2);
+        assert_int_equal(alpha, 255);
+    }
+    /* The alert leaves: the news is back at once, from its first card. */
+    stage_push(&st, fake_scene(3, 3, false));
+    assert_true(stage_upload(&st, -1));
+    assert_int_equal(st.scenes[st.card.slot].scene->id, 3);
+    assert_int_equal(st.card.card, 0);
+    for (size_t i = 0; i < st.crawl.count; i++)
+        assert_int_equal(st.crawl.segments[i].snapshot_id, 3);
+    stage_finish(&st);
+    assert_int_equal(cp.made, cp.released);
+}
+
 /* With a painter that draws from what it makes, only the cards on screen and the next are
  * resident, whatever the number of cards; with one that writes masks, no card image is made
  * at all. Everything made is released. */
@@ -344,6 +388,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rotation_and_fade),
         cmocka_unit_test(test_new_scene_at_card_boundary),
+        cmocka_unit_test(test_alert_takes_over),
         cmocka_unit_test(test_residency_textures),
         cmocka_unit_test(test_residency_masks),
         cmocka_unit_test(test_damage),

@@ -86,6 +86,56 @@ static void test_prepare(void **state)
     story_list_finish(&l);
 }
 
+/* An alert sorts before everything, so no cap drops it; when one is shown only the alerts
+ * stay, and a list without one is left alone. */
+static void test_alerts(void **state)
+{
+    (void)state;
+    static const struct row rows[] = {
+        {"a", "", "Alpha", -5, 100, NO, NO}, {"b", "", "Bravo", 3, 300, NO, NO},
+        {"c", "", "Charlie", 0, 50, NO, NO}, {"d", "", "Delta", 0, 200, 1000, NO},
+        {"e", "", "Echo", 0, 20, NO, NO},
+    };
+    struct story_list l;
+    fill(&l, rows, sizeof(rows) / sizeof(rows[0]));
+    l.items[1].alert = true; /* b: low priority, still before every story that is no alert */
+    l.items[3].alert = true; /* d: expired, so gone */
+    l.items[4].alert = true; /* e: alerts in the usual order among themselves */
+    story_list_prepare(&l, 1000, 0, 2);
+    expect_ids(&l, "e,b");
+    assert_int_equal(story_list_keep_alerts(&l), 2);
+    expect_ids(&l, "e,b");
+    story_list_finish(&l);
+
+    fill(&l, rows, sizeof(rows) / sizeof(rows[0]));
+    l.items[2].alert = true;
+    story_list_prepare(&l, 1000, 0, 0);
+    assert_int_equal(story_list_keep_alerts(&l), 1);
+    expect_ids(&l, "c");
+    story_list_finish(&l);
+
+    fill(&l, rows, sizeof(rows) / sizeof(rows[0]));
+    story_list_prepare(&l, 1000, 0, 0);
+    assert_int_equal(story_list_keep_alerts(&l), 0);
+    expect_ids(&l, "a,c,e,b");
+    story_list_finish(&l);
+}
+
+/* The next moment a story's start or expiry changes what is shown. */
+static void test_next_change(void **state)
+{
+    (void)state;
+    struct story s = {.starts = NO, .expires = NO};
+    assert_int_equal(story_next_change(&s, 1000, 1060), 1060);
+    s.expires = 1030;
+    assert_int_equal(story_next_change(&s, 1000, 1060), 1030);
+    assert_int_equal(story_next_change(&s, 1000, 1020), 1020);
+    assert_int_equal(story_next_change(&s, 1030, 1090), 1090); /* expired already */
+    s.starts = 1010;
+    assert_int_equal(story_next_change(&s, 1000, 1060), 1010);
+    assert_int_equal(story_next_change(&s, 1010, 1060), 1030); /* started: its expiry next */
+}
+
 static void test_sort_is_stable(void **state)
 {
     (void)state;
@@ -156,8 +206,8 @@ static void test_dedup_many(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_prepare),
-        cmocka_unit_test(test_sort_is_stable),
+        cmocka_unit_test(test_prepare),    cmocka_unit_test(test_sort_is_stable),
+        cmocka_unit_test(test_alerts),     cmocka_unit_test(test_next_change),
         cmocka_unit_test(test_dedup_many),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

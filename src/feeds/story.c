@@ -90,6 +90,8 @@ void story_list_append(struct story_list *dst, struct story_list *src)
 static int compare_stories(const void *pa, const void *pb)
 {
     const struct story *a = pa, *b = pb;
+    if (a->alert != b->alert)
+        return a->alert ? -1 : 1;
     if (a->priority != b->priority)
         return a->priority < b->priority ? -1 : 1;
     if (a->published != b->published)
@@ -251,6 +253,31 @@ void story_list_prepare(struct story_list *list, int64_t now, int64_t max_age_s,
     story_list_dedup(list);
     while (max_count > 0 && list->count > max_count)
         story_finish(&list->items[--list->count]);
+}
+
+static bool is_alert(const struct story *s, const void *ctx)
+{
+    (void)ctx;
+    return s->alert;
+}
+
+size_t story_list_keep_alerts(struct story_list *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        if (list->items[i].alert) {
+            filter(list, is_alert, NULL);
+            return list->count;
+        }
+    return 0;
+}
+
+int64_t story_next_change(const struct story *s, int64_t now, int64_t until)
+{
+    if (s->starts != STORY_NO_DATE && s->starts > now && s->starts < until)
+        until = s->starts;
+    if (s->expires != STORY_NO_DATE && s->expires > now && s->expires < until)
+        until = s->expires;
+    return until;
 }
 
 int64_t story_list_newest(const struct story_list *l)

@@ -48,7 +48,7 @@ void story_finish(struct story *s);
 void story_copy(struct story *dst, const struct story *src);
 /* Moves src's items to the end of dst; src is left empty. */
 void story_list_append(struct story_list *dst, struct story_list *src);
-/* Orders by priority, then newest first, stable for equal keys. */
+/* Orders alerts first, then by priority, then newest first, stable for equal keys. */
 void story_list_sort(struct story_list *list);
 /* Drops stories whose expiry is at or before now. */
 void story_list_drop_expired(struct story_list *list, int64_t now);
@@ -60,6 +60,13 @@ void story_list_dedup(struct story_list *list);
  * those published longer ago than max_age_s dropped, sorted, duplicates removed, at most
  * max_count kept (0: all). */
 void story_list_prepare(struct story_list *list, int64_t now, int64_t max_age_s, size_t max_count);
+
+/* An alert takes over the sign: when list holds one, only its alerts stay (in their order).
+ * Returns how many alerts there are (0: the list is untouched). */
+size_t story_list_keep_alerts(struct story_list *list);
+/* The earlier of until and the next moment after now at which s starts or expires: when what
+ * the sign shows changes without a poll. */
+int64_t story_next_change(const struct story *s, int64_t now, int64_t until);
 
 /* The newest publication date in l (Unix s), 0 when no story has one. */
 int64_t story_list_newest(const struct story_list *l);

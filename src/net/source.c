@@ -220,6 +220,17 @@ bool source_shows(const struct source *s, const struct story *story, int64_t now
     return story_filter_keeps(&s->filter, story, now);
 }
 
+bool source_holds_alert(const struct source *s, int64_t now)
+{
+    for (size_t i = 0; i < s->stories.count; i++) {
+        const struct story *story = &s->stories.items[i];
+        if (story->alert && (story->expires == STORY_NO_DATE || story->expires > now) &&
+            source_shows(s, story, now))
+            return true;
+    }
+    return false;
+}
+
 static void init_kind(struct source *s, enum source_kind kind, bool require_signed,
                       const struct config_source *cfg, const char *cache_dir, const char *ca_file,
                       const char *ca_path, int64_t now_ns)
@@ -393,8 +404,14 @@ static void settle(struct source *s, bool ok, long retry_after_s, long max_age_s
                  s->refresh_s);
         s->ttl_logged_s = ttl_s;
     }
+    int refresh_s = s->refresh_s;
+    if (source_holds_alert(s, wall_now())) {
+        /* Its release or update must show soon: polled every 30 s, whatever max-age says. */
+        refresh_s = MIN(refresh_s, SOURCE_ALERT_REFRESH_S);
+        max_age_s = 0;
+    }
     int64_t delay =
-        source_delay_ms(s->refresh_s, s->failures, retry_after_s, max_age_s, jitter_random());
+        source_delay_ms(refresh_s, s->failures, retry_after_s, max_age_s, jitter_random());
     s->next_poll_ns = now_ns + delay * 1000000;
 }
 

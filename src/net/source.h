@@ -21,6 +21,8 @@
 #define SOURCE_BACKOFF_CAP_MIN_S 600
 #define SOURCE_BACKOFF_CAP_MAX_S 3600
 #define SOURCE_MAX_DELAY_S 86400
+/* A source holding an alert is polled at least this often (+-10%), max-age notwithstanding. */
+#define SOURCE_ALERT_REFRESH_S 30
 
 /* What a source's body is: a feed of stories, or the sign's remote settings (config text). */
 enum source_kind { SOURCE_FEED, SOURCE_SETTINGS };
@@ -103,6 +105,9 @@ bool source_owns(const struct source *s, CURL *easy);
 bool source_done(struct source *s, CURLM *multi, CURLcode rc, int64_t now_ns);
 /* Does the sign show this story of s now (its exclude and max_age_hours)? */
 bool source_shows(const struct source *s, const struct story *story, int64_t now);
+
+/* Does s hold an alert the sign shows or will show (not expired, kept by its filter)? */
+bool source_holds_alert(const struct source *s, int64_t now);
 
 /* Where the signature of a feed URL lives: beside its path, before any query
  * ("https://h/s.json?edition=lobby" -> "https://h/s.json.minisig?edition=lobby"). Caller frees. */

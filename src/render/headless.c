@@ -50,6 +50,7 @@ int headless_render(const struct render_options *opt)
     story_list_init(&stories);
     if (!feed_load_sources(&cfg, &stories))
         goto err_stories;
+    bool alert = story_list_keep_alerts(&stories) > 0; /* as on the sign: they take over */
     int64_t base = opt->now != INT64_MIN ? opt->now : story_list_newest(&stories);
 
     if (TTF_Init() != 0) {
@@ -77,7 +78,8 @@ int headless_render(const struct render_options *opt)
                                   .max_tile_w = 2048,
                                   .config = &cfg,
                                   .id = 1,
-                                  .updated_at = base};
+                                  .updated_at = base,
+                                  .alert = alert};
     int64_t shown_at = base + (int64_t)floor(opt->at_s);
     struct schedule *sched = xmalloc(sizeof(*sched));
     config_schedule(&cfg, sched);

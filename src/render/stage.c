@@ -202,8 +202,9 @@ static bool card_on_take(const struct stage *st, int slot, size_t *card)
 {
     const struct scene *old = st->newest >= 0 ? st->scenes[st->newest].scene : NULL;
     const struct scene *sc = st->scenes[slot].scene;
-    if (!old || old->width != sc->width || old->height != sc->height || old->preview)
-        *card = st->card.slot >= 0 ? st->card.card % sc->card_count : 0;
+    bool takeover = old && old->alert != sc->alert;
+    if (!old || takeover || old->width != sc->width || old->height != sc->height || old->preview)
+        *card = st->card.slot >= 0 && !takeover ? st->card.card % sc->card_count : 0;
     else if (old->story_count == 0 && sc->story_count > 0 && st->card.slot >= 0)
         *card = 0;
     else
@@ -351,14 +352,16 @@ static void take_scene(struct stage *st, int slot)
     st->card_ns = sc->card_ns;
     st->transition_ns = sc->transition_ns;
     st->step_px = crawl_step_px(st->px_per_s, st->refresh_hz);
-    if (!old || old->width != sc->width || old->height != sc->height) {
+    bool takeover = old && old->alert != sc->alert;
+    if (!old || takeover || old->width != sc->width || old->height != sc->height) {
         /* A new screen size: the old layout cannot be shown any more. Start over on the
-         * new one at the same story. */
-        size_t card = st->card.slot >= 0 ? st->card.card % sc->card_count : 0;
+         * new one at the same story. An alert takes over (or hands back) the whole sign at
+         * once, from its first card and an empty crawl. */
+        size_t card = st->card.slot >= 0 && !takeover ? st->card.card % sc->card_count : 0;
         crawl_reset(&st->crawl, sc->width);
         st->card = (struct card_ref){slot, card};
         st->prev_card.slot = -1;
-        if (!old)
+        if (!old || takeover)
             st->card_start_ns = st->time_ns;
         crawl_advance(&st->crawl, 0, next_segment, st);
     } else if (old->preview) {
@@ -482,7 +485,9 @@ int stage_advance(struct stage *st, int64_t periods, int64_t period_ns)
             st->card_start_ns = st->time_ns - st->card_ns;
             break;
         }
-        st->prev_card = st->card;
+        /* A scene of one card (one story, or one alert) keeps it up: no fade to itself. */
+        if (!card_is(st->card, st->newest, next))
+            st->prev_card = st->card;
         st->card = (struct card_ref){st->newest, next};
         st->card_start_ns += st->card_ns;
     }

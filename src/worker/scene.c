@@ -95,8 +95,36 @@ double scene_contrast(uint32_t a, uint32_t b)
     return contrast(rgb(a), rgb(b));
 }
 
-static void make_colors(const struct config_theme *t, struct scene_colors *c)
+static uint32_t pack(SDL_Color c)
 {
+    return (uint32_t)c.r << 16 | (uint32_t)c.g << 8 | c.b;
+}
+
+/* An alert's palette, from the theme's two alert colours: the whole screen in the alert
+ * background, the card a shade darker, text and figures in the alert foreground, and the crawl
+ * band inverted so the alert's headline runs in the background colour on the foreground. */
+static struct config_theme alert_theme(const struct config_theme *t)
+{
+    SDL_Color bg = rgb(t->alert_background), fg = rgb(t->alert_foreground);
+    return (struct config_theme){
+        .background = t->alert_background,
+        .surface = pack(mix(bg, (SDL_Color){0, 0, 0, 255}, 18)),
+        .foreground = t->alert_foreground,
+        .muted = pack(mix(fg, bg, 25)),
+        .accent = t->alert_foreground,
+        .band_background = t->alert_foreground,
+        .band_foreground = t->alert_background,
+    };
+}
+
+static void make_colors(const struct scene_params *p, struct scene_colors *c)
+{
+    struct config_theme alert;
+    const struct config_theme *t = &p->config->theme;
+    if (p->alert) {
+        alert = alert_theme(t);
+        t = &alert;
+    }
     c->background = rgb(t->background);
     c->surface = rgb(t->surface);
     c->foreground = readable_text(rgb(t->foreground), c->surface);
@@ -605,7 +633,7 @@ bool scene_build_status(const struct scene_params *p, struct scene_fonts *fonts,
 {
     struct scene s = {0};
     layout_screen(p->width, p->height, &s.layout);
-    make_colors(&p->config->theme, &s.colors);
+    make_colors(p, &s.colors);
     uint32_t img = build_status(&s, fonts, p);
     if (img != SCENE_NO_IMAGE)
         *out = s.images[img];
@@ -651,8 +679,9 @@ static struct scene *scene_begin(const struct scene_params *p)
     s->id = p->id;
     s->width = p->width;
     s->height = p->height;
+    s->alert = p->alert;
     layout_screen(p->width, p->height, &s->layout);
-    make_colors(&p->config->theme, &s->colors);
+    make_colors(p, &s->colors);
     return s;
 }
 

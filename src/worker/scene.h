@@ -97,6 +97,7 @@ struct scene {
     int story_count;
     bool preview; /* built with scene_params.preview: the next scene is the same, complete */
     bool lazy;    /* built with scene_params.lazy_cards */
+    bool alert;   /* built with scene_params.alert */
 };
 
 /* Whether the crawl moves right for these stories under direction (the config's): auto
@@ -139,6 +140,8 @@ struct scene_params {
     /* Card text only for the first SCENE_EAGER_CARDS cards; the rest with scene_build_card
      * when the render side asks, so a scene's memory does not grow with every card's pixels. */
     bool lazy_cards;
+    /* The stories are alerts taking over the sign: drawn in the theme's alert colours. */
+    bool alert;
 };
 
 struct scene_fonts {

@@ -82,6 +82,7 @@ char *status_json(const struct source *sources, size_t count, const struct statu
     cJSON_AddNumberToObject(root, "frames_shown", (double)t->frames_shown);
     cJSON_AddNumberToObject(root, "frames_dropped", (double)t->frames_dropped);
     cJSON_AddNumberToObject(root, "stories_shown", (double)t->stories_shown);
+    cJSON_AddNumberToObject(root, "alerts_shown", (double)t->alerts_shown);
     cJSON_AddStringToObject(root, "display", t->display_on ? "on" : "off");
     cJSON *list = cJSON_AddArrayToObject(root, "sources");
     for (size_t i = 0; i < count; i++)
@@ -164,6 +165,9 @@ char *status_metrics(const struct source *sources, size_t count, const struct st
     dynbuf_addf(&b, "ticker_dropped_periods_total %llu\n", (unsigned long long)t->frames_dropped);
     put_family(&b, "ticker_stories", "gauge", "Stories on the sign.");
     dynbuf_addf(&b, "ticker_stories %zu\n", t->stories_shown);
+    put_family(&b, "ticker_alerts", "gauge",
+               "Alerts on the sign (0: the news; more: they take over).");
+    dynbuf_addf(&b, "ticker_alerts %zu\n", t->alerts_shown);
     put_family(&b, "ticker_display_on", "gauge",
                "1 while the display is on, 0 while the schedule has it off.");
     dynbuf_addf(&b, "ticker_display_on %d\n", t->display_on ? 1 : 0);

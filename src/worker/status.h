@@ -15,6 +15,7 @@ struct status_totals {
     uint64_t frames_dropped; /* refresh periods that passed without a new frame */
     uint64_t frames_late;    /* presents that came one or more periods late */
     size_t stories_shown;
+    size_t alerts_shown;         /* of them alerts, taking over the sign */
     int64_t started;             /* Unix s */
     bool display_on;             /* false while the schedule has the display off */
     const struct source *remote; /* the [remote] settings source; NULL: none (not owned) */

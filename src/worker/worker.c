@@ -82,6 +82,7 @@ struct worker {
     int64_t next_status_ns, next_merge_ns;
     struct status_totals totals;
     struct story_list stories; /* merged from every source: what is shown */
+    bool alert;                /* ... and they are alerts, taking over the sign */
     char *stories_hash;
     char *status_line; /* what the top bar says now, to rebuild when it changes */
     /* What the newest full scene was built from, to rasterise its cards on request: its
@@ -108,6 +109,7 @@ static char *fingerprint(const struct story_list *l)
     MIX(l->title);
     for (size_t i = 0; i < l->count; i++) {
         const struct story *s = &l->items[i];
+        MIX(s->alert ? "!" : "");
         MIX(s->title);
         MIX(s->summary);
         for (size_t f = 0; f < s->figure_count; f++) {
@@ -196,8 +198,11 @@ static bool build_and_post(struct worker *w, int width, int height, int max_tile
 {
     if (!w->fonts_ok || width <= 0 || height <= 0)
         return false;
-    struct scene_params p = {
-        .width = width, .height = height, .max_tile_w = max_tile_w, .config = &w->config};
+    struct scene_params p = {.width = width,
+                             .height = height,
+                             .max_tile_w = max_tile_w,
+                             .config = &w->config,
+                             .alert = w->alert};
     p.updated_at = last_update(w, &p.offline);
     /* The very first frame waits for a scene: a preview with the first card and enough crawl
      * goes first, the whole scene follows before the first card boundary. */
@@ -261,8 +266,11 @@ static bool post_status(struct worker *w, int width, int height, int max_tile_w)
 {
     if (!w->fonts_ok || !w->posted_status || width <= 0 || height <= 0)
         return false;
-    struct scene_params p = {
-        .width = width, .height = height, .max_tile_w = max_tile_w, .config = &w->config};
+    struct scene_params p = {.width = width,
+                             .height = height,
+                             .max_tile_w = max_tile_w,
+                             .config = &w->config,
+                             .alert = w->alert};
     p.updated_at = last_update(w, &p.offline);
     struct scene_image img;
     if (!scene_build_status(&p, &w->fonts, &img))
@@ -342,19 +350,34 @@ static bool merge_sources(struct worker *w)
 {
     struct story_list merged;
     story_list_init(&merged);
-    int64_t now = (int64_t)time(NULL);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t now = (int64_t)ts.tv_sec, wall_ns = ts.tv_nsec, until = now + 60;
     for (size_t i = 0; i < w->source_count; i++) {
         const struct source *s = &w->sources[i];
         if (!merged.title[0] && s->title[0]) {
             free(merged.title);
             merged.title = xstrdup(s->title);
         }
-        for (size_t k = 0; k < s->stories.count; k++)
+        for (size_t k = 0; k < s->stories.count; k++) {
             if (source_shows(s, &s->stories.items[k], now))
                 story_copy(story_list_add(&merged), &s->stories.items[k]);
+            until = story_next_change(&s->stories.items[k], now, until);
+        }
     }
+    /* Again at the next start or expiry (an alert leaves on its second), at least once a
+     * minute (max_age_hours); a few ms late, so the second has surely begun. */
+    w->next_merge_ns = util_now_ns() + (until - now) * 1000000000 - wall_ns + 20000000;
     story_list_prepare(&merged, now, (int64_t)w->config.max_age_hours * 3600,
                        (size_t)w->config.max_stories);
+    size_t alerts = story_list_keep_alerts(&merged);
+    if (alerts && !w->alert)
+        log_warn("alert from %s: \"%.80s\"%s takes over the sign", merged.items[0].source,
+                 merged.items[0].title, alerts > 1 ? " and more" : "");
+    else if (!alerts && w->alert)
+        log_info("alert over: the news is back on the sign");
+    w->alert = alerts > 0;
+    w->totals.alerts_shown = alerts;
     char *fp = fingerprint(&merged);
     bool changed = !w->stories_hash || strcmp(fp, w->stories_hash) != 0;
     free(w->stories_hash);
@@ -770,8 +793,7 @@ static void *worker_main(void *arg)
         if (reload && reload_config(w))
             dirty = true;
         follow_schedule(w);
-        /* Merged again on content and once a minute, so expired stories leave and scheduled ones
-         * arrive on time. */
+        /* Merged again on content and when a story starts or expires (merge_sources). */
         bool settings = false;
         bool stories = run_sources(w, &settings);
         if (settings) {
@@ -780,10 +802,8 @@ static void *worker_main(void *arg)
             recompose(w);
             dirty = stories = true;
         }
-        if (stories || util_now_ns() >= w->next_merge_ns) {
+        if (stories || util_now_ns() >= w->next_merge_ns)
             dirty |= merge_sources(w);
-            w->next_merge_ns = util_now_ns() + 60 * (int64_t)1000000000;
-        }
         /* The top bar's "Updated"/"Offline" line changes with time as well as content. */
         for (size_t i = 0; i < w->source_count; i++)
             source_check_clock(&w->sources[i], (int64_t)time(NULL));
