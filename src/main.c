@@ -226,6 +226,7 @@ static int cmd_feed(int argc, char **argv)
             cJSON_AddItemToArray(figs, fo);
         }
         add_string(o, "source", s->source);
+        cJSON_AddBoolToObject(o, "alert", s->alert);
         char *line = cJSON_PrintUnformatted(o);
         puts(line);
         cJSON_free(line);

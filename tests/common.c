@@ -26,6 +26,14 @@ char *test_make_dir(const char *name)
     return dir;
 }
 
+char *test_read_file(const char *path, size_t max, size_t *len)
+{
+    char *data = util_read_file(path, max, len);
+    if (!data)
+        fail_msg("cannot read %s: %s", path, strerror(errno));
+    return data;
+}
+
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
     (void)st;

@@ -11,6 +11,9 @@
 char *test_make_dir(const char *name);
 /* Removes path and everything under it. */
 void test_remove_tree(const char *path);
+/* The contents of a file the test needs, at most max bytes, NUL-terminated (util_read_file); a
+ * file that cannot be read fails the test. The caller frees. */
+char *test_read_file(const char *path, size_t max, size_t *len);
 
 /* Everything written to stderr (fd 2, where log.c writes) between begin and end. */
 struct test_capture {

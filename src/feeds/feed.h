@@ -1,5 +1,5 @@
-/* Feed reading: a document (JSON Feed, RSS 0.9x/1.0/2.0 or Atom 1.0, told apart by content)
- * into a story list. Formats and limits: docs/feed-format.md. */
+/* Feed reading: a document (JSON Feed, RSS 0.9x/1.0/2.0, Atom 1.0 or a CAP alert, told apart
+ * by content) into a story list. Formats and limits: docs/feed-format.md. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>

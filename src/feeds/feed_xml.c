@@ -20,6 +20,7 @@
 #include "date.h"
 #include "dynbuf.h"
 #include "feed.h"
+#include "feed_cap.h"
 #include "normalize.h"
 #include "unicode.h"
 #include "util.h"
@@ -52,6 +53,7 @@ enum ns {
     NS_MEDIA,
     NS_ITUNES,
     NS_XHTML,
+    NS_CAP,
     NS_OTHER,
 };
 
@@ -81,6 +83,10 @@ static const struct {
     NS_ENTRY("http://my.netscape.com/rdf/simple/0.9/", NS_RSS090),
     /* Some RSS 2.0 generators still put their elements in this early draft namespace. */
     NS_ENTRY("http://backend.userland.com/rss2", NS_NONE),
+    /* Common Alerting Protocol: CAP 1.1 has the elements the sign reads, and Atom indexes of
+     * alerts (NWS, MeteoAlarm) still use it. */
+    NS_ENTRY("urn:oasis:names:tc:emergency:cap:1.2", NS_CAP),
+    NS_ENTRY("urn:oasis:names:tc:emergency:cap:1.1", NS_CAP),
 #undef NS_ENTRY
 };
 
@@ -114,6 +120,8 @@ enum element {
     EL_XHTML_BODY,
     EL_ITUNES_SUMMARY,
     EL_TTL,
+    EL_CAP_ALERT,
+    EL_CAP_INFO,
 };
 
 static const struct {
@@ -151,6 +159,8 @@ static const struct {
     {NS_BIT(NS_XHTML), "body", EL_XHTML_BODY},
     {NS_BIT(NS_ITUNES), "summary", EL_ITUNES_SUMMARY},
     {NS_RSS_FAMILY, "ttl", EL_TTL},
+    {NS_BIT(NS_CAP), "alert", EL_CAP_ALERT},
+    {NS_BIT(NS_CAP), "info", EL_CAP_INFO},
 };
 
 /* Elements that separate words when a field holds markup (Atom xhtml, or HTML a feed forgot to
@@ -162,7 +172,7 @@ static const char *const block_elements[] = {
     "aside", "header", "footer", "nav", "figure", "figcaption", "address", "img",
 };
 
-enum format { FORMAT_UNKNOWN, FORMAT_RSS, FORMAT_RDF, FORMAT_ATOM };
+enum format { FORMAT_UNKNOWN, FORMAT_RSS, FORMAT_RDF, FORMAT_ATOM, FORMAT_CAP };
 
 enum text_kind {
     TEXT_PLAIN,  /* characters as they are */
@@ -198,6 +208,7 @@ enum field {
     FIELD_FEED_TITLE,
     FIELD_FEED_LINK,
     FIELD_FEED_TTL,
+    FIELD_CAP, /* rank is the enum cap_field */
 };
 
 /* Lower ranks win when an item gives the same thing twice. */
@@ -228,6 +239,7 @@ struct item {
     int date_rank;
     bool summary_present[SUM_COUNT];
     enum text_kind summary_kind[SUM_COUNT];
+    struct cap_fields cap; /* a CAP <info> block, or an entry's cap: elements */
 };
 
 struct capture {
@@ -235,8 +247,9 @@ struct capture {
     int depth;        /* of the field's element */
     int rank;
     enum text_kind kind;
-    struct dynbuf *buf; /* borrowed from the parser */
-    int skip_depth;     /* inside <script> or <style> at this depth, else 0 */
+    struct dynbuf *buf;            /* borrowed from the parser */
+    int skip_depth;                /* inside <script> or <style> at this depth, else 0 */
+    struct cap_fields *cap_fields; /* borrowed; where FIELD_CAP goes */
 };
 
 struct parser {
@@ -249,7 +262,8 @@ struct parser {
     unsigned char stack[MAX_DEPTH + 1]; /* enum element of each open element, by depth */
     struct item item;
     struct capture cap;
-    struct dynbuf title_buf, small_buf, summary_buf[SUM_COUNT];
+    struct dynbuf title_buf, small_buf, cap_buf, summary_buf[SUM_COUNT];
+    struct cap_alert alert; /* FORMAT_CAP: the document's message */
     bool have_feed_title;
     char *feed_link; /* owned; the feed's own web page, for root-relative item links */
     enum { RUN, STOP_ITEM_LIMIT, STOP_ERROR } state;
@@ -490,7 +504,7 @@ static void begin_capture(struct parser *p, enum field field, int rank, enum tex
 {
     if (kind == TEXT_SKIP)
         return;
-    p->cap = (struct capture){field, p->depth, rank, kind, buf, 0};
+    p->cap = (struct capture){field, p->depth, rank, kind, buf, 0, NULL};
     dynbuf_reset(buf);
     XML_SetCharacterDataHandler(p->xml, on_text);
 }
@@ -533,6 +547,7 @@ static void free_item(struct item *it)
     free(it->title);
     free(it->link);
     free(it->id);
+    cap_fields_finish(&it->cap);
     it->title = it->link = it->id = NULL;
     it->depth = 0;
 }
@@ -540,6 +555,16 @@ static void free_item(struct item *it)
 static void end_item(struct parser *p)
 {
     struct item *it = &p->item;
+    if (p->format == FORMAT_CAP) {
+        cap_info_end(&p->alert, &it->cap, p->name, p->out);
+        free_item(it);
+        return;
+    }
+    bool has_cap = cap_fields_any(&it->cap);
+    if (has_cap && !cap_message_shown(&it->cap, false)) {
+        free_item(it); /* a test, an exercise, a cancel... */
+        return;
+    }
     char *clean = NULL;
     for (int i = 0; i < SUM_COUNT && !clean; i++) {
         if (!it->summary_present[i])
@@ -561,9 +586,11 @@ static void end_item(struct parser *p)
     s->link = it->link;
     s->id = it->id;
     s->published = it->published;
+    if (has_cap)
+        cap_entry_apply(s, &it->cap);
     feed_story_finish(s, p->name);
     it->title = it->link = it->id = NULL;
-    it->depth = 0;
+    free_item(it);
 }
 
 static void end_capture(struct parser *p)
@@ -640,6 +667,10 @@ static void end_capture(struct parser *p)
             p->out->poll_hint_s = (minutes > week_min ? week_min : minutes) * 60;
         break;
     }
+    case FIELD_CAP:
+        cap_fields_offer(c->cap_fields, (enum cap_field)c->rank,
+                         clean_field(b, TEXT_PLAIN, cap_field_max((enum cap_field)c->rank)));
+        break;
     case FIELD_NONE:
         break;
     }
@@ -750,6 +781,16 @@ static void feed_child(struct parser *p, enum element el, const XML_Char **atts)
     }
 }
 
+/* A CAP element the sign reads (feed_cap.h), into fields: the message's or one block's. */
+static void cap_child(struct parser *p, const char *local, struct cap_fields *fields)
+{
+    enum cap_field field;
+    if (!cap_field_of(local, &field) || fields->text[field])
+        return;
+    begin_capture(p, FIELD_CAP, (int)field, TEXT_PLAIN, &p->cap_buf);
+    p->cap.cap_fields = fields;
+}
+
 static void XMLCALL on_start(void *user, const XML_Char *name, const XML_Char **atts)
 {
     struct parser *p = user;
@@ -786,10 +827,11 @@ static void XMLCALL on_start(void *user, const XML_Char *name, const XML_Char **
     enum element el = classify(ns, local);
     p->stack[depth] = (unsigned char)el;
     if (depth == 1) {
-        p->format = el == EL_RSS    ? FORMAT_RSS
-                    : el == EL_RDF  ? FORMAT_RDF
-                    : el == EL_FEED ? FORMAT_ATOM
-                                    : FORMAT_UNKNOWN;
+        p->format = el == EL_RSS         ? FORMAT_RSS
+                    : el == EL_RDF       ? FORMAT_RDF
+                    : el == EL_FEED      ? FORMAT_ATOM
+                    : el == EL_CAP_ALERT ? FORMAT_CAP
+                                         : FORMAT_UNKNOWN;
         if (p->format == FORMAT_UNKNOWN) {
             /* Long or odd names are cut at a character boundary for the message. */
             size_t n = cut_len(local, strlen(local), 64);
@@ -806,6 +848,8 @@ static void XMLCALL on_start(void *user, const XML_Char *name, const XML_Char **
             begin_capture(p, FIELD_TITLE, RANK_MEDIA_TITLE, media_text_kind(atts), &p->title_buf);
         else if (el == EL_MEDIA_DESCRIPTION)
             begin_summary(p, SUM_MEDIA_DESCRIPTION, media_text_kind(atts));
+        else if (depth == p->item.depth + 1 && ns == NS_CAP)
+            cap_child(p, local, &p->item.cap);
         else if (depth == p->item.depth + 1)
             item_child(p, el, atts);
         return;
@@ -829,6 +873,12 @@ static void XMLCALL on_start(void *user, const XML_Char *name, const XML_Char **
             begin_item(p, atts);
         else if (parent == EL_FEED)
             feed_child(p, el, atts);
+        break;
+    case FORMAT_CAP:
+        if (el == EL_CAP_INFO && parent == EL_CAP_ALERT)
+            begin_item(p, atts);
+        else if (parent == EL_CAP_ALERT && ns == NS_CAP)
+            cap_child(p, local, &p->alert.msg);
         break;
     case FORMAT_UNKNOWN:
         break;
@@ -913,6 +963,7 @@ bool feed_xml_parse(const char *data, size_t len, const char *name, const char *
     XML_SetSkippedEntityHandler(p.xml, on_skipped_entity);
     buf_init(&p.title_buf, TITLE_RAW_MAX);
     buf_init(&p.small_buf, SMALL_RAW_MAX);
+    buf_init(&p.cap_buf, SUMMARY_RAW_MAX);
     for (int i = 0; i < SUM_COUNT; i++)
         buf_init(&p.summary_buf[i], SUMMARY_RAW_MAX);
 
@@ -946,6 +997,8 @@ bool feed_xml_parse(const char *data, size_t len, const char *name, const char *
     free(p.feed_link);
     dynbuf_finish(&p.title_buf);
     dynbuf_finish(&p.small_buf);
+    dynbuf_finish(&p.cap_buf);
+    cap_alert_finish(&p.alert);
     for (int i = 0; i < SUM_COUNT; i++)
         dynbuf_finish(&p.summary_buf[i]);
     XML_ParserFree(p.xml);

@@ -1,6 +1,7 @@
-/* RSS 0.9x/1.0/2.0 and Atom 1.0 into stories: a streamed, namespace-aware expat parse that
- * detects the format from the root element, converts legacy encodings to UTF-8 first, refuses
- * entity declarations and keeps memory bounded whatever the document holds. */
+/* RSS 0.9x/1.0/2.0, Atom 1.0 and CAP alerts (mapped by feed_cap.c) into stories: a streamed,
+ * namespace-aware expat parse that detects the format from the root element, converts legacy
+ * encodings to UTF-8 first, refuses entity declarations and keeps memory bounded whatever the
+ * document holds. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
