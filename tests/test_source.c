@@ -691,6 +691,43 @@ static void test_ttl_hint(void **state)
     free(path);
 }
 
+/* A source holding an alert is polled every 30 s (+-10%), whatever its refresh and <ttl> say;
+ * an expired alert, or one its filter keeps off, holds nothing. */
+static void test_alert_polling(void **state)
+{
+    struct server *sv = *state;
+    static const struct {
+        const char *item;
+        int64_t min_s, max_s;
+    } rows[] = {
+        {"{\"title\":\"Fire drill\",\"_ticker\":{\"alert\":true}}", 27, 33},
+        {"{\"title\":\"Fire drill\",\"_ticker\":{\"alert\":false}}", 3240, 3960},
+        {"{\"title\":\"Fire drill\",\"_ticker\":{\"alert\":true,"
+         "\"expires\":\"2020-01-01T00:00:00Z\"}}",
+         3240, 3960},
+        {"{\"title\":\"Sport: fire drill\",\"_ticker\":{\"alert\":true}}", 3240, 3960},
+    };
+    char *path = xasprintf("%s/alert.json", sv->root);
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char *doc = xasprintf("{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"T\","
+                              "\"items\":[%s]}",
+                              rows[i].item);
+        assert_true(util_write_file_atomic(path, doc, strlen(doc)));
+        struct config_source cfg = {(char *)"alerts", path, 3600, (char *)"", (char *)"sport", 0};
+        struct source s;
+        source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
+        int64_t now = util_now_ns();
+        assert_true(source_start(&s, NULL, now));
+        int64_t wait_s = (s.next_poll_ns - now) / 1000000000;
+        if (wait_s < rows[i].min_s || wait_s > rows[i].max_s)
+            fail_msg("%s: next poll in %lld s, expected %lld..%lld", rows[i].item,
+                     (long long)wait_s, (long long)rows[i].min_s, (long long)rows[i].max_s);
+        source_finish(&s, NULL);
+        free(doc);
+    }
+    free(path);
+}
+
 /* A source's exclude and max_age_hours decide what of it the sign shows, and a reload that keeps
  * the source takes new ones. */
 static void test_source_filter(void **state)
@@ -841,6 +878,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_schedule),
         cmocka_unit_test(test_ttl_hint),
+        cmocka_unit_test(test_alert_polling),
         cmocka_unit_test(test_source_filter),
         cmocka_unit_test(test_clock_suspect),
         cmocka_unit_test(test_signature_url),

@@ -377,6 +377,8 @@ static bool merge_sources(struct worker *w)
     else if (!alerts && w->alert)
         log_info("alert over: the news is back on the sign");
     w->alert = alerts > 0;
+    if (w->totals.alerts_shown != alerts)
+        w->status_dirty = true; /* operators see a take-over at once */
     w->totals.alerts_shown = alerts;
     char *fp = fingerprint(&merged);
     bool changed = !w->stories_hash || strcmp(fp, w->stories_hash) != 0;

@@ -1,0 +1,201 @@
+#!/usr/bin/python3
+"""Alerts on a running sign, headless, fed over loopback HTTP with refresh = 30:
+
+1. The news is up. An alert added to the feed (no signal, no reload) takes over within one
+   poll: the status file says alerts_shown 1, the log says so, and the SIGUSR2 screenshot is
+   mostly the theme's alert colour.
+2. The alert removed from the feed: the news is back within one of the 30 s polls the held
+   alert brings.
+3. An alert that expires in a few seconds (published with a reload, which polls at once):
+   it takes over, and hands back within 2 s of its expiry, without a poll.
+
+    alert-takeover.py TICKER
+"""
+import datetime
+import http.server
+import json
+import os
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zlib
+
+SIZE = "480x270"
+ALERT_BG = (0xB3, 0x12, 0x1F)  # [theme] alert_background's default
+FEED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "assets", "feeds", "default.json")
+
+
+def fail(msg, tmp):
+    sys.stderr.write(f"alert-takeover: {msg}\n")
+    for name in ("sign.log", "status.json"):
+        path = os.path.join(tmp, name)
+        if os.path.exists(path):
+            sys.stderr.write(f"--- {name}\n{open(path, encoding='utf-8', errors='replace').read()}\n")
+    sys.exit(1)
+
+
+def wait_for(what, check, tmp, limit):
+    end = time.monotonic() + limit
+    while time.monotonic() < end:
+        try:
+            value = check()
+            if value:
+                return value
+        except (OSError, ValueError, KeyError):
+            pass  # not written yet, or caught between writes (the file is replaced whole)
+        time.sleep(0.05)
+    fail(f"timed out after {limit} s waiting for {what}", tmp)
+
+
+def status(tmp):
+    with open(os.path.join(tmp, "status.json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def png_pixels(path):
+    """(width, height, [(r, g, b)]) of an 8-bit RGB or RGBA PNG, non-interlaced."""
+    data = open(path, "rb").read()
+    pos, idat, w = 8, b"", 0
+    while pos < len(data):
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b"IHDR":
+            w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            assert depth == 8 and ctype in (2, 6) and interlace == 0, "unexpected PNG format"
+            bpp = 3 if ctype == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    raw, stride, prev, out = zlib.decompress(idat), w * bpp, bytearray(w * bpp), []
+    for y in range(h):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        out += [tuple(line[x * bpp:x * bpp + 3]) for x in range(w)]
+        prev = line
+    return w, h, out
+
+
+def alert_share(proc, tmp):
+    """The share of the screen in the alert's colours: its background and the card's darker shade."""
+    path = os.path.join(tmp, "screen.png")
+    if os.path.exists(path):
+        os.unlink(path)
+    proc.send_signal(signal.SIGUSR2)
+    wait_for("screen.png", lambda: os.path.exists(path) and os.path.getsize(path) > 0, tmp, 10)
+    time.sleep(0.2)
+    _, _, px = png_pixels(path)
+    shade = tuple(int(c * 0.82) for c in ALERT_BG)
+    near = lambda p, q: all(abs(a - b) <= 3 for a, b in zip(p, q))
+    return sum(1 for p in px if near(p, ALERT_BG) or near(p, shade)) / len(px)
+
+
+def publish(tmp, items):
+    # The server's Last-Modified has whole seconds: a change within the second of the last
+    # copy the sign fetched would be answered 304.
+    time.sleep(1.1)
+    feed = json.load(open(FEED, encoding="utf-8"))
+    feed["items"] = items + feed["items"]
+    path = os.path.join(tmp, "www", "feed.json")
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        json.dump(feed, f)
+    os.replace(path + ".tmp", path)
+
+
+def rfc3339(t):
+    return datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def alert(**ticker):
+    return {"id": "alert-drill", "title": "Fire drill at 14:00: please leave by the east stairs",
+            "summary": "Facilities test the alarms for ten minutes.",
+            "date_published": rfc3339(time.time()), "_ticker": dict(alert=True, **ticker)}
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def main():
+    ticker = sys.argv[1]
+    tmp = tempfile.mkdtemp(prefix="ticker-alert-")
+    os.mkdir(os.path.join(tmp, "www"))
+    publish(tmp, [])
+    handler = lambda *a, **k: Quiet(*a, directory=os.path.join(tmp, "www"), **k)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    conf = os.path.join(tmp, "ticker.conf")
+    with open(conf, "w", encoding="utf-8") as f:
+        f.write(f"[status]\nfile = {tmp}/status.json\n[source lobby]\n"
+                f"url = http://127.0.0.1:{server.server_port}/feed.json\nrefresh = 30\n")
+    env = dict(os.environ, SDL_VIDEODRIVER="offscreen", XDG_STATE_HOME=tmp)
+    log = open(os.path.join(tmp, "sign.log"), "w")
+    proc = subprocess.Popen([ticker, "--config", conf, "--window", SIZE, "--duration", "170"],
+                            env=env, stderr=log)
+    try:
+        wait_for("the news", lambda: status(tmp)["sources"][0]["items"] > 1, tmp, 20)
+        if status(tmp)["alerts_shown"] != 0 or alert_share(proc, tmp) > 0.01:
+            fail("an alert colour on the screen before any alert", tmp)
+
+        # 1. Added to the feed: seen at the next poll (30 s +-10%), nothing else done.
+        publish(tmp, [alert()])
+        t0 = time.monotonic()
+        wait_for("the alert to take over", lambda: status(tmp)["alerts_shown"] == 1, tmp, 36)
+        took = time.monotonic() - t0
+        share = alert_share(proc, tmp)
+        if share < 0.5:
+            fail(f"the alert is on but only {share:.0%} of the screen is in its colours", tmp)
+        if 'takes over the sign' not in open(os.path.join(tmp, "sign.log")).read():
+            fail("no take-over line in the log", tmp)
+        print(f"alert-takeover: took over {took:.1f} s after it was published; {share:.0%} of the "
+              "screen in the alert's colours")
+
+        # 2. Removed from the feed: gone at the next poll.
+        publish(tmp, [])
+        t0 = time.monotonic()
+        wait_for("the alert to leave", lambda: status(tmp)["alerts_shown"] == 0, tmp, 36)
+        left = time.monotonic() - t0
+        time.sleep(0.5)
+        share = alert_share(proc, tmp)
+        if share > 0.01:
+            fail(f"the alert left but {share:.0%} of the screen is still in its colours", tmp)
+        print(f"alert-takeover: removed, left {left:.1f} s later; the news is back")
+
+        # 3. Expiring: hands back on its second, without a poll.
+        expires = int(time.time()) + 8
+        publish(tmp, [alert(expires=rfc3339(expires))])
+        proc.send_signal(signal.SIGHUP)  # a reload polls at once
+        wait_for("the expiring alert", lambda: status(tmp)["alerts_shown"] == 1, tmp, 10)
+        if alert_share(proc, tmp) < 0.5:
+            fail("the expiring alert is not on the screen", tmp)
+        wait_for("the alert's expiry", lambda: status(tmp)["alerts_shown"] == 0, tmp, 15)
+        late = time.time() - expires
+        if late > 2.0:
+            fail(f"the alert left {late:.1f} s after its expiry", tmp)
+        if alert_share(proc, tmp) > 0.01:
+            fail("the alert expired but its colours are still on the screen", tmp)
+        print(f"alert-takeover: expired alert left {late:.2f} s after its expiry")
+    finally:
+        proc.terminate()
+        proc.wait()
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
