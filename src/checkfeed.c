@@ -238,7 +238,7 @@ static void check_layout(struct check *c, struct scene_fonts *fonts, const struc
     size_t used = 0;
     for (size_t k = 0; k < c->size_count; k++) {
         struct screen_layout sl;
-        layout_screen(c->sizes[k][0], c->sizes[k][1], &sl);
+        layout_screen(c->sizes[k][0], c->sizes[k][1], c->cfg.theme.text_scale, &sl);
         struct card_layout *cl = xmalloc(sizeof(*cl));
         layout_card(&sl, &bold, &regular, s, cl);
         char size[32];

@@ -13,9 +13,15 @@
 #include "ascii.h"
 #include "filter.h"
 #include "log.h"
+#include "logo.h"
 #include "minisign.h"
 #include "util.h"
 #include "version.h"
+
+/* The installed themes: [theme] name = NAME reads NAME.conf from themes/ beside the config
+ * file, else from here. */
+#define THEME_DIR TICKER_ASSET_DIR "/themes"
+#define THEME_NAME_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 
 /* Past this many, errors are counted but not printed: a binary file given by mistake would
  * otherwise fill the journal. */
@@ -49,7 +55,10 @@ struct key {
                                 /* KEY_MARGINS: int[4]; KEY_MODE: int[3] (w, h, Hz) */
     const char *const *choices; /* KEY_ENUM: names in enum order, NULL-terminated */
     key_check_fn check;         /* KEY_STRING: extra validation, may be NULL */
-    const char *doc;            /* one line */
+    /* KEY_STRING: what the sign can run without (it logs the problem and goes on), checked as
+     * an error by config_check only; a non-empty value. May be NULL. */
+    key_check_fn check_strict;
+    const char *doc; /* one line */
 };
 
 struct section {
@@ -62,6 +71,8 @@ static bool check_optional_url(const char *value, struct error *err);
 static bool check_public_key(const char *value, struct error *err);
 static bool check_font(const char *value, struct error *err);
 static bool check_exclude(const char *value, struct error *err);
+static bool check_theme_name(const char *value, struct error *err);
+static bool check_logo(const char *value, struct error *err);
 
 static const char *const clock_names[] = {"24h", "12h", "off", NULL};
 static const char *const crawl_direction_names[] = {"auto", "left", "right", NULL};
@@ -73,7 +84,9 @@ _Static_assert(sizeof(enum config_clock) == sizeof(int), "enum config_clock is n
 static const struct section sections[] = {
     {"sign", "What the sign shows and how it moves."},
     {"display", "The screen, and how frames reach it."},
-    {"theme", "Colours, as #rrggbb (hex digits in either case)."},
+    {"theme", "The look: a theme by name, then colours (#rrggbb, hex digits in either case)\n"
+              "and the size of text, each overriding the theme's when written (here, in a\n"
+              "drop-in or in remote settings, in any order)."},
     {"schedule", "When the display is on. Without this section it is always on. When off, the\n"
                  "panel is powered down where the hardware allows (HDMI-CEC standby, DPMS),\n"
                  "else shows black; feeds are still fetched, so the first picture is fresh."},
@@ -180,6 +193,16 @@ static const struct key keys[] = {
      .max = 10080,
      .offset = CFG(offline_after_minutes),
      .doc = "After this long without a successful update the top bar says \"Offline\"."},
+    {.section = "sign",
+     .name = "logo",
+     .type = KEY_STRING,
+     .def = "",
+     .offset = CFG(logo),
+     .check_strict = check_logo,
+     .doc = "A PNG drawn at the left of the top bar, before the title, scaled to the bar's\n"
+            "height (transparency kept); at most 4096x4096 pixels. The title follows when it\n"
+            "fits whole beside the logo, else the logo stands alone. One that cannot be read\n"
+            "is logged and the sign shows without it (check-config says why). Empty: none."},
 
     {.section = "display",
      .name = "window",
@@ -231,6 +254,16 @@ static const struct key keys[] = {
      .offset = CFG(vsync),
      .doc = "Present frames on the display's vertical sync; false paces with a timer."},
 
+    {.section = "theme",
+     .name = "name",
+     .type = KEY_STRING,
+     .def = CONFIG_DEFAULT_THEME,
+     .offset = CFG(theme_name),
+     .check = check_theme_name,
+     .doc = "The theme: default (dark blue), light (dark text on white, for bright rooms) or\n"
+            "high-contrast (white and yellow on black, larger text, for reading from afar),\n"
+            "or NAME.conf of your own in a themes folder beside this file (a [theme] section\n"
+            "with the keys below)."},
     {.section = "theme",
      .name = "background",
      .type = KEY_COLOR,
@@ -285,6 +318,15 @@ static const struct key keys[] = {
      .def = "#ffffff",
      .offset = CFG(theme.alert_foreground),
      .doc = "Text of an alert."},
+    {.section = "theme",
+     .name = "text_scale",
+     .type = KEY_INT,
+     .def = "100",
+     .min = 80,
+     .max = 160,
+     .offset = CFG(theme.text_scale),
+     .doc = "Size of all text, in percent of the usual (which already grows with the\n"
+            "screen); the top bar and the crawl band grow with it, the card gets less room."},
 
     {.section = "schedule",
      .name = "on",
@@ -593,6 +635,23 @@ static bool check_exclude(const char *value, struct error *err)
     return true;
 }
 
+static bool check_theme_name(const char *value, struct error *err)
+{
+    if (value[0] && value[strspn(value, THEME_NAME_CHARS)] == '\0' && strlen(value) <= 64)
+        return true;
+    error_set(err, "'%.64s' is not a theme name (letters, digits, '_' and '-')", value);
+    return false;
+}
+
+static bool check_logo(const char *value, struct error *err)
+{
+    struct logo logo;
+    if (!logo_load(&logo, value, err))
+        return false;
+    logo_finish(&logo);
+    return true;
+}
+
 static bool check_public_key(const char *value, struct error *err)
 {
     /* Empty accepts unsigned feeds; otherwise the sign must be able to use every key: one it
@@ -795,6 +854,7 @@ static void apply_defaults(void *base, const char *section)
 void config_init(struct config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
+    cfg->theme_dir = xstrdup("");
     for (size_t i = 0; i < ARRAY_LEN(sections); i++)
         if (strcmp(sections[i].name, "source") != 0)
             apply_defaults(cfg, sections[i].name);
@@ -820,6 +880,7 @@ void config_finish(struct config *cfg)
     }
     free(cfg->sources);
     free_strings(cfg, false);
+    free(cfg->theme_dir);
     memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -839,6 +900,7 @@ void config_copy(struct config *dst, const struct config *src)
 {
     *dst = *src;
     copy_strings(dst, src, false);
+    dst->theme_dir = xstrdup(src->theme_dir);
     dst->sources = src->source_count ? xcalloc(src->source_count, sizeof(*dst->sources)) : NULL;
     for (size_t i = 0; i < src->source_count; i++) {
         dst->sources[i] = src->sources[i];
@@ -887,6 +949,18 @@ static const struct key *find_key(const char *section, const char *name)
     return NULL;
 }
 
+/* The bit of config.theme_written for a [theme] key other than name; 0 for any other key. */
+static uint32_t theme_bit(const struct key *k)
+{
+    if (strcmp(k->section, "theme") != 0 || strcmp(k->name, "name") == 0)
+        return 0;
+    unsigned n = 0;
+    for (const struct key *i = keys; i < k; i++)
+        n += strcmp(i->section, "theme") == 0 && strcmp(i->name, "name") != 0;
+    assert(n < 32);
+    return 1u << n;
+}
+
 static const struct section *find_section(const char *name)
 {
     for (size_t i = 0; i < ARRAY_LEN(sections); i++)
@@ -924,6 +998,8 @@ struct parser {
      * sign's own; problems go to *first ("NAME:LINE: message") and are not logged. */
     bool remote, sources_replaced, require_signed;
     struct error *first;
+    bool strict;     /* config_check: the keys' check_strict too */
+    bool theme_file; /* a theme's file: a [theme] section without name */
 };
 
 /* Counts an error and reports it as "FILE:LINE: message", or "FILE: message" for line 0. */
@@ -1059,6 +1135,12 @@ static void parse_header(struct parser *p, char *s)
         return;
     }
     p->section = find_section(inner);
+    if (p->theme_file && (!p->section || strcmp(inner, "theme") != 0)) {
+        parse_error(p, p->line, "[%.64s] in a theme file (it has only a [theme] section)", inner);
+        p->section = NULL;
+        p->in_bad_section = true;
+        return;
+    }
     if (p->section && p->remote && strcmp(inner, "sign") != 0 && strcmp(inner, "theme") != 0 &&
         strcmp(inner, "schedule") != 0) {
         parse_error(p, p->line, "[%s] cannot be set from afar (a remote file sets only %s)", inner,
@@ -1162,6 +1244,10 @@ static void parse_key_line(struct parser *p, char *s)
                         where);
         return;
     }
+    if (p->theme_file && strcmp(k->name, "name") == 0) {
+        parse_error(p, p->line, "name: a theme file cannot choose another theme");
+        return;
+    }
     if (p->remote && strcmp(k->name, "timezone") == 0) {
         parse_error(p, p->line,
                     "timezone cannot be set from afar: it is where the sign is (set it "
@@ -1182,8 +1268,13 @@ static void parse_key_line(struct parser *p, char *s)
         return;
     void *base = p->source_header ? (void *)current_source(p) : (void *)p->cfg;
     struct error err;
-    if (!key_store(k, base, value, &err))
+    if (!key_store(k, base, value, &err)) {
         parse_error(p, p->line, "%s", err.msg);
+        return;
+    }
+    p->cfg->theme_written |= theme_bit(k);
+    if (p->strict && k->check_strict && value[0] && !k->check_strict(value, &err))
+        parse_error(p, p->line, "%s: %s", k->name, err.msg);
 }
 
 static void parse_line(struct parser *p, char *line)
@@ -1250,11 +1341,117 @@ static void parse_file(struct parser *p, const char *name, const char *text, siz
     parse_lines(p, text, len);
 }
 
+/* Byte order of two char *, for qsort. */
+static int compare_paths(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The themes there are, for a message: "default, high-contrast, light" (sorted, each once). */
+static void theme_names(const char *const dirs[2], char *buf, size_t len)
+{
+    char **names = xmalloc(sizeof(*names));
+    size_t count = 0;
+    names[count++] = xstrdup(CONFIG_DEFAULT_THEME);
+    for (size_t d = 0; d < 2; d++) {
+        DIR *dir = dirs[d][0] ? opendir(dirs[d]) : NULL;
+        for (struct dirent *e; dir && (e = readdir(dir));) {
+            size_t n = strlen(e->d_name);
+            if (n <= 5 || strcmp(e->d_name + n - 5, ".conf") != 0 ||
+                strspn(e->d_name, THEME_NAME_CHARS) != n - 5)
+                continue;
+            names = xrealloc(names, (count + 1) * sizeof(*names));
+            names[count++] = xasprintf("%.*s", (int)(n - 5), e->d_name);
+        }
+        if (dir)
+            closedir(dir);
+    }
+    qsort(names, count, sizeof(*names), compare_paths);
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < count; i++) {
+        if ((i == 0 || strcmp(names[i], names[i - 1]) != 0) && used < len) {
+            int n = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", names[i]);
+            used += n > 0 ? (size_t)n : 0;
+        }
+    }
+    for (size_t i = 0; i < count; i++)
+        free(names[i]);
+    free(names);
+}
+
+/* Reads the theme file of name into theme (the defaults until then), at its own FILE:LINE when
+ * it has errors, which count as p's; a name with no file is an error at `at`. */
+static void read_theme(struct parser *p, const struct place *at, const char *name,
+                       struct config *theme)
+{
+    const char *const dirs[2] = {p->cfg->theme_dir, THEME_DIR};
+    char *path = NULL;
+    for (size_t d = 0; d < 2 && !path; d++) {
+        struct stat st;
+        char *candidate = xasprintf("%s/%s.conf", dirs[d], name);
+        if (dirs[d][0] && stat(candidate, &st) == 0)
+            path = candidate;
+        else
+            free(candidate);
+    }
+    if (!path) {
+        char names[256];
+        theme_names(dirs, names, sizeof(names));
+        error_at(p, at, "unknown theme '%s' (there are: %s)", name, names);
+        return;
+    }
+    size_t len;
+    char *text = util_read_file(path, CONFIG_MAX_FILE_BYTES + 1, &len);
+    struct parser sub;
+    parser_begin(&sub, theme);
+    sub.theme_file = true;
+    sub.first = p->first;
+    if (!text) {
+        struct place file = {path, 0, 0};
+        error_at(&sub, &file, "cannot read theme '%s': %s", name,
+                 errno == EFBIG ? "too large" : util_read_error(errno));
+    } else {
+        parse_file(&sub, path, text, len);
+    }
+    p->errors += sub.errors;
+    free(sub.source_first);
+    free(sub.source_last);
+    free(text);
+    free(path);
+}
+
+/* The [theme] in effect: the named theme's values (the built-in ones for default), then over
+ * them the keys the files wrote, whatever came first. */
+static void resolve_theme(struct parser *p)
+{
+    struct config *cfg = p->cfg;
+    /* A refused remote file says its first problem only: that one is found already. */
+    if (p->first && p->errors)
+        return;
+    const struct place *set = &p->key_set[find_key("theme", "name") - keys];
+    /* A name from the config a remote file applies to: said at the remote file. */
+    struct place at = set->file ? *set : (struct place){p->name, 0, 0};
+    struct config theme;
+    config_init(&theme);
+    if (strcmp(cfg->theme_name, CONFIG_DEFAULT_THEME) != 0)
+        read_theme(p, &at, cfg->theme_name, &theme);
+    for (const struct key *k = keys; k < keys + ARRAY_LEN(keys); k++) {
+        if (!theme_bit(k) || (cfg->theme_written & theme_bit(k)))
+            continue;
+        size_t n = k->type == KEY_COLOR ? sizeof(uint32_t) : sizeof(int);
+        memcpy((char *)cfg + k->offset, (const char *)&theme + k->offset, n);
+    }
+    config_finish(&theme);
+}
+
 /* The checks on the whole once every file is read; returns the number of errors. name is the
  * first file's. */
 static int parser_end(struct parser *p, const char *name)
 {
     const struct config *cfg = p->cfg;
+    if (!p->theme_file && p->name)
+        resolve_theme(p);
     for (size_t i = 0; i < cfg->source_count; i++) {
         const struct place *at = &p->source_first[i];
         if (!at->file)
@@ -1370,11 +1567,6 @@ static void files_add(struct config_files *files, char *path)
     files->paths[files->count++] = path;
 }
 
-static int compare_paths(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Adds the drop-ins of the file at path to files: each regular file (or link to one) in
  * PATH.d whose name ends in ".conf" and does not start with '.', in byte order of name (not the
  * locale's: the order must not change with LANG), as systemd and sysctl.d do. Editor and dpkg
@@ -1423,14 +1615,21 @@ void config_files_finish(struct config_files *files)
     memset(files, 0, sizeof(*files));
 }
 
-bool config_load_files(struct config *cfg, const char *path, struct config_files *files)
+/* config_load_files, config_check. */
+static bool load_files(struct config *cfg, const char *path, struct config_files *files,
+                       bool strict)
 {
     struct config_files read = {0};
     files_add(&read, xstrdup(path));
     struct config tmp;
     config_init(&tmp);
+    /* A site's own themes: in themes/ beside the file. */
+    const char *slash = strrchr(path, '/');
+    free(tmp.theme_dir);
+    tmp.theme_dir = slash ? xasprintf("%.*s/themes", (int)(slash - path), path) : xstrdup("themes");
     struct parser p;
     parser_begin(&p, &tmp);
+    p.strict = strict;
     /* A file that cannot be read is not a config, whatever drop-ins it has. */
     if (parse_path(&p, path) && add_dropins(&p, path, &read))
         for (size_t i = 1; i < read.count; i++)
@@ -1443,6 +1642,16 @@ bool config_load_files(struct config *cfg, const char *path, struct config_files
         config_files_finish(&read);
     }
     return ok;
+}
+
+bool config_load_files(struct config *cfg, const char *path, struct config_files *files)
+{
+    return load_files(cfg, path, files, false);
+}
+
+bool config_check(struct config *cfg, const char *path, struct config_files *files)
+{
+    return load_files(cfg, path, files, true);
 }
 
 bool config_load(struct config *cfg, const char *path)

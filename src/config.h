@@ -22,7 +22,11 @@ enum config_crawl_direction { CONFIG_CRAWL_AUTO, CONFIG_CRAWL_LEFT, CONFIG_CRAWL
 struct config_theme {
     uint32_t background, surface, foreground, muted, accent, band_background, band_foreground;
     uint32_t alert_background, alert_foreground; /* an alert's card and crawl band */
+    int text_scale;                              /* percent of the usual type sizes */
 };
+
+/* The built-in theme, the key defaults: needs no file. */
+#define CONFIG_DEFAULT_THEME "default"
 
 /* One [source NAME] section. Every string is owned by the struct config holding the source. */
 struct config_source {
@@ -55,7 +59,12 @@ struct config {
     int overscan[4];        /* margins in px: top, right, bottom, left (as viewers see it) */
     int refresh_hz;         /* 0 = measure */
     bool vsync;
+    char *logo; /* PNG path; "" = none */
+    /* [theme] as in effect: the named theme's values under the keys the files wrote. */
+    char *theme_name;
     struct config_theme theme;
+    uint32_t theme_written; /* bit i: the i-th [theme] key after name was written in a file */
+    char *theme_dir;        /* themes/ beside the config file, searched first; "" = none */
     /* [schedule], as written; schedule_parse reads them (validated when loaded). */
     char *schedule_on, *schedule_off_dates, *timezone;
     char *status_file;       /* "" = $RUNTIME_DIRECTORY/status.json, else /run/ticker/status.json */
@@ -99,6 +108,10 @@ struct config_files {
 /* config_load, also saying which files it read: on success files (zeroed, or an earlier list,
  * which is freed) gets them; on failure it is left alone. */
 bool config_load_files(struct config *cfg, const char *path, struct config_files *files);
+/* config_load_files as `ticker check-config` does it: also checks what the sign can run
+ * without and only logs at run time (the logo: missing, unreadable, not a PNG, too large),
+ * reported as an error at the key's FILE:LINE. */
+bool config_check(struct config *cfg, const char *path, struct config_files *files);
 /* Frees the list and zeroes it; safe on a zeroed one. */
 void config_files_finish(struct config_files *files);
 /* Same as config_load, from len bytes of text (need not be NUL-terminated); name stands for

@@ -295,7 +295,7 @@ static int cmd_check_config(int argc, char **argv)
     struct config cfg;
     config_init(&cfg);
     struct config_files files = {0};
-    bool ok = config_load_files(&cfg, argv[2], &files);
+    bool ok = config_check(&cfg, argv[2], &files);
     if (ok) {
         /* What is in effect comes from these, the later over the earlier. */
         for (size_t i = 0; i < files.count; i++)
@@ -322,7 +322,7 @@ static int cmd_check_config(int argc, char **argv)
                          "until it reads at 3:1",
                          argv[2], pairs[i].text, pairs[i].a, pairs[i].on, pairs[i].b,
                          scene_contrast(pairs[i].a, pairs[i].b));
-        size_t fit = scene_crawl_fit(w, h);
+        size_t fit = scene_crawl_fit(w, h, cfg.theme.text_scale);
         if ((size_t)cfg.max_stories > fit)
             log_warn("%s: max_stories = %d: at %dx%d about %zu headlines fit the crawl's %u MiB; "
                      "the others show as cards only",

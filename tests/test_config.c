@@ -14,6 +14,9 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "logo.h"
+#include "picture.h"
+#include "scene.h"
 #include "util.h"
 
 #include "common.h"
@@ -38,7 +41,8 @@ static char *dump(const struct config *cfg)
             "mode=%dx%d@%d\nrotate=%d\noverscan=%d,%d,%d,%d\n"
             "vsync=%s\nbackground=%06x\nsurface=%06x\nforeground=%06x\nmuted=%06x\n"
             "accent=%06x\nband_background=%06x\nband_foreground=%06x\nstatus_file=\"%s\"\n"
-            "schedule_on=\"%s\"\noff_dates=\"%s\"\ntimezone=\"%s\"\nsources=%zu\n",
+            "schedule_on=\"%s\"\noff_dates=\"%s\"\ntimezone=\"%s\"\nsources=%zu\n"
+            "theme=%s\nalert=%06x,%06x\ntext_scale=%d\nlogo=\"%s\"\n",
             cfg->title, cfg->card_seconds, cfg->transition_ms, cfg->crawl_speed, cfg->font,
             cfg->font_bold, clocks[cfg->clock], cfg->fallback_message, cfg->window_w, cfg->window_h,
             cfg->refresh_hz, cfg->mode[0], cfg->mode[1], cfg->mode[2], cfg->rotate * 90,
@@ -46,7 +50,9 @@ static char *dump(const struct config *cfg)
             cfg->vsync ? "true" : "false", (unsigned)t->background, (unsigned)t->surface,
             (unsigned)t->foreground, (unsigned)t->muted, (unsigned)t->accent,
             (unsigned)t->band_background, (unsigned)t->band_foreground, cfg->status_file,
-            cfg->schedule_on, cfg->schedule_off_dates, cfg->timezone, cfg->source_count);
+            cfg->schedule_on, cfg->schedule_off_dates, cfg->timezone, cfg->source_count,
+            cfg->theme_name, (unsigned)t->alert_background, (unsigned)t->alert_foreground,
+            t->text_scale, cfg->logo);
     for (size_t i = 0; i < cfg->source_count; i++) {
         const struct config_source *s = &cfg->sources[i];
         fprintf(f, "source%zu=%s \"%s\" %d \"%s\"\n", i, s->name, s->url, s->refresh_s,
@@ -131,6 +137,25 @@ static const struct row rows[] = {
        "accent = #ff0000\nband_background = #00ff00\nband_foreground = #0000ff\n",
        "background=000000", "surface=ffffff", "foreground=abcdef", "muted=123456", "accent=ff0000",
        "band_foreground=0000ff"),
+    /* Themes by name (assets/themes); keys written in the file override the theme's, before or
+     * after the name. */
+    OK("[theme]\nname = default\n", "theme=default", "background=0b1220", "accent=ffb020",
+       "text_scale=100"),
+    OK("[theme]\nname = high-contrast\n", "theme=high-contrast", "background=000000",
+       "foreground=ffffff", "accent=ffd500", "band_background=000000", "text_scale=140"),
+    OK("[theme]\naccent = #123456\nname = light\ntext_scale = 90\n", "accent=123456",
+       "background=e9edf3", "surface=ffffff", "band_background=13233d", "text_scale=90"),
+    OK("[theme]\nname = light\nalert_background = #000001\n", "alert=000001,ffffff",
+       "foreground=111827"),
+    FAIL("[theme]\nname = neon\n",
+         "t.conf:2: unknown theme 'neon' (there are: default, high-contrast, light)"),
+    FAIL("[theme]\nname = ../../etc/passwd\n",
+         "t.conf:2: name: '../../etc/passwd' is not a theme name"),
+    FAIL("[theme]\ntext_scale = 200\n", "t.conf:2: text_scale: 200 is out of range (80..160)"),
+    FAIL("[theme]\ntext_scale = 79\n", "t.conf:2: text_scale: 79 is out of range (80..160)"),
+    /* A logo the sign cannot use is its problem at run time (logged, drawn without); only
+     * check-config (config_check) refuses it. */
+    OK("[sign]\nlogo = /nonexistent/logo.png\n", "logo=\"/nonexistent/logo.png\""),
     OK("[schedule]\non = mon-fri 07:00-19:00, sat 09:00-13:00\noff_dates = 2026-12-25\n"
        "timezone = Europe/Berlin\n",
        "schedule_on=\"mon-fri 07:00-19:00, sat 09:00-13:00\"", "off_dates=\"2026-12-25\"",
@@ -771,6 +796,222 @@ static void test_dropins(void **state)
     }
 }
 
+/* A theme of the site's own in themes/ beside the config: read like the installed ones, its
+ * errors at its own FILE:LINE; colour keys in the config and its drop-ins win over it. */
+struct theme_row {
+    const char *main, *dropin; /* ticker.conf, ticker.conf.d/50.conf (NULL: none) */
+    const char *file, *text;   /* themes/FILE.conf */
+    bool ok;
+    const char *expect[3]; /* ok: lines of dump(); failure: substrings of the log */
+};
+
+static const struct theme_row theme_rows[] = {
+    {"[theme]\nname = mine\n",
+     NULL,
+     "mine",
+     "[theme]\nbackground = #101010\naccent = #202020\n",
+     true,
+     {"background=101010", "accent=202020", "surface=151f33"}},
+    /* The config's key wins, though the drop-in names the theme after it. */
+    {"[theme]\nsurface = #333333\n",
+     "[theme]\nname = mine\n",
+     "mine",
+     "[theme]\nsurface = #444444\nbackground = #101010\n",
+     true,
+     {"surface=333333", "background=101010", "theme=mine"}},
+    {"[theme]\nname = mine\n",
+     "[theme]\nbackground = #555555\n",
+     "mine",
+     "[theme]\nbackground = #101010\ntext_scale = 150\n",
+     true,
+     {"background=555555", "text_scale=150"}},
+    /* A site's theme comes before an installed one of the same name. */
+    {"[theme]\nname = light\n",
+     NULL,
+     "light",
+     "[theme]\nbackground = #0000aa\n",
+     true,
+     {"background=0000aa", "surface=151f33"}},
+    {"[theme]\nname = nope\n",
+     NULL,
+     "mine",
+     "[theme]\n",
+     false,
+     {"ticker.conf:2: unknown theme 'nope' (there are: default, high-contrast, light, mine)"}},
+    {"[sign]\ntitle = x\n",
+     "[theme]\nname = nope\n",
+     "mine",
+     "[theme]\n",
+     false,
+     {"ticker.conf.d/50.conf:2: unknown theme 'nope'"}},
+    {"[theme]\nname = mine\n",
+     NULL,
+     "mine",
+     "[theme]\nbackground = #101010\naccent = yellow\n",
+     false,
+     {"themes/mine.conf:3: accent: 'yellow' is not a colour"}},
+    {"[theme]\nname = mine\n",
+     NULL,
+     "mine",
+     "[sign]\ntitle = x\n",
+     false,
+     {"themes/mine.conf:1: [sign] in a theme file (it has only a [theme] section)"}},
+    {"[theme]\nname = mine\n",
+     NULL,
+     "mine",
+     "[theme]\nname = light\n",
+     false,
+     {"themes/mine.conf:2: name: a theme file cannot choose another theme"}},
+    {"[theme]\nname = mine\n",
+     NULL,
+     "mine",
+     "[theme]\nbackground = #101010\nfont = x\n",
+     false,
+     {"themes/mine.conf:3: unknown key 'font' in [theme]"}},
+};
+
+static void test_theme_files(void **state)
+{
+    (void)state;
+    for (size_t r = 0; r < ARRAY_LEN(theme_rows); r++) {
+        const struct theme_row *row = &theme_rows[r];
+        char *dir = test_make_dir("test_config");
+        char *path = xasprintf("%s/ticker.conf", dir);
+        char *themes = xasprintf("%s/themes", dir);
+        char *theme = xasprintf("%s/%s.conf", themes, row->file);
+        char *folder = xasprintf("%s.d", path);
+        char *dropin = xasprintf("%s/50.conf", folder);
+        write_file(path, row->main);
+        assert_int_equal(mkdir(themes, 0700), 0);
+        write_file(theme, row->text);
+        if (row->dropin) {
+            assert_int_equal(mkdir(folder, 0700), 0);
+            write_file(dropin, row->dropin);
+        }
+        struct config cfg;
+        config_init(&cfg);
+        struct test_capture c;
+        test_capture_begin(&c);
+        bool ok = config_load(&cfg, path);
+        char *errors = test_capture_end(&c);
+        char *got = dump(&cfg);
+        if (ok != row->ok)
+            fail_msg("theme row %zu: %s\n%s", r, ok ? "loaded" : "failed", errors);
+        for (size_t i = 0; i < ARRAY_LEN(row->expect) && row->expect[i]; i++) {
+            if (ok && !has_line(got, row->expect[i]))
+                fail_msg("theme row %zu: no '%s' in\n%s", r, row->expect[i], got);
+            if (!ok && !strstr(errors, row->expect[i]))
+                fail_msg("theme row %zu: no '%s' in\n%s", r, row->expect[i], errors);
+        }
+        if (ok)
+            assert_string_equal(errors, "");
+        free(got);
+        free(errors);
+        config_finish(&cfg);
+        test_remove_tree(dir);
+        free(dropin);
+        free(folder);
+        free(theme);
+        free(themes);
+        free(path);
+        free(dir);
+    }
+}
+
+/* The shipped default theme file is the built-in look, exactly; high-contrast's text reads at
+ * 7:1 or more on what it stands on (WCAG AAA), the crawl's figures too. */
+static void test_shipped_themes(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = util_read_file(TICKER_SOURCE_DIR "/assets/themes/default.conf", 65536, &len);
+    assert_non_null(text);
+    struct config file, builtin;
+    config_init(&file);
+    config_init(&builtin);
+    assert_true(config_parse(&file, "default.conf", text, len));
+    assert_memory_equal(&file.theme, &builtin.theme, sizeof(file.theme));
+    free(text);
+
+    static const char hc[] = "[theme]\nname = high-contrast\n";
+    assert_true(config_parse(&file, "hc.conf", hc, strlen(hc)));
+    const struct config_theme *t = &file.theme;
+    const uint32_t pairs[][2] = {
+        {t->foreground, t->surface},     {t->muted, t->surface},
+        {t->accent, t->surface},         {t->foreground, t->background},
+        {t->muted, t->background},       {t->band_foreground, t->band_background},
+        {t->accent, t->band_background}, {t->alert_foreground, t->alert_background},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(pairs); i++)
+        if (scene_contrast(pairs[i][0], pairs[i][1]) < 7.0)
+            fail_msg("high-contrast pair %zu: #%06x on #%06x reads at %.1f:1", i,
+                     (unsigned)pairs[i][0], (unsigned)pairs[i][1],
+                     scene_contrast(pairs[i][0], pairs[i][1]));
+    assert_true(t->text_scale >= 130);
+    config_finish(&file);
+    config_finish(&builtin);
+}
+
+/* The logo: the sign loads a config whose logo it cannot use (it logs and draws without);
+ * check-config (config_check) says why at the key's FILE:LINE. */
+static void test_logo_check(void **state)
+{
+    (void)state;
+    char *dir = test_make_dir("test_config");
+    char *good = xasprintf("%s/good.png", dir), *big = xasprintf("%s/big.png", dir);
+    char *text = xasprintf("%s/text.png", dir);
+    uint8_t px[4 * 4097] = {0};
+    struct picture pic = {.width = 2, .height = 2, .rgba = px};
+    assert_true(picture_write_png(good, &pic));
+    pic = (struct picture){.width = LOGO_MAX_SIDE + 1, .height = 1, .rgba = px};
+    assert_true(picture_write_png(big, &pic));
+    write_file(text, "not a picture\n");
+    const struct {
+        const char *logo, *error; /* NULL: fine */
+    } logo_rows[] = {
+        {good, NULL},
+        {"", NULL},
+        {"/nonexistent/logo.png", "logo: /nonexistent/logo.png: cannot read: "},
+        {text, "text.png: not a PNG file"},
+        {big, "big.png: 4097x1 pixels is too large for a logo (at most 4096x4096)"},
+        {dir, "cannot read: not a regular file"},
+    };
+    char *path = xasprintf("%s/ticker.conf", dir);
+    for (size_t i = 0; i < ARRAY_LEN(logo_rows); i++) {
+        char *conf = xasprintf("[sign]\ntitle = x\nlogo = %s\n", logo_rows[i].logo);
+        write_file(path, conf);
+        struct config cfg;
+        config_init(&cfg);
+        struct test_capture c;
+        test_capture_begin(&c);
+        assert_true(config_load(&cfg, path));
+        char *errors = test_capture_end(&c);
+        assert_string_equal(errors, "");
+        free(errors);
+        test_capture_begin(&c);
+        bool ok = config_check(&cfg, path, NULL);
+        errors = test_capture_end(&c);
+        if (ok != !logo_rows[i].error)
+            fail_msg("logo row %zu: check %s: %s", i, ok ? "passed" : "failed", errors);
+        if (logo_rows[i].error) {
+            char *want = xasprintf("ticker: %s:3: logo: ", path);
+            if (!strstr(errors, want) || !strstr(errors, logo_rows[i].error))
+                fail_msg("logo row %zu: expected '%s' and '%s' in %s", i, want, logo_rows[i].error,
+                         errors);
+            free(want);
+        }
+        free(errors);
+        free(conf);
+        config_finish(&cfg);
+    }
+    test_remove_tree(dir);
+    free(path);
+    free(text);
+    free(big);
+    free(good);
+    free(dir);
+}
+
 static void test_parse_size(void **state)
 {
     (void)state;
@@ -918,7 +1159,7 @@ static void test_documented_parses(void **state)
             *o++ = *line++;
     }
     *o = '\0';
-    assert_int_equal(keys, 43); /* 42 keys and the [source] header */
+    assert_int_equal(keys, 46); /* 45 keys and the [source] header */
     assert_true(parse_captured(&cfg, out, strlen(out), &errors));
     assert_string_equal(errors, "");
     free(errors);
@@ -955,6 +1196,12 @@ static const struct remote_row remote_rows[] = {
     {"[source a]\nurl = /a\n", "[source a]\nurl = /b\n", "source0=a \"/b\" 300 \"\"", true},
     {"[source a]\nurl = /a\npublic_key = " KEY56 "\n",
      "[source c]\nurl = /c\npublic_key = " KEY56 "\n", "source0=c \"/c\" 300", true},
+    /* Themes from afar: the sign's own colour keys still win over the theme's. */
+    {"[theme]\naccent = #010203\n", "[theme]\nname = high-contrast\n", "accent=010203", true},
+    {"[theme]\naccent = #010203\n", "[theme]\nname = high-contrast\n", "background=000000", true},
+    {"[theme]\nname = light\n", "[theme]\nband_background = #222222\n", "background=e9edf3", true},
+    {"[theme]\nname = light\n", "[theme]\nname = default\n", "background=0b1220", true},
+    {"", "[theme]\nname = neon\n", "remote.conf:2: unknown theme 'neon'", false},
     /* What a remote file may not do. */
     {"", "[display]\nrotate = 90\n", "remote.conf:1: [display] cannot be set from afar", false},
     {"", "[status]\nfile = /tmp/x\n", "[status] cannot be set from afar", false},
@@ -1007,6 +1254,9 @@ int main(void)
         cmocka_unit_test(test_raw_input),
         cmocka_unit_test(test_load),
         cmocka_unit_test(test_dropins),
+        cmocka_unit_test(test_theme_files),
+        cmocka_unit_test(test_shipped_themes),
+        cmocka_unit_test(test_logo_check),
         cmocka_unit_test(test_parse_size),
         cmocka_unit_test(test_parse_color),
         cmocka_unit_test(test_add_source),

@@ -82,7 +82,7 @@ static struct scene *fake_scene(uint32_t id, size_t cards, bool lazy)
     sc->id = id;
     sc->width = 800;
     sc->height = 480;
-    layout_screen(800, 480, &sc->layout);
+    layout_screen(800, 480, 100, &sc->layout);
     sc->strip = (struct rect){0, sc->layout.band.y, 800, sc->layout.band.h};
     sc->crawl_step_px_s = 120;
     sc->card_ns = CARD_NS;

@@ -9,6 +9,12 @@ static int u(const struct screen_layout *sl, int hundredths_of_unit)
     return (int)((v + 5000) / 10000);
 }
 
+/* hundredths of the shorter side times the text scale: type, and the bars that hold it */
+static int t(const struct screen_layout *sl, int hundredths_of_unit)
+{
+    return u(sl, hundredths_of_unit * sl->text_scale / 100);
+}
+
 static void mirror(const struct rect *card, struct rect *r)
 {
     r->x = 2 * card->x + card->w - r->x - r->w;
@@ -43,11 +49,14 @@ bool layout_rects_overlap(struct rect a, struct rect b)
     return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
 
-void layout_screen(int width, int height, struct screen_layout *out)
+void layout_screen(int width, int height, int text_scale, struct screen_layout *out)
 {
     memset(out, 0, sizeof(*out));
     out->width = width;
     out->height = height;
+    out->text_scale = text_scale < LAYOUT_MIN_TEXT_SCALE   ? LAYOUT_MIN_TEXT_SCALE
+                      : text_scale > LAYOUT_MAX_TEXT_SCALE ? LAYOUT_MAX_TEXT_SCALE
+                                                           : text_scale;
     out->portrait = height > width;
     int base = width < height ? width : height;
     out->unit_x100 = base; /* base/100 px, kept in hundredths */
@@ -58,25 +67,25 @@ void layout_screen(int width, int height, struct screen_layout *out)
     out->gap = u(sl, 150);
     out->accent_w = u(sl, 60) > 2 ? u(sl, 60) : 2;
 
-    out->top_bar = (struct rect){0, 0, width, u(sl, 800)};
-    int band_h = u(sl, 900);
+    out->top_bar = (struct rect){0, 0, width, t(sl, 800)};
+    int band_h = t(sl, 900);
     out->band = (struct rect){0, height - band_h, width, band_h};
     out->card = (struct rect){out->margin, out->top_bar.h + out->margin, width - 2 * out->margin,
                               out->band.y - out->top_bar.h - 2 * out->margin};
 
-    out->brand_px = u(sl, 340);
-    out->clock_px = u(sl, 360);
-    out->status_px = u(sl, 250);
+    out->brand_px = t(sl, 340);
+    out->clock_px = t(sl, 360);
+    out->status_px = t(sl, 250);
     out->brand = (struct rect){out->margin, 0, width / 2 - out->margin, out->top_bar.h};
     out->clock_right = width - out->margin;
 
-    out->headline_max_px = u(sl, 720);
-    out->headline_min_px = u(sl, 440);
-    out->summary_px = u(sl, 380);
-    out->value_max_px = u(sl, 1800);
-    out->value_min_px = u(sl, 400);
-    out->label_px = u(sl, 300);
-    out->crawl_px = u(sl, 480);
+    out->headline_max_px = t(sl, 720);
+    out->headline_min_px = t(sl, 440);
+    out->summary_px = t(sl, 380);
+    out->value_max_px = t(sl, 1800);
+    out->value_min_px = t(sl, 400);
+    out->label_px = t(sl, 300);
+    out->crawl_px = t(sl, 480);
 }
 
 static void layout_tile(const struct screen_layout *sl, const struct text_measure *bold,

@@ -13,9 +13,10 @@ struct rect {
 struct screen_layout {
     int width, height;
     bool portrait;
-    int unit_x100; /* one hundredth of the shorter side, in 1/100 px */
-    int margin;    /* outer margin and the gap between the three regions */
-    int padding;   /* inside the card and the tiles */
+    int unit_x100;  /* one hundredth of the shorter side, in 1/100 px */
+    int text_scale; /* percent: type sizes, the top bar and the band grow with it */
+    int margin;     /* outer margin and the gap between the three regions */
+    int padding;    /* inside the card and the tiles */
     struct rect top_bar, card, band;
     struct rect brand; /* left part of the top bar the brand may use */
     int clock_right;   /* the clock and status are right-aligned to this x */
@@ -38,7 +39,12 @@ struct card_layout {
     struct rect value_box[STORY_MAX_FIGURES], label_box[STORY_MAX_FIGURES];
 };
 
-void layout_screen(int width, int height, struct screen_layout *out);
+/* The range of [theme] text_scale; a value outside it is taken as the nearest end. */
+#define LAYOUT_MIN_TEXT_SCALE 80
+#define LAYOUT_MAX_TEXT_SCALE 160
+
+/* The screen's regions and type sizes; text_scale (percent) scales the type and the bars. */
+void layout_screen(int width, int height, int text_scale, struct screen_layout *out);
 
 /* Lays out one story card: fits the headline (bold) and summary (regular), and the figure
  * tiles' values (bold) and labels (regular). */

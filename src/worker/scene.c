@@ -36,6 +36,9 @@ bool scene_fonts_init(struct scene_fonts *f, const struct config *cfg)
         font_finish(&f->regular);
         return false;
     }
+    struct error err;
+    if (cfg->logo[0] && !logo_load(&f->logo, cfg->logo, &err))
+        log_error("[sign] logo %s; the sign shows without a logo", err.msg);
     return true;
 }
 
@@ -43,6 +46,7 @@ void scene_fonts_finish(struct scene_fonts *f)
 {
     font_finish(&f->regular);
     font_finish(&f->bold);
+    logo_finish(&f->logo);
 }
 
 static SDL_Color rgb(uint32_t c)
@@ -632,7 +636,7 @@ bool scene_build_status(const struct scene_params *p, struct scene_fonts *fonts,
                         struct scene_image *out)
 {
     struct scene s = {0};
-    layout_screen(p->width, p->height, &s.layout);
+    layout_screen(p->width, p->height, p->config->theme.text_scale, &s.layout);
     make_colors(p, &s.colors);
     uint32_t img = build_status(&s, fonts, p);
     if (img != SCENE_NO_IMAGE)
@@ -641,17 +645,75 @@ bool scene_build_status(const struct scene_params *p, struct scene_fonts *fonts,
     return img != SCENE_NO_IMAGE;
 }
 
+/* The logo (w x h, scaled here) at the left of one image with the title image text (may be
+ * SCENE_NO_IMAGE) gap pixels to its right, both centred on the taller: the logo a sprite over the
+ * top bar's background, so its transparency shows the theme. */
+static uint32_t add_logo(struct scene *s, const struct logo *logo, int w, int h, uint32_t text,
+                         int gap)
+{
+    struct scene_image *t = text != SCENE_NO_IMAGE ? &s->images[text] : NULL;
+    int iw = t ? w + gap + t->w : w, ih = t ? MAX(h, t->h) : h;
+    uint8_t *mask = xcalloc((size_t)iw * (size_t)ih, 1);
+    size_t count = 1 + (t ? t->sprite_count : 0);
+    struct scene_sprite *sprites = xcalloc(count, sizeof(*sprites));
+    sprites[0] = (struct scene_sprite){0, (ih - h) / 2, w, h, logo_scale(logo, w, h)};
+    if (!t) {
+        uint32_t img = add_mask(s, mask, iw, ih, s->colors.foreground, s->colors.foreground,
+                                s->colors.background);
+        s->images[img].sprites = sprites;
+        s->images[img].sprite_count = count;
+        return img;
+    }
+    int tx = w + gap, ty = (ih - t->h) / 2;
+    for (int row = 0; row < t->h; row++)
+        memcpy(mask + (size_t)(row + ty) * (size_t)iw + (size_t)tx,
+               t->mask + (size_t)row * (size_t)t->w, (size_t)t->w);
+    for (size_t i = 0; i < t->sprite_count; i++) {
+        sprites[1 + i] = t->sprites[i];
+        sprites[1 + i].x += tx;
+        sprites[1 + i].y += ty;
+    }
+    free(t->mask);
+    free(t->sprites);
+    t->mask = mask;
+    t->sprites = sprites;
+    t->sprite_count = count;
+    t->w = iw;
+    t->h = ih;
+    return text;
+}
+
+/* The left of the top bar: the logo, when there is one, then the title when it fits whole
+ * beside it (a wide logo stands alone: it carries the name); without a logo the title, cut to
+ * fit as ever. */
+static uint32_t build_brand(struct scene *s, struct scene_fonts *fonts, const char *title)
+{
+    const struct screen_layout *sl = &s->layout;
+    const struct logo *logo = &fonts->logo;
+    int logo_w = 0, logo_h = 0, gap = 0;
+    if (logo->rgba) {
+        int pad = sl->top_bar.h * 15 / 100;
+        logo_fit(logo, sl->brand.w, sl->top_bar.h - 2 * pad, &logo_w, &logo_h);
+        gap = sl->brand_px / 2;
+    }
+    struct text_measure bold = font_measure(&fonts->bold);
+    struct text_block tb = {0};
+    int room = sl->brand.w - logo_w - gap;
+    if (room >= sl->brand_px)
+        text_wrap(&bold, title, sl->brand_px, room, 1, &tb);
+    bool with_title = tb.line_count > 0 && (!logo->rgba || !tb.truncated);
+    uint32_t text =
+        with_title ? render_line(s, &fonts->bold, title, &tb, 0, bidi_is_rtl(title, strlen(title)),
+                                 s->colors.foreground, s->colors.background)
+                   : SCENE_NO_IMAGE;
+    return logo->rgba ? add_logo(s, logo, logo_w, logo_h, text, gap) : text;
+}
+
 static void build_top_bar(struct scene *s, struct scene_fonts *fonts, const char *title,
                           const struct scene_params *p)
 {
     const struct screen_layout *sl = &s->layout;
-    struct text_measure bold = font_measure(&fonts->bold);
-    struct text_block tb;
-    text_wrap(&bold, title, sl->brand_px, sl->brand.w, 1, &tb);
-    s->brand = tb.line_count
-                   ? render_line(s, &fonts->bold, title, &tb, 0, bidi_is_rtl(title, strlen(title)),
-                                 s->colors.foreground, s->colors.background)
-                   : SCENE_NO_IMAGE;
+    s->brand = build_brand(s, fonts, title);
     s->status = build_status(s, fonts, p);
 
     for (size_t i = 0; i < SCENE_CLOCK_GLYPHS; i++)
@@ -680,7 +742,7 @@ static struct scene *scene_begin(const struct scene_params *p)
     s->width = p->width;
     s->height = p->height;
     s->alert = p->alert;
-    layout_screen(p->width, p->height, &s->layout);
+    layout_screen(p->width, p->height, p->config->theme.text_scale, &s->layout);
     make_colors(p, &s->colors);
     return s;
 }
@@ -777,10 +839,10 @@ bool scene_crawl_rightward(enum config_crawl_direction direction, const struct s
     return rtl * 2 > n;
 }
 
-size_t scene_crawl_fit(int width, int height)
+size_t scene_crawl_fit(int width, int height, int text_scale)
 {
     struct screen_layout sl;
-    layout_screen(width, height, &sl);
+    layout_screen(width, height, text_scale, &sl);
     /* A headline of about 80 characters, each about half the type size wide. */
     size_t per_story = (size_t)(80 * sl.crawl_px / 2) * (size_t)sl.band.h;
     return per_story ? SCENE_CRAWL_BUDGET / per_story : SIZE_MAX;

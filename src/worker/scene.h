@@ -11,6 +11,7 @@
 #include "config.h"
 #include "fonts.h"
 #include "layout.h"
+#include "logo.h"
 #include "story.h"
 
 #define SCENE_NO_IMAGE UINT32_MAX
@@ -113,9 +114,9 @@ bool scene_crawl_rightward(enum config_crawl_direction direction, const struct s
  * below 3:1 on its background; check-config says so. Pure. */
 double scene_contrast(uint32_t a, uint32_t b);
 
-/* About how many headlines of a usual length fit the crawl's budget at width x height (for
- * check-config to warn about max_stories). Pure. */
-size_t scene_crawl_fit(int width, int height);
+/* About how many headlines of a usual length fit the crawl's budget at width x height and a
+ * text_scale (for check-config to warn about max_stories). Pure. */
+size_t scene_crawl_fit(int width, int height, int text_scale);
 
 /* Cards a lazy scene rasterises when it is built: the first and the next. */
 #define SCENE_EAGER_CARDS 2
@@ -144,10 +145,14 @@ struct scene_params {
     bool alert;
 };
 
+/* What scenes are drawn with, opened once per configuration on the worker: the fonts, and the
+ * logo at its own size (scaled for each scene). */
 struct scene_fonts {
     struct font regular, bold;
+    struct logo logo; /* no pixels when there is none, or it cannot be used (logged) */
 };
 
+/* False when no font can be opened; a logo that cannot be read is logged and left out. */
 bool scene_fonts_init(struct scene_fonts *f, const struct config *cfg);
 void scene_fonts_finish(struct scene_fonts *f);
 
