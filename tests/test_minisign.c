@@ -64,6 +64,27 @@ static void key_id_hex(const uint8_t id[8], char out[17])
         snprintf(out + 2 * i, 3, "%02X", id[7 - i]);
 }
 
+/* Key ids print as minisign prints them (%" PRIX64 "): no leading zeros, so a key whose id
+ * starts with a zero byte matches its .pub comment. */
+static void test_key_id_format(void **state)
+{
+    (void)state;
+    static const struct {
+        uint8_t id[8];
+        const char *text;
+    } rows[] = {
+        {{0x70, 0xB3, 0x12, 0x90, 0x87, 0xC6, 0x6F, 0xC6}, "C66FC6879012B370"},
+        {{0x11, 0xE2, 0xBB, 0x74, 0x04, 0xF5, 0xB3, 0x06}, "6B3F50474BBE211"},
+        {{0x01, 0, 0, 0, 0, 0, 0, 0}, "1"},
+        {{0, 0, 0, 0, 0, 0, 0, 0}, "0"},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char out[17];
+        minisign_format_key_id(rows[i].id, out);
+        assert_string_equal(out, rows[i].text);
+    }
+}
+
 /* An exact-size heap copy without terminator, so ASan catches any read past len. */
 static char *exact_copy(const char *text, size_t len)
 {
@@ -645,11 +666,17 @@ static void test_fresh_signatures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_key),        cmocka_unit_test(test_parse_key_files),
-        cmocka_unit_test(test_fixtures),         cmocka_unit_test(test_edits),
-        cmocka_unit_test(test_timestamps),       cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_every_truncation), cmocka_unit_test(test_verify_hand_made),
-        cmocka_unit_test(test_result_strings),   cmocka_unit_test(test_fresh_signatures),
+        cmocka_unit_test(test_key_id_format),
+        cmocka_unit_test(test_parse_key),
+        cmocka_unit_test(test_parse_key_files),
+        cmocka_unit_test(test_fixtures),
+        cmocka_unit_test(test_edits),
+        cmocka_unit_test(test_timestamps),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_every_truncation),
+        cmocka_unit_test(test_verify_hand_made),
+        cmocka_unit_test(test_result_strings),
+        cmocka_unit_test(test_fresh_signatures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,9 @@
 #include "minisign.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,17 +115,15 @@ static int64_t minisign_parse_timestamp(const char *comment)
     return value;
 }
 
-/* minisign shows key ids as the little-endian number in upper-case hex (the .pub comment says
- * "minisign public key C66FC6879012B370"); messages use the same form so operators can match. */
+/* minisign shows key ids as the little-endian number in upper-case hex without leading zeros
+ * (printf's %" PRIX64 ": the .pub comment says "minisign public key 6FC6879012B370" for a key
+ * whose id starts with a zero byte); messages use the same form so operators can match. */
 void minisign_format_key_id(const uint8_t key_id[8], char out[17])
 {
-    static const char hex[] = "0123456789ABCDEF";
-    for (size_t i = 0; i < 8; i++) {
-        uint8_t byte = key_id[7 - i];
-        out[2 * i] = hex[byte >> 4];
-        out[2 * i + 1] = hex[byte & 0x0f];
-    }
-    out[16] = '\0';
+    uint64_t id = 0;
+    for (size_t i = 0; i < 8; i++)
+        id |= (uint64_t)key_id[i] << (8 * i);
+    snprintf(out, 17, "%" PRIX64, id);
 }
 
 bool minisign_parse_key(const char *text, struct minisign_key *key, struct error *err)

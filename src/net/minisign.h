@@ -49,7 +49,7 @@ enum minisign_result {
  * MINISIGN_OK means the data and sig->timestamp can be trusted. */
 enum minisign_result minisign_verify(const struct minisign_key *key, const struct minisign_sig *sig,
                                      const uint8_t *data, size_t len);
-/* A key id as minisign shows it: the little-endian number in upper-case hex. */
+/* A key id as minisign shows it: the little-endian number in upper-case hex, no leading zeros. */
 void minisign_format_key_id(const uint8_t key_id[8], char out[17]);
 /* A short English phrase; static storage. */
 const char *minisign_result_str(enum minisign_result r);
