@@ -7,6 +7,8 @@ import subprocess
 import sys
 import tempfile
 
+import pngread
+
 ticker = sys.argv[1:]  # the program, after a crossing emulator if there is one
 GAP, LABEL, SCALE, COLUMNS = 16, 40, 4, 4
 
@@ -50,6 +52,21 @@ with tempfile.TemporaryDirectory() as tmp:
     run = subprocess.run(ticker + ["check-feed", "tests/data/check-feed/ok.json", "--json",
                                    "--config", conf], capture_output=True, text=True, check=False)
     assert json.loads(run.stdout)["sizes"] == ["700x1240"], run.stdout
+    # An alert's card is drawn as the sign draws a take-over, in the alert colours; the news
+    # cards are not.
+    run = subprocess.run(ticker + ["preview", "tests/data/check-feed/alert.json", "--out", out,
+                                   "--size", "800x480"], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, (run.returncode, run.stderr)
+    w, h, px = pngread.png_pixels(out)
+    cell = lambda i: [px[y * w + x] for y in range(GAP + LABEL, GAP + LABEL + 480 // SCALE)
+                      for x in range(GAP + i * (800 // SCALE + GAP), (i + 1) * (800 // SCALE + GAP))]
+    assert pngread.alert_share(cell(0)) > 0.6, pngread.alert_share(cell(0))
+    os.remove(out)
+    run = subprocess.run(ticker + ["preview", "tests/data/check-feed/ok.json", "--out", out,
+                                   "--size", "800x480"], capture_output=True, text=True, check=False)
+    w, h, px = pngread.png_pixels(out)
+    assert pngread.alert_share(cell(0)) < 0.01 and pngread.alert_share(cell(1)) < 0.01
+    os.remove(out)
     run = subprocess.run(ticker + ["preview", "tests/data/broken.json", "--out", out],
                          capture_output=True, text=True, check=False)
     assert run.returncode == 2 and not os.path.exists(out), (run.returncode, run.stderr)

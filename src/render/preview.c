@@ -3,6 +3,7 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -51,12 +52,15 @@ static void draw_number(SDL_Surface *sheet, struct scene_fonts *fonts, size_t n,
     SDL_FreeSurface(s);
 }
 
-/* Every card in turn, drawn mid-way through its time on screen (after the fade), scaled into
- * its cell of the sheet. */
+/* The cards of stories in turn, each drawn mid-way through its time on screen (after the fade)
+ * and scaled into the sheet's cell cells[k]. alert: they are alerts, drawn as the sign draws a
+ * take-over (alert colours, only alerts in the crawl). */
 static bool draw_cards(const struct config *cfg, struct scene_fonts *fonts,
-                       const struct story_list *stories, SDL_Surface *target, SDL_Surface *sheet,
-                       size_t n)
+                       const struct story_list *stories, const size_t *cells, bool alert,
+                       SDL_Surface *target, SDL_Surface *sheet)
 {
+    if (stories->count == 0)
+        return true;
     SDL_Renderer *renderer = SDL_CreateSoftwareRenderer(target);
     struct painter *painter = renderer ? painter_soft_create(renderer, NULL, target) : NULL;
     if (!painter) {
@@ -69,7 +73,8 @@ static bool draw_cards(const struct config *cfg, struct scene_fonts *fonts,
                                   .max_tile_w = 2048,
                                   .config = cfg,
                                   .id = 1,
-                                  .updated_at = story_list_newest(stories)};
+                                  .updated_at = story_list_newest(stories),
+                                  .alert = alert};
     struct stage stage;
     stage_init(&stage, painter, PREVIEW_HZ, cfg->theme.background);
     stage_push(&stage, scene_build(&params, fonts, stories));
@@ -78,16 +83,16 @@ static bool draw_cards(const struct config *cfg, struct scene_fonts *fonts,
     int64_t card_frames = (int64_t)cfg->card_seconds * PREVIEW_HZ;
     stage_advance(&stage, card_frames / 2, period_ns);
     int tw = target->w / PREVIEW_SCALE, th = target->h / PREVIEW_SCALE;
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0)
+    for (size_t k = 0; k < stories->count; k++) {
+        if (k > 0)
             stage_advance(&stage, card_frames, period_ns);
         struct stage_damage drawn;
         painter_draw(painter, &stage, params.updated_at, &drawn);
         SDL_RenderPresent(renderer);
-        int col = (int)(i % PREVIEW_COLUMNS), row = (int)(i / PREVIEW_COLUMNS);
+        int col = (int)(cells[k] % PREVIEW_COLUMNS), row = (int)(cells[k] / PREVIEW_COLUMNS);
         int x = PREVIEW_GAP + col * (tw + PREVIEW_GAP);
         int y = PREVIEW_GAP + row * (PREVIEW_LABEL + th + PREVIEW_GAP);
-        draw_number(sheet, fonts, i + 1, x, y, cfg->theme.foreground);
+        draw_number(sheet, fonts, cells[k] + 1, x, y, cfg->theme.foreground);
         SDL_Rect cell = {x, y + PREVIEW_LABEL, tw, th};
         SDL_SoftStretchLinear(target, NULL, sheet, &cell);
     }
@@ -95,6 +100,30 @@ static bool draw_cards(const struct config *cfg, struct scene_fonts *fonts,
     painter_destroy(painter);
     SDL_DestroyRenderer(renderer);
     return true;
+}
+
+/* The first n stories: the news in one deck, the alerts in another, each story's cell its place
+ * in the feed (the number check-feed gives it). */
+static bool draw_decks(const struct config *cfg, struct scene_fonts *fonts,
+                       const struct story_list *stories, size_t n, SDL_Surface *target,
+                       SDL_Surface *sheet)
+{
+    struct story_list deck[2];
+    size_t *cells[2] = {xcalloc(n, sizeof(size_t)), xcalloc(n, sizeof(size_t))};
+    for (int d = 0; d < 2; d++)
+        story_list_init(&deck[d]);
+    for (size_t i = 0; i < n; i++) {
+        int d = stories->items[i].alert ? 1 : 0;
+        cells[d][deck[d].count] = i;
+        story_copy(story_list_add(&deck[d]), &stories->items[i]);
+    }
+    bool ok = draw_cards(cfg, fonts, &deck[0], cells[0], false, target, sheet) &&
+              draw_cards(cfg, fonts, &deck[1], cells[1], true, target, sheet);
+    for (int d = 0; d < 2; d++) {
+        story_list_finish(&deck[d]);
+        free(cells[d]);
+    }
+    return ok;
 }
 
 static bool draw_sheet(const struct preview_options *opt, const struct config *cfg,
@@ -122,7 +151,7 @@ static bool draw_sheet(const struct preview_options *opt, const struct config *c
     uint32_t bg = cfg->theme.surface;
     SDL_FillRect(sheet, NULL,
                  SDL_MapRGB(sheet->format, (Uint8)(bg >> 16), (Uint8)(bg >> 8), (Uint8)bg));
-    ok = draw_cards(cfg, &fonts, stories, target, sheet, n) && write_png(sheet, opt->out);
+    ok = draw_decks(cfg, &fonts, stories, n, target, sheet) && write_png(sheet, opt->out);
 err_surfaces:
     SDL_FreeSurface(sheet);
     SDL_FreeSurface(target);
