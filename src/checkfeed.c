@@ -201,19 +201,28 @@ static char *headline_key(const char *title)
     return k;
 }
 
-/* An earlier story this one repeats (1-based), 0 for none; *why says what is the same. */
-static size_t duplicate_of(const struct story_list *l, size_t i, char **keys, const char **why)
+/* An earlier story this one repeats (1-based), 0 for none; *why says what is the same. *drops:
+ * the sign shows it once (the same id, link or headline but for ASCII case: story_list_dedup);
+ * else the headlines differ only in punctuation, spaces or case, and the sign shows both. */
+static size_t duplicate_of(const struct story_list *l, size_t i, char **keys, const char **why,
+                           bool *drops)
 {
+    const struct story *s = &l->items[i];
+    *drops = true;
     for (size_t j = 0; j < i; j++) {
-        if (keys[j][0] && strcmp(keys[j], keys[i]) == 0) {
-            *why = "headline";
+        const struct story *e = &l->items[j];
+        *why = strcmp(e->id, s->id) == 0                     ? "id"
+               : s->link[0] && strcmp(e->link, s->link) == 0 ? "link"
+               : ascii_casecmp(e->title, s->title) == 0      ? "headline"
+                                                             : NULL;
+        if (*why)
             return j + 1;
-        }
-        if (strcmp(l->items[j].id, l->items[i].id) == 0) {
-            *why = "id";
-            return j + 1;
-        }
     }
+    *drops = false;
+    *why = "headline";
+    for (size_t j = 0; j < i; j++)
+        if (keys[j][0] && strcmp(keys[j], keys[i]) == 0)
+            return j + 1;
     return 0;
 }
 
@@ -341,13 +350,16 @@ static void check_story(struct check *c, struct scene_fonts *fonts, const struct
         problem(c, n, s->title, "not shown: past max_stories (%d)", c->cfg.max_stories);
 
     const char *why = "";
-    size_t dup = duplicate_of(l, i, keys, &why);
-    if (dup) {
-        cJSON_AddNumberToObject(o, "duplicate_of", (double)dup);
+    bool drops;
+    size_t dup = duplicate_of(l, i, keys, &why, &drops);
+    if (dup && drops)
         problem(c, n, s->title, "same %s as story %zu; the sign shows it once", why, dup);
-    } else {
-        cJSON_AddNullToObject(o, "duplicate_of");
-    }
+    else if (dup)
+        problem(c, n, s->title, "nearly the same headline as story %zu; the sign shows both", dup);
+    cJSON_AddItemToObject(o, "duplicate_of",
+                          dup && drops ? cJSON_CreateNumber((double)dup) : cJSON_CreateNull());
+    cJSON_AddItemToObject(o, "similar_to",
+                          dup && !drops ? cJSON_CreateNumber((double)dup) : cJSON_CreateNull());
     if (!c->json) {
         char *head = normalize_cut(s->title, CHECK_HEADLINE_CHARS);
         printf("%s: story %zu \"%s\": %s\n", c->src, n, head, info);

@@ -38,7 +38,8 @@ assert [s["expired"] for s in expired["stories"]] == [True, False], expired
 assert expired["stories"][0]["expires"] == "2020-01-01T00:00:00Z", expired
 
 dup = check_feed("duplicate.json", 1)
-assert [s["duplicate_of"] for s in dup["stories"]] == [None, 1], dup
+assert [s["duplicate_of"] for s in dup["stories"]] == [None, None, 1], dup
+assert [s["similar_to"] for s in dup["stories"]] == [None, 1, None], dup
 
 glyph = check_feed("glyph.json", 1)
 assert glyph["stories"][0]["missing_glyphs"] == 1, glyph
