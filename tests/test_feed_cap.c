@@ -346,12 +346,12 @@ static void test_atom_with_cap(void **state)
         bool alert;
         const char *starts, *expires;
     } rows[] = {
-        {"Winter Storm Warning issued December 6 at 3:12AM CST until December 7 at 6:00PM CST by "
-         "NWS Duluth MN",
-         true, "2026-12-06T09:12:00Z", "2026-12-08T00:00:00Z"},
-        {"Wind Advisory issued December 6 at 3:12AM CST until December 6 at 6:00PM CST by NWS "
-         "Duluth MN",
-         false, "2026-12-06T09:12:00Z", "2026-12-07T00:00:00Z"},
+        /* NWS titles ("Winter Storm Warning issued December 6 at 3:12AM CST until December 7
+         * at 6:00PM CST by NWS Duluth MN"): the event and its area. */
+        {"Winter Storm Warning: Southern Cook", true, "2026-12-06T09:12:00Z",
+         "2026-12-08T00:00:00Z"},
+        {"Wind Advisory: Southern Cook; Northern Cook; North Shore of Lake Superior…", false,
+         "2026-12-06T09:12:00Z", "2026-12-07T00:00:00Z"},
         /* MeteoAlarm's message_type; onset alone does not delay it. */
         {"Red Wind Warning issued for Germany - Kreis Ploen", true, "", "2026-12-06T23:00:00Z"},
     };

@@ -12,6 +12,9 @@
 
 /* Less of a description than this is not worth showing before an instruction. */
 #define DESCRIPTION_MIN_CHARS 60
+/* An area in a headline ("Winter Storm Warning: Southern Cook") is cut to this many code
+ * points: a long list of zones reads in the summary. */
+#define AREA_MAX_CHARS 60
 
 static const struct {
     const char *local;
@@ -33,6 +36,7 @@ static const struct {
     {"expires", CAP_EXPIRES},
     {"severity", CAP_SEVERITY},
     {"urgency", CAP_URGENCY},
+    {"areaDesc", CAP_AREA_DESC},
 };
 
 /* CAP 1.2 3.2.2: an <info> without <language> is in en-US. */
@@ -200,6 +204,14 @@ void cap_info_end(struct cap_alert *a, struct cap_fields *info, const char *name
 
 void cap_entry_apply(struct story *s, const struct cap_fields *entry)
 {
+    const char *event = entry->text[CAP_EVENT], *area = entry->text[CAP_AREA_DESC];
+    size_t n = event ? strlen(event) : 0;
+    if (n && s->title && ascii_ncasecmp(s->title, event, n) == 0 && s->title[n] == ' ') {
+        char *cut = area ? normalize_cut(area, AREA_MAX_CHARS) : NULL;
+        free(s->title);
+        s->title = cut ? xasprintf("%s: %s", event, cut) : xstrdup(event);
+        free(cut);
+    }
     apply_times(s, entry);
     if (s->published == STORY_NO_DATE)
         s->published = field_date(entry, CAP_SENT);

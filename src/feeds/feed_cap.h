@@ -26,6 +26,7 @@ enum cap_field {
     CAP_EXPIRES,
     CAP_SEVERITY,
     CAP_URGENCY,
+    CAP_AREA_DESC,
     CAP_FIELD_COUNT,
 };
 
@@ -68,5 +69,7 @@ void cap_info_end(struct cap_alert *a, struct cap_fields *info, const char *name
 
 /* An Atom entry carrying cap: elements (the NWS and MeteoAlarm indexes), read as an Atom story s
  * that is not finished yet: sets its alert flag, starts and expires, and its date when the entry
- * gave none. */
+ * gave none. A title that is the event and more ("Winter Storm Warning issued December 6 at
+ * 3:12AM CST until … by NWS Duluth MN") becomes the event and its area ("Winter Storm Warning:
+ * Southern Cook"): the rest is in the summary, and a headline must be read from afar. */
 void cap_entry_apply(struct story *s, const struct cap_fields *entry);
