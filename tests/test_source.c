@@ -645,7 +645,9 @@ static void test_schedule(void **state)
         {3600, 20, -1, -1, hi, 3599999, 3600000}, /* or the refresh, up to 1 h */
         {86400, 20, -1, -1, hi, 3599999, 3600000},
         {300, 1, 120, -1, lo, 120000, 120000},        /* Retry-After wins */
+        {300, 1, 120, -1, hi, 131999, 132000},        /* ... up to 10% later: a fleet spreads */
         {300, 1, 999999, -1, lo, 86400000, 86400000}, /* ... up to a day */
+        {300, 1, 86000, -1, hi, 86400000, 86400000},  /* ... its jitter too */
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         int64_t ms = source_delay_ms(rows[i].refresh, rows[i].failures, rows[i].retry_after,

@@ -50,8 +50,10 @@ int64_t source_delay_ms(int refresh_s, int failures, long retry_after_s, long ma
         ms = (int64_t)((double)backoff * 1000.0 * (0.5 + 0.5 * r));
     }
     if (retry_after_s > 0) {
+        /* Up to 10% later, so a fleet told the same time does not come back in one second. */
         int64_t ra =
-            (retry_after_s > SOURCE_MAX_DELAY_S ? SOURCE_MAX_DELAY_S : retry_after_s) * 1000;
+            (int64_t)((double)MIN(retry_after_s, SOURCE_MAX_DELAY_S) * 1000.0 * (1.0 + 0.1 * r));
+        ra = MIN(ra, (int64_t)SOURCE_MAX_DELAY_S * 1000);
         if (ms < ra)
             ms = ra;
     }
