@@ -41,6 +41,8 @@ static const struct wrap_case wrap_cases[] = {
     {"well-known fact", 10, 40, 3, {"well-", "known", "fact"}, false},
     {"中国和美国的贸易谈判", 10, 20, 5, {"中国和美", "国的贸易", "谈判"}, false},
     {"20% tariffs", 10, 50, 1, {"20%…"}, true},
+    /* A cut after a sentence's full stop: the ellipsis stands for it ("US…", not "US.…"). */
+    {"into the US. Beijing said", 10, 60, 1, {"into the US…"}, true},
     {"", 10, 50, 3, {NULL}, false},
     /* Kinsoku (UAX #14): "。" never starts a line, "「" never ends one. */
     {"東京で桜が満開。新幹線", 10, 35, 3, {"東京で桜が満", "開。新幹線"}, false},

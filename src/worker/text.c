@@ -125,19 +125,21 @@ static void add_ellipsis(const struct text_measure *m, const char *s, int size, 
                          struct text_line *line)
 {
     int ell = m->width(m->ctx, size, TEXT_ELLIPSIS, strlen(TEXT_ELLIPSIS));
-    size_t end = line->start + line->len;
+    size_t line_end = line->start + line->len, end = line_end;
     while (end > line->start &&
            m->width(m->ctx, size, s + line->start, end - line->start) + ell > max_width) {
         end = unicode_utf8_prev(s, line->start, end); /* one code point back */
     }
-    /* Prefer cutting at a word boundary when that loses little. */
+    /* Inside a word, prefer cutting at a word boundary when that loses little. A cut before
+     * a space or punctuation ends a word already. */
     size_t cut = end;
     while (cut > line->start && s[cut - 1] != ' ')
         cut--;
-    if (cut > line->start && (end - cut) * 2 < (end - line->start))
+    bool in_word = end < line_end && !strchr(" ,;:.!?", s[end]);
+    if (in_word && cut > line->start && (end - cut) * 2 < (end - line->start))
         end = cut;
     /* Never leave trailing spaces or punctuation that reads badly before an ellipsis. */
-    while (end > line->start && strchr(" ,;:-", s[end - 1]))
+    while (end > line->start && strchr(" ,;:-.", s[end - 1]))
         end--;
     line->len = end - line->start;
     line->ellipsis = true;
