@@ -228,6 +228,30 @@ void fetch_transfer_set_ca(struct fetch_transfer *t, const char *ca_file, const 
         curl_easy_setopt(t->easy, CURLOPT_CAPATH, ca_path);
 }
 
+CURLSH *fetch_share_create(void)
+{
+    CURLSH *share = curl_share_init();
+    if (share &&
+        (curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK ||
+         curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK)) {
+        curl_share_cleanup(share);
+        share = NULL;
+    }
+    return share;
+}
+
+void fetch_share_destroy(CURLSH *share)
+{
+    if (share)
+        curl_share_cleanup(share);
+}
+
+void fetch_transfer_set_share(struct fetch_transfer *t, CURLSH *share)
+{
+    if (share)
+        curl_easy_setopt(t->easy, CURLOPT_SHARE, share);
+}
+
 void fetch_transfer_destroy(struct fetch_transfer *t)
 {
     if (!t)

@@ -46,6 +46,14 @@ struct fetch_transfer *fetch_transfer_create(const char *url, size_t max_bytes, 
                                              const char *last_modified);
 /* Trust these CA certificates instead of the system's (NULL or "" keeps the system's). */
 void fetch_transfer_set_ca(struct fetch_transfer *t, const char *ca_file, const char *ca_path);
+/* TLS sessions and DNS answers shared by the transfers given it (used from one thread): a poll
+ * on a new connection (the last one closed while idle) resumes the TLS session instead of a
+ * full handshake. libcurl resumes only for the same host, port and trust settings. NULL when
+ * libcurl cannot make one. */
+CURLSH *fetch_share_create(void);
+void fetch_share_destroy(CURLSH *share);
+/* Uses share (NULL: none) for t's TLS sessions and DNS answers. */
+void fetch_transfer_set_share(struct fetch_transfer *t, CURLSH *share);
 void fetch_transfer_destroy(struct fetch_transfer *t);
 /* The easy handle, to add to a multi handle (the transfer keeps owning it). */
 CURL *fetch_transfer_easy(struct fetch_transfer *t);

@@ -526,8 +526,10 @@ static bool start_transfer(struct source *s, CURLM *multi, const char *url, size
 {
     s->transfer = fetch_transfer_create(url, max, conditional ? s->etag : NULL,
                                         conditional ? s->last_modified : NULL);
-    if (s->transfer)
+    if (s->transfer) {
         fetch_transfer_set_ca(s->transfer, s->ca_file, s->ca_path);
+        fetch_transfer_set_share(s->transfer, s->share);
+    }
     if (!s->transfer ||
         curl_multi_add_handle(multi, fetch_transfer_easy(s->transfer)) != CURLM_OK) {
         fetch_transfer_destroy(s->transfer);

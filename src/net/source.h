@@ -34,6 +34,7 @@ struct source {
     char *public_key;        /* owned; as configured, "" = unsigned */
     char *cache_dir;         /* owned; NULL: no cache */
     char *ca_file, *ca_path; /* owned; "" = the system's trust store */
+    CURLSH *share;           /* not owned; TLS sessions shared with other sources; NULL: none */
     int refresh_s;
     bool has_key; /* a public_key is configured: only signed feeds */
     bool key_ok;  /* ... and it parses (else nothing is accepted) */
@@ -120,6 +121,7 @@ bool source_clock_suspect(const char *tls_error, int64_t now);
 /* The delay before the next poll, in ms: after a success (failures == 0) the refresh interval,
  * at least the server's max-age, with +-10% jitter so a fleet does not poll in lockstep; after
  * failures an exponential backoff from 30 s, capped at max(refresh, 10 min) and 1 h, with
- * jitter, and never sooner than Retry-After (itself up to 10% later, and at most a day). random is uniform in [0, 2^32). Pure. */
+ * jitter, and never sooner than Retry-After (itself up to 10% later, and at most a day). random is
+ * uniform in [0, 2^32). Pure. */
 int64_t source_delay_ms(int refresh_s, int failures, long retry_after_s, long max_age_s,
                         uint32_t random);

@@ -34,6 +34,7 @@ struct worker {
     /* Made by the worker for its first transfer: a sign showing only local feeds never
      * initialises libcurl's TLS (several MB of library pages, milliseconds at start-up). */
     CURLM *multi;
+    CURLSH *share; /* TLS sessions and DNS of every source (fetch_share_create) */
     uint32_t wake_event;
 
     pthread_mutex_t lock; /* guards everything below */
@@ -406,8 +407,12 @@ static bool start_due(struct worker *w, struct source *s, int64_t now)
 {
     if (!source_due(s, now))
         return false;
-    if (!w->multi && fetch_is_url(s->url) && !(w->multi = curl_multi_init()))
-        log_error("cannot initialise libcurl");
+    if (!w->multi && fetch_is_url(s->url)) {
+        if (!(w->multi = curl_multi_init()))
+            log_error("cannot initialise libcurl");
+        w->share = fetch_share_create(); /* NULL: every poll makes a full TLS handshake */
+    }
+    s->share = w->share;
     w->status_dirty = true;
     return source_start(s, w->multi, now);
 }
@@ -914,6 +919,7 @@ void worker_destroy(struct worker *w)
         scene_image_finish(&w->status_mailbox);
     if (w->multi)
         curl_multi_cleanup(w->multi);
+    fetch_share_destroy(w->share); /* after the transfers that used it */
     close(w->wake_fd);
     pthread_mutex_destroy(&w->lock);
     config_finish(&w->config);
