@@ -407,11 +407,10 @@ static bool start_due(struct worker *w, struct source *s, int64_t now)
 {
     if (!source_due(s, now))
         return false;
-    if (!w->multi && fetch_is_url(s->url)) {
-        if (!(w->multi = curl_multi_init()))
-            log_error("cannot initialise libcurl");
+    if (!w->multi && fetch_is_url(s->url) && !(w->multi = curl_multi_init()))
+        log_error("cannot initialise libcurl");
+    if (w->multi && !w->share)
         w->share = fetch_share_create(); /* NULL: every poll makes a full TLS handshake */
-    }
     s->share = w->share;
     w->status_dirty = true;
     return source_start(s, w->multi, now);
