@@ -369,6 +369,10 @@ static void test_atom_with_cap(void **state)
             fail_msg("%s: alert %d, expected %d", s->title, s->alert, rows[i].alert);
         expect_str(s->title, "starts", when(s->starts, buf), rows[i].starts);
         expect_str(s->title, "expires", when(s->expires, buf), rows[i].expires);
+        /* An alert shows its words, not figures found in them ("14 inches"); the advisory,
+         * an ordinary story, gets its wind speeds as tiles. */
+        if (s->figure_count != (s->alert ? 0u : 2u))
+            fail_msg("%s: %zu figures", s->title, s->figure_count);
     }
     /* The Atom date stays; cap:sent only stands in for a missing one. */
     char buf[32];

@@ -108,10 +108,14 @@ static void test_cards_fit(void **state)
         int scale = scales[n / ARRAY_LEN(sizes)];
         struct screen_layout sl;
         layout_screen(w, h, scale, &sl);
-        for (size_t k = 0; k < sizeof(stories) / sizeof(stories[0]); k++) {
+        /* Each story as news, then as an alert (a larger headline of up to 4 lines). */
+        for (size_t k = 0; k < 2 * ARRAY_LEN(stories); k++) {
+            struct story story = stories[k % ARRAY_LEN(stories)];
+            story.alert = k >= ARRAY_LEN(stories);
             struct card_layout cl;
-            layout_card(&sl, &mono, &mono, &stories[k], &cl);
-            assert_true(cl.headline.line_count >= 1 && cl.headline.line_count <= 3);
+            layout_card(&sl, &mono, &mono, &story, &cl);
+            assert_true(cl.headline.line_count >= 1 &&
+                        cl.headline.line_count <= (story.alert ? 4u : 3u));
             assert_true(layout_rect_contains(sl.card, cl.headline_box));
             check_block_in_box(&cl.headline, cl.headline_box, "headline", &sl);
             if (cl.summary.line_count) {
@@ -119,7 +123,7 @@ static void test_cards_fit(void **state)
                 check_block_in_box(&cl.summary, cl.summary_box, "summary", &sl);
                 assert_false(layout_rects_overlap(cl.headline_box, cl.summary_box));
             }
-            assert_int_equal(cl.tile_count, stories[k].figure_count);
+            assert_int_equal(cl.tile_count, story.figure_count);
             for (size_t t = 0; t < cl.tile_count; t++) {
                 if (!layout_rect_contains(sl.card, cl.tiles[t]))
                     fail_msg("%dx%d at %d%%: story %zu: tile %zu outside the card", w, h, scale, k,
@@ -138,6 +142,29 @@ static void test_cards_fit(void **state)
                 }
             }
         }
+    }
+}
+
+/* An alert's headline is at least as large as the same story's as news (larger where the
+ * card's height allows: on 1080p it is), its summary larger. */
+static void test_alert_is_bigger(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < ARRAY_LEN(sizes); i++) {
+        struct screen_layout sl;
+        layout_screen(sizes[i][0], sizes[i][1], 100, &sl);
+        struct story s = make_story("Fire drill at 11:00: leave by the nearest exit",
+                                    "Meet at the car park.", 0, NULL);
+        struct card_layout news, alert;
+        layout_card(&sl, &mono, &mono, &s, &news);
+        s.alert = true;
+        layout_card(&sl, &mono, &mono, &s, &alert);
+        bool hd = sizes[i][0] == 1920 && sizes[i][1] == 1080;
+        if (alert.headline.size_px < news.headline.size_px + (hd ? 1 : 0) ||
+            alert.summary.size_px <= news.summary.size_px)
+            fail_msg("%dx%d: alert %d/%d px, news %d/%d px", sizes[i][0], sizes[i][1],
+                     alert.headline.size_px, alert.summary.size_px, news.headline.size_px,
+                     news.summary.size_px);
     }
 }
 
@@ -192,9 +219,8 @@ static void test_text_scale(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_screen_regions),
-        cmocka_unit_test(test_cards_fit),
-        cmocka_unit_test(test_short_figure_is_big),
+        cmocka_unit_test(test_screen_regions),      cmocka_unit_test(test_cards_fit),
+        cmocka_unit_test(test_short_figure_is_big), cmocka_unit_test(test_alert_is_bigger),
         cmocka_unit_test(test_text_scale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

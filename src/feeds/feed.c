@@ -119,7 +119,9 @@ void feed_story_finish(struct story *s, const char *name)
     free(text);
     s->source = xstrdup(name);
     story_fill_defaults(s);
-    if (s->figure_count == 0) {
+    /* An alert's words matter more than its numbers ("18 miles", "5 mph" of a storm warning):
+     * it gets tiles only when the feed gives them. */
+    if (s->figure_count == 0 && !s->alert) {
         s->figure_count = figures_extract(s->title, s->summary, s->figures, STORY_MAX_FIGURES);
         s->figures_extracted = s->figure_count > 0;
     }

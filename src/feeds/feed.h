@@ -42,5 +42,5 @@ bool feed_load_sources(const struct config *cfg, struct story_list *out);
  * s->title and s->summary hold clean text (normalize_text) or NULL, not both NULL. Without a
  * title the summary becomes the headline, else it is cut to FEED_SUMMARY_CHARS; source becomes
  * a copy of name; NULL fields get their defaults; a story the feed gave no figures gets the ones
- * figures_extract finds. */
+ * figures_extract finds, unless it is an alert (set alert before). */
 void feed_story_finish(struct story *s, const char *name);

@@ -144,21 +144,35 @@ void layout_card(const struct screen_layout *sl, const struct text_measure *bold
         head_h = text.h * 30 / 100;
     /* Without figures the headline has the whole card: let it grow to fill it. */
     int head_max = n == 0 ? sl->headline_max_px * 3 / 2 : sl->headline_max_px;
-    text_fit(bold, story->title, sl->headline_min_px, head_max, text.w, head_h, 3, &out->headline);
+    size_t head_lines = 3, max_sum_lines = 6;
+    int summary_px = sl->summary_px;
+    /* An alert has the sign to itself and must be read from across the room: a headline of up
+     * to 4 lines, twice the size, in up to 55% of the height, and a larger summary, as long as
+     * the card holds (what to do is often at its end). */
+    if (story->alert) {
+        head_lines = 4;
+        head_max = n == 0 ? sl->headline_max_px * 2 : sl->headline_max_px * 3 / 2;
+        if (!sl->portrait || n == 0)
+            head_h = text.h * 55 / 100;
+        summary_px = sl->summary_px * 5 / 4;
+        max_sum_lines = TEXT_MAX_LINES;
+    }
+    text_fit(bold, story->title, sl->headline_min_px, head_max, text.w, head_h, head_lines,
+             &out->headline);
     out->headline_box = (struct rect){text.x, text.y, text.w, out->headline.height};
 
     int sum_y = text.y + out->headline.height + u(sl, 250);
     int sum_room =
         sl->portrait && n > 0 ? text.h * 55 / 100 - (sum_y - text.y) : text.y + text.h - sum_y;
-    int line_h = regular->line_height(regular->ctx, sl->summary_px);
+    int line_h = regular->line_height(regular->ctx, summary_px);
     size_t sum_lines = line_h > 0 && sum_room > 0 ? (size_t)(sum_room / line_h) : 0;
-    if (sum_lines > 6)
-        sum_lines = 6;
+    if (sum_lines > max_sum_lines)
+        sum_lines = max_sum_lines;
     if (story->summary[0] && sum_lines > 0) {
-        text_wrap(regular, story->summary, sl->summary_px, text.w, sum_lines, &out->summary);
+        text_wrap(regular, story->summary, summary_px, text.w, sum_lines, &out->summary);
     } else {
         memset(&out->summary, 0, sizeof(out->summary));
-        out->summary.size_px = sl->summary_px;
+        out->summary.size_px = summary_px;
         out->summary.line_height = line_h;
     }
     out->summary_box = (struct rect){text.x, sum_y, text.w, out->summary.height};
