@@ -54,27 +54,33 @@ bool picture_write_png(const char *path, const struct picture *pic)
     return ok;
 }
 
-bool picture_read_png(const char *path, struct picture *pic)
+bool picture_load_png(const char *path, size_t max_bytes, uint32_t max_side, const char *what,
+                      struct picture *pic, struct error *err)
 {
     memset(pic, 0, sizeof(*pic));
     size_t len;
-    char *data = util_read_file(path, MAX_FILE_BYTES, &len);
+    char *data = util_read_file(path, max_bytes, &len);
     if (!data) {
-        log_error("%s: cannot read: %s", path,
-                  errno == EFBIG ? "larger than any picture we take" : util_read_error(errno));
+        if (errno == EFBIG)
+            error_set(err, "%s: larger than %zu MiB (too large for %s)", path, max_bytes >> 20,
+                      what);
+        else
+            error_set(err, "%s: cannot read: %s", path, util_read_error(errno));
         return false;
     }
     png_image image = {.version = PNG_IMAGE_VERSION};
-    bool ok = png_image_begin_read_from_memory(&image, data, len);
-    if (!ok)
-        log_error("%s: not a PNG we can read: %s", path, image.message);
-    ok = ok && dimensions_ok(path, image.width, image.height);
-    if (ok) {
+    bool ok = false;
+    if (!png_image_begin_read_from_memory(&image, data, len)) {
+        error_set(err, "%s: not a PNG file (%s)", path, image.message);
+    } else if (image.width > max_side || image.height > max_side) {
+        error_set(err, "%s: %ux%u pixels is too large for %s (at most %ux%u)", path, image.width,
+                  image.height, what, max_side, max_side);
+    } else {
         image.format = PNG_FORMAT_RGBA;
         pic->rgba = xmalloc(PNG_IMAGE_SIZE(image));
         ok = png_image_finish_read(&image, NULL, pic->rgba, 0, NULL);
         if (!ok)
-            log_error("%s: broken PNG: %s", path, image.message);
+            error_set(err, "%s: broken PNG (%s)", path, image.message);
     }
     if (ok) {
         pic->width = image.width;
@@ -84,6 +90,15 @@ bool picture_read_png(const char *path, struct picture *pic)
     }
     png_image_free(&image);
     free(data);
+    return ok;
+}
+
+bool picture_read_png(const char *path, struct picture *pic)
+{
+    struct error err;
+    bool ok = picture_load_png(path, MAX_FILE_BYTES, PICTURE_MAX_DIMENSION, "a picture", pic, &err);
+    if (!ok)
+        log_error("%s", err.msg);
     return ok;
 }
 

@@ -1,48 +1,19 @@
 #include "logo.h"
 
-#include <errno.h>
 #include <math.h>
-#include <png.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "picture.h"
 #include "util.h"
 
 bool logo_load(struct logo *out, const char *path, struct error *err)
 {
     memset(out, 0, sizeof(*out));
-    size_t len;
-    char *data = util_read_file(path, LOGO_MAX_FILE_BYTES, &len);
-    if (!data) {
-        if (errno == EFBIG)
-            error_set(err, "%s: larger than %u MiB (a logo is far smaller)", path,
-                      LOGO_MAX_FILE_BYTES >> 20);
-        else
-            error_set(err, "%s: cannot read: %s", path, util_read_error(errno));
+    struct picture pic;
+    if (!picture_load_png(path, LOGO_MAX_FILE_BYTES, LOGO_MAX_SIDE, "a logo", &pic, err))
         return false;
-    }
-    png_image image = {.version = PNG_IMAGE_VERSION};
-    bool ok = false;
-    if (!png_image_begin_read_from_memory(&image, data, len)) {
-        error_set(err, "%s: not a PNG file (%s)", path, image.message);
-    } else if (image.width > LOGO_MAX_SIDE || image.height > LOGO_MAX_SIDE) {
-        error_set(err, "%s: %ux%u pixels is too large for a logo (at most %ux%u)", path,
-                  image.width, image.height, LOGO_MAX_SIDE, LOGO_MAX_SIDE);
-    } else {
-        image.format = PNG_FORMAT_RGBA;
-        out->rgba = xmalloc(PNG_IMAGE_SIZE(image));
-        ok = png_image_finish_read(&image, NULL, out->rgba, 0, NULL);
-        if (!ok)
-            error_set(err, "%s: broken PNG (%s)", path, image.message);
-    }
-    png_image_free(&image);
-    free(data);
-    if (!ok) {
-        logo_finish(out);
-        return false;
-    }
-    out->width = image.width;
-    out->height = image.height;
+    *out = (struct logo){pic.width, pic.height, pic.rgba};
     /* Premultiplied: averaging neighbours then weighs each by how much of it shows, so a
      * transparent pixel's colour never bleeds into the edge. */
     size_t pixels = (size_t)out->width * out->height;
