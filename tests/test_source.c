@@ -658,6 +658,23 @@ static void test_schedule(void **state)
     }
 }
 
+/* Reads doc as the file source cfg (its url the file to write) and checks that the next poll
+ * comes min_s..max_s seconds later; `what` names the case in a failure. */
+static void expect_next_poll(const struct config_source *cfg, const char *doc, int64_t min_s,
+                             int64_t max_s, const char *what)
+{
+    assert_true(util_write_file_atomic(cfg->url, doc, strlen(doc)));
+    struct source s;
+    source_init(&s, cfg, NULL, NULL, NULL, util_now_ns());
+    int64_t now = util_now_ns();
+    assert_true(source_start(&s, NULL, now));
+    int64_t wait_s = (s.next_poll_ns - now) / 1000000000;
+    if (wait_s < min_s || wait_s > max_s)
+        fail_msg("%s: next poll in %lld s, expected %lld..%lld", what, (long long)wait_s,
+                 (long long)min_s, (long long)max_s);
+    source_finish(&s, NULL);
+}
+
 /* An RSS feed's <ttl> holds the next poll off like max-age, up to a day; a feed without one
  * is polled at the refresh interval. */
 static void test_ttl_hint(void **state)
@@ -677,17 +694,8 @@ static void test_ttl_hint(void **state)
         char *doc = xasprintf("<rss version=\"2.0\"><channel><title>T</title>%s<item>"
                               "<title>A story</title></item></channel></rss>",
                               rows[i].ttl);
-        assert_true(util_write_file_atomic(path, doc, strlen(doc)));
         struct config_source cfg = {(char *)"ttl", path, 300, (char *)"", (char *)"", 0};
-        struct source s;
-        source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
-        int64_t now = util_now_ns();
-        assert_true(source_start(&s, NULL, now));
-        int64_t wait_s = (s.next_poll_ns - now) / 1000000000;
-        if (wait_s < rows[i].min_s || wait_s > rows[i].max_s)
-            fail_msg("%s: next poll in %lld s, expected %lld..%lld", rows[i].ttl, (long long)wait_s,
-                     (long long)rows[i].min_s, (long long)rows[i].max_s);
-        source_finish(&s, NULL);
+        expect_next_poll(&cfg, doc, rows[i].min_s, rows[i].max_s, rows[i].ttl);
         free(doc);
     }
     free(path);
@@ -714,17 +722,8 @@ static void test_alert_polling(void **state)
         char *doc = xasprintf("{\"version\":\"https://jsonfeed.org/version/1.1\",\"title\":\"T\","
                               "\"items\":[%s]}",
                               rows[i].item);
-        assert_true(util_write_file_atomic(path, doc, strlen(doc)));
         struct config_source cfg = {(char *)"alerts", path, 3600, (char *)"", (char *)"sport", 0};
-        struct source s;
-        source_init(&s, &cfg, NULL, NULL, NULL, util_now_ns());
-        int64_t now = util_now_ns();
-        assert_true(source_start(&s, NULL, now));
-        int64_t wait_s = (s.next_poll_ns - now) / 1000000000;
-        if (wait_s < rows[i].min_s || wait_s > rows[i].max_s)
-            fail_msg("%s: next poll in %lld s, expected %lld..%lld", rows[i].item,
-                     (long long)wait_s, (long long)rows[i].min_s, (long long)rows[i].max_s);
-        source_finish(&s, NULL);
+        expect_next_poll(&cfg, doc, rows[i].min_s, rows[i].max_s, rows[i].item);
         free(doc);
     }
     free(path);
