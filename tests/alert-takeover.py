@@ -23,47 +23,31 @@ import threading
 import time
 
 import pngread
+import signtest
 
 SIZE = "480x270"
 FEED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "assets", "feeds", "default.json")
 
 
+def sign(tmp):
+    return signtest.Sign("alert-takeover", tmp, ("sign.log", "status.json"))
+
+
 def fail(msg, tmp):
-    sys.stderr.write(f"alert-takeover: {msg}\n")
-    for name in ("sign.log", "status.json"):
-        path = os.path.join(tmp, name)
-        if os.path.exists(path):
-            sys.stderr.write(f"--- {name}\n{open(path, encoding='utf-8', errors='replace').read()}\n")
-    sys.exit(1)
+    sign(tmp).fail(msg)
 
 
-def wait_for(what, check, tmp, limit):
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
-        try:
-            value = check()
-            if value:
-                return value
-        except (OSError, ValueError, KeyError):
-            pass  # not written yet, or caught between writes (the file is replaced whole)
-        time.sleep(0.05)
-    fail(f"timed out after {limit} s waiting for {what}", tmp)
+def wait_for(what, check, tmp, limit=20.0):
+    return sign(tmp).wait_for(what, check, limit)
 
 
 def status(tmp):
-    with open(os.path.join(tmp, "status.json"), encoding="utf-8") as f:
-        return json.load(f)
+    return sign(tmp).status()
 
 
 def alert_share(proc, tmp):
     """The share of the screen in the alert's colours: its background and the card's darker shade."""
-    path = os.path.join(tmp, "screen.png")
-    if os.path.exists(path):
-        os.unlink(path)
-    proc.send_signal(signal.SIGUSR2)
-    wait_for("screen.png", lambda: os.path.exists(path) and os.path.getsize(path) > 0, tmp, 10)
-    time.sleep(0.2)
-    return pngread.alert_share(pngread.png_pixels(path)[2])
+    return pngread.alert_share(pngread.png_pixels(sign(tmp).screenshot(proc))[2])
 
 
 def publish(tmp, items):

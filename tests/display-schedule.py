@@ -10,7 +10,6 @@ place (same process, a new start time).
     display-schedule.py TICKER IMGCMP
 """
 import datetime
-import json
 import os
 import signal
 import socket
@@ -19,6 +18,7 @@ import sys
 import tempfile
 import time
 
+import signtest
 from prometheus_client.parser import text_string_to_metric_families
 
 REQUIRED = {
@@ -34,31 +34,20 @@ REQUIRED = {
 SIZE = "320x180"
 
 
+def sign(tmp):
+    return signtest.Sign("display-schedule", tmp, ("sign.log", "status.json", "ticker.prom"))
+
+
 def fail(msg, tmp):
-    sys.stderr.write(f"display-schedule: {msg}\n")
-    for name in ("sign.log", "status.json", "ticker.prom"):
-        path = os.path.join(tmp, name)
-        if os.path.exists(path):
-            sys.stderr.write(f"--- {name}\n{open(path, encoding='utf-8', errors='replace').read()}\n")
-    sys.exit(1)
+    sign(tmp).fail(msg)
 
 
 def wait_for(what, check, tmp, limit=20.0):
-    end = time.monotonic() + limit
-    while time.monotonic() < end:
-        try:
-            value = check()
-            if value:
-                return value
-        except (OSError, ValueError):
-            pass  # not written yet, or caught between writes (both files are replaced whole)
-        time.sleep(0.05)
-    fail(f"timed out waiting for {what}", tmp)
+    return sign(tmp).wait_for(what, check, limit)
 
 
 def status(tmp):
-    with open(os.path.join(tmp, "status.json"), encoding="utf-8") as f:
-        return json.load(f)
+    return sign(tmp).status()
 
 
 def metrics(tmp):
@@ -93,11 +82,7 @@ def check_metrics(m, display_on, tmp):
 
 
 def screenshot(proc, tmp):
-    path = os.path.join(tmp, "screen.png")
-    if os.path.exists(path):
-        os.unlink(path)
-    proc.send_signal(signal.SIGUSR2)
-    return wait_for("screen.png", lambda: os.path.exists(path) and path, tmp)
+    return sign(tmp).screenshot(proc)
 
 
 def write_config(tmp, schedule):
