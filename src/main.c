@@ -315,7 +315,8 @@ static int cmd_check_config(int argc, char **argv)
         } pairs[] = {
             {"foreground", "surface", t->foreground, t->surface},
             {"muted", "surface", t->muted, t->surface},
-            {"band_foreground", "band_background", t->band_foreground, t->band_background}};
+            {"band_foreground", "band_background", t->band_foreground, t->band_background},
+            {"alert_foreground", "alert_background", t->alert_foreground, t->alert_background}};
         for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
             if (scene_contrast(pairs[i].a, pairs[i].b) < 3.0)
                 log_warn("%s: [theme] %s #%06x on %s #%06x reads at %.1f:1; the sign shifts it "
